@@ -1,0 +1,13 @@
+#pragma once
+// The explicit list of subcommands. Each add_*_command is defined in its own file.
+#include "harness/cli/command.hpp"
+
+namespace camleak::cli {
+
+void add_version_command(CLI::App& app, CommandResult& result);
+
+inline void add_all_commands(CLI::App& app, CommandResult& result) {
+  add_version_command(app, result);
+}
+
+}  // namespace camleak::cli

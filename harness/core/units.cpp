@@ -1,0 +1,130 @@
+#include "harness/core/units.hpp"
+
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <stdexcept>
+#include <utility>
+
+namespace camleak::units {
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+// Splits "250ms" into 250.0 and "ms". Throws when there is no leading number.
+std::pair<double, std::string_view> split_number(std::string_view text, std::string_view what) {
+  const std::string_view s = trim(text);
+  size_t i = 0;
+  while (i < s.size() && (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '.' ||
+                          (i == 0 && (s[i] == '-' || s[i] == '+')))) {
+    ++i;
+  }
+  double value = 0;
+  const auto* begin = s.data();
+  const auto [ptr, ec] = std::from_chars(begin, begin + i, value);
+  if (i == 0 || ec != std::errc() || ptr != begin + i || !std::isfinite(value)) {
+    throw std::invalid_argument("expected " + std::string(what) + ", got \"" + std::string(text) +
+                                "\"");
+  }
+  return {value, trim(s.substr(i))};
+}
+
+void require_non_negative(double v, std::string_view text) {
+  if (v < 0) throw std::invalid_argument("must not be negative, got \"" + std::string(text) + "\"");
+}
+
+}  // namespace
+
+Micros parse_duration(std::string_view text) {
+  const auto [value, unit] =
+      split_number(text, "a duration such as 250ms, 2s, 1m (units: us, ms, s, m, h)");
+  require_non_negative(value, text);
+  double scale = 0;
+  if (unit == "us" || unit == "µs") scale = 1;
+  else if (unit == "ms") scale = 1e3;
+  else if (unit == "s") scale = 1e6;
+  else if (unit == "m" || unit == "min") scale = 60e6;
+  else if (unit == "h") scale = 3600e6;
+  else if (unit.empty() && value == 0) scale = 0;
+  else
+    throw std::invalid_argument("unknown duration unit in \"" + std::string(text) +
+                                "\" (use us, ms, s, m or h, e.g. 250ms)");
+  return Micros{static_cast<int64_t>(std::llround(value * scale))};
+}
+
+uint64_t parse_rate_bps(std::string_view text) {
+  const auto [value, unit] =
+      split_number(text, "a rate such as 512kbps, 2Mbps or 100KB/s");
+  require_non_negative(value, text);
+  double scale = 0;
+  if (unit == "bps") scale = 1;
+  else if (unit == "kbps" || unit == "Kbps") scale = 1e3;
+  else if (unit == "Mbps") scale = 1e6;
+  else if (unit == "Gbps") scale = 1e9;
+  else if (unit == "B/s") scale = 8;
+  else if (unit == "KB/s" || unit == "kB/s") scale = 8e3;
+  else if (unit == "MB/s") scale = 8e6;
+  else if (unit.empty() && value == 0) scale = 0;
+  else
+    throw std::invalid_argument("unknown rate unit in \"" + std::string(text) +
+                                "\" (use bps, kbps, Mbps, Gbps, B/s, KB/s or MB/s)");
+  return static_cast<uint64_t>(std::llround(value * scale));
+}
+
+double parse_fraction(std::string_view text) {
+  const auto [value, unit] = split_number(text, "a fraction such as 5% or 0.05");
+  double fraction = value;
+  if (unit == "%") fraction = value / 100.0;
+  else if (!unit.empty())
+    throw std::invalid_argument("expected a fraction such as 5% or 0.05, got \"" +
+                                std::string(text) + "\"");
+  if (fraction < 0 || fraction > 1) {
+    throw std::invalid_argument("must be between 0% and 100%, got \"" + std::string(text) + "\"");
+  }
+  return fraction;
+}
+
+uint64_t parse_size_bytes(std::string_view text) {
+  const auto [value, unit] = split_number(text, "a size such as 1500, 64KiB or 1MB");
+  require_non_negative(value, text);
+  double scale = 0;
+  if (unit.empty() || unit == "B") scale = 1;
+  else if (unit == "KB" || unit == "kB") scale = 1e3;
+  else if (unit == "MB") scale = 1e6;
+  else if (unit == "GB") scale = 1e9;
+  else if (unit == "KiB") scale = 1024;
+  else if (unit == "MiB") scale = 1024.0 * 1024;
+  else if (unit == "GiB") scale = 1024.0 * 1024 * 1024;
+  else
+    throw std::invalid_argument("unknown size unit in \"" + std::string(text) +
+                                "\" (use B, KB, MB, GB, KiB, MiB or GiB)");
+  return static_cast<uint64_t>(std::llround(value * scale));
+}
+
+std::string format_duration(Micros d) {
+  const int64_t us = d.count();
+  auto fmt = [](double v, const char* unit) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.6g%s", v, unit);
+    return std::string(buf);
+  };
+  if (us == 0) return "0s";
+  if (us % 1000 != 0) return fmt(static_cast<double>(us), "us");
+  if (us < 1'000'000) return fmt(us / 1e3, "ms");
+  if (us % 60'000'000 == 0) return fmt(us / 60e6, "m");
+  return fmt(us / 1e6, "s");
+}
+
+std::string format_rate_bps(uint64_t bps) {
+  char buf[64];
+  if (bps >= 1'000'000 && bps % 1000 == 0) std::snprintf(buf, sizeof buf, "%.6gMbps", bps / 1e6);
+  else if (bps >= 1000) std::snprintf(buf, sizeof buf, "%.6gkbps", bps / 1e3);
+  else std::snprintf(buf, sizeof buf, "%llubps", static_cast<unsigned long long>(bps));
+  return buf;
+}
+
+}  // namespace camleak::units

@@ -1,0 +1,25 @@
+#pragma once
+// Quantities with units as people write them in scenario and link files:
+// durations "250ms", "2s", "1m", "1h", "500us"; rates "512kbps", "2Mbps", "100KB/s";
+// fractions "5%" or "0.05"; sizes "64KiB", "1MB", "1500" (bytes).
+// Each parser throws std::invalid_argument with a message that says what was expected.
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "harness/core/clock.hpp"
+
+namespace camleak::units {
+
+Micros parse_duration(std::string_view text);
+// Bits per second.
+uint64_t parse_rate_bps(std::string_view text);
+// A fraction in [0, 1]: "5%" -> 0.05; a bare number in [0, 1] is taken as the fraction itself.
+double parse_fraction(std::string_view text);
+uint64_t parse_size_bytes(std::string_view text);
+
+// Shortest exact spelling: 1500000us -> "1.5s", 250000us -> "250ms".
+std::string format_duration(Micros d);
+std::string format_rate_bps(uint64_t bps);
+
+}  // namespace camleak::units

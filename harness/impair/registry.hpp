@@ -1,0 +1,54 @@
+#pragma once
+// The explicit name -> stage-type table (no static self-registration): one entry per stage
+// file, with the attribute schema used to validate API bodies and scenario files.
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/impair/attributes.hpp"
+#include "harness/impair/stage.hpp"
+
+namespace camleak::impair {
+
+struct AttributeSpec {
+  enum class Kind { integer, number, boolean, string };
+  std::string name;      // Toxiproxy's / netem's attribute name, e.g. "jitter"
+  Kind kind = Kind::integer;
+  std::string unit;      // "ms", "KB/s", "bytes", "%", "" ... (Toxiproxy's units)
+  AttributeValue default_value;
+  std::string doc;       // one line for `camleak explain`, schema.json and the README
+  std::vector<std::string> choices;  // allowed values for string attributes; empty = any
+};
+
+struct StageType {
+  std::string name;      // "latency", "loss", ...
+  Transport transport;   // which links it applies to
+  std::string doc;
+  std::vector<AttributeSpec> attributes;
+  // Builds an instance; `attributes` have been validated and completed with defaults.
+  std::function<std::unique_ptr<Stage>(StageContext, const Attributes&)> create;
+};
+
+class Registry {
+ public:
+  // Every built-in stage.
+  static const Registry& builtin();
+
+  const StageType* find(std::string_view name) const;
+  const std::vector<StageType>& types() const { return types_; }
+  std::vector<std::string> names(Transport transport) const;
+
+  // Checks names, types and ranges of `attributes` for stage `type` and fills in defaults.
+  // Throws InputError listing every bad attribute (field = attribute name; unknown names get a
+  // "did you mean" suggestion). Integers are accepted where numbers are expected.
+  Attributes complete(std::string_view type, const Attributes& attributes) const;
+
+  void add(StageType type);
+
+ private:
+  std::vector<StageType> types_;
+};
+
+}  // namespace camleak::impair

@@ -1,0 +1,66 @@
+#pragma once
+// One impairment: a small queue (mahimahi's model). The owner pushes packets in, asks when the
+// stage next needs attention (next_wakeup), and pops what is ready. Pure: time comes in as
+// `now`, randomness from the Rng in the context, no sockets.
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/core/clock.hpp"
+#include "harness/core/rng.hpp"
+#include "harness/impair/attributes.hpp"
+#include "harness/impair/packet.hpp"
+
+namespace camleak {
+class EventLog;
+}
+
+namespace camleak::impair {
+
+// Counters of every action a stage took, by action name ("delayed", "dropped", "reset", ...).
+using Counters = std::map<std::string, uint64_t>;
+
+// Where a stage instance lives; handed to it at construction.
+struct StageContext {
+  std::string name;         // the stage's (toxic's) name, e.g. "latency_downstream"
+  std::string link;         // link name
+  uint64_t connection = 0;  // connection or UDP flow index within the link
+  Direction direction = Direction::downstream;
+  Rng rng{0};               // seeded from (run seed, link, connection, direction, name)
+  EventLog* events = nullptr;  // may be null (unit tests)
+  Micros created_at{};      // time the stage instance was created
+};
+
+class Stage {
+ public:
+  virtual ~Stage() = default;
+
+  virtual std::string_view type() const = 0;
+  // Accepts one packet at `now`.
+  virtual void push(Packet packet, Micros now) = 0;
+  // The next packet that is ready at `now`, in the order it must leave; nullopt when none is.
+  virtual std::optional<Packet> pop(Micros now) = 0;
+  // The earliest time at which pop() may return something; nullopt when the stage holds
+  // nothing and will produce nothing on its own.
+  virtual std::optional<Micros> next_wakeup(Micros now) const = 0;
+  // Replaces the settings; data already held stays held and leaves in order.
+  virtual void reconfigure(const Attributes& attributes) = 0;
+  // Everything held, in order, handed over when the stage is removed (never dropped).
+  virtual std::vector<Packet> drain() = 0;
+
+  const Counters& counters() const { return counters_; }
+  const StageContext& context() const { return context_; }
+
+ protected:
+  explicit Stage(StageContext context) : context_(std::move(context)) {}
+  // Counts an action and records it in the event log (if any).
+  void note(std::string_view action, Micros now, uint64_t bytes = 0);
+
+  StageContext context_;
+  Counters counters_;
+};
+
+}  // namespace camleak::impair
