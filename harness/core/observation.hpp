@@ -38,6 +38,9 @@ struct Observation {
   Micros received_at{};         // run clock time the frame was complete at the hub
   std::optional<SeiIdentity> sei;           // absent: no SEI with our UUID (snapshots never have one)
   std::optional<std::string> pixel_camera;  // absent: no pixel code found
+  // The numeric pixel code as read from the luma plane (check code already verified). The oracle
+  // maps it to a camera through its ground truth; when both are set, pixel_code wins.
+  std::optional<uint32_t> pixel_code;
   DecodeStatus status = DecodeStatus::ok;
 };
 
