@@ -1,0 +1,278 @@
+#include "harness/oracle/oracle.hpp"
+
+#include <algorithm>
+
+#include "harness/core/errors.hpp"
+#include "harness/oracle/check_evaluator.hpp"
+#include "harness/oracle/classifier.hpp"
+
+namespace camleak::oracle {
+namespace {
+
+constexpr std::string_view kRunPhase = "run";
+
+bool is_probe(OperationType type) {
+  return type == OperationType::probe_play || type == OperationType::probe_snapshot;
+}
+
+bool is_refusal(int status) {
+  return status == 401 || status == 403 || status == 404;
+}
+
+std::vector<Phase> checked_phases(std::vector<Phase> phases) {
+  for (size_t i = 0; i < phases.size(); ++i)
+    if (phases[i].name == kRunPhase)
+      throw InputError(Diagnostic{.field = "phases[" + std::to_string(i) + "].name",
+                                  .message = "'run' is reserved for whole-run results"});
+  return phases;
+}
+
+}  // namespace
+
+Oracle::Oracle(GroundTruth truth, std::vector<Phase> phases, std::vector<FaultWindow> faults,
+               Checks checks, OracleOptions options)
+    : visibility_(std::move(truth)),
+      phases_(checked_phases(std::move(phases))),
+      recovery_(std::move(faults)),
+      checks_(std::move(checks)),
+      options_(options),
+      phase_freshness_(phases_.size()),
+      phase_verdicts_(phases_.size()),
+      probes_(phases_.size() + 1),
+      operations_(phases_.size() + 1) {
+  std::vector<Diagnostic> problems;
+  for (size_t i = 0; i < checks_.phases.size(); ++i) {
+    const auto& pc = checks_.phases[i];
+    const std::string field = "checks[" + std::to_string(i) + "]";
+    const size_t index = phases_.find(pc.phase);
+    if (index == phases_.size()) {
+      problems.push_back(
+          {.field = field + ".phase", .message = "unknown phase '" + pc.phase + "'"});
+      continue;
+    }
+    if (pc.freshness) {
+      if (*pc.freshness <= Micros{0})
+        problems.push_back({.field = field + ".freshness", .message = "must be positive"});
+      phase_freshness_[index] = pc.freshness;
+    }
+    if (pc.min_delivered_ratio && (*pc.min_delivered_ratio < 0 || *pc.min_delivered_ratio > 1))
+      problems.push_back({.field = field + ".min_delivered_ratio", .message = "must be in [0, 1]"});
+    if (pc.max_stall && *pc.max_stall < Micros{0})
+      problems.push_back({.field = field + ".max_stall", .message = "must not be negative"});
+    if (pc.max_recovery && *pc.max_recovery < Micros{0})
+      problems.push_back({.field = field + ".max_recovery", .message = "must not be negative"});
+  }
+  if (options_.rate_bucket <= Micros{0})
+    problems.push_back({.field = "rate_bucket", .message = "must be positive"});
+  if (!problems.empty()) throw InputError(std::move(problems));
+
+  for (size_t i = 0; i < phases_.size(); ++i) {
+    phase_verdicts_[i].phase = phases_[i].name;
+    phase_verdicts_[i].freshness = phase_freshness_[i].value_or(visibility_.truth().freshness);
+    probes_[i].phase = phases_[i].name;
+  }
+  probes_.back().phase = std::string(kRunPhase);
+  for (const auto& camera : visibility_.truth().cameras)
+    sent_.emplace(camera.name, SentCounter(phases_.size()));
+  for (const auto& hub : visibility_.truth().hubs) rates_.try_emplace(hub.name);
+}
+
+Micros Oracle::freshness_at(Micros t) const {
+  for (size_t i = 0; i < phases_.size(); ++i)
+    if (phase_freshness_[i] && phases_[i].contains(t)) return *phase_freshness_[i];
+  return visibility_.truth().freshness;
+}
+
+Oracle::Stream& Oracle::stream(std::string_view hub, std::string_view camera, Micros started) {
+  auto hub_it = streams_.find(hub);
+  if (hub_it == streams_.end())
+    hub_it = streams_.emplace(std::string(hub), NameMap<Stream>{}).first;
+  auto& cameras = hub_it->second;
+  auto it = cameras.find(camera);
+  if (it != cameras.end()) return it->second;
+  std::vector<uint64_t> baseline(phases_.size(), 0);
+  if (auto sent = sent_.find(camera); sent != sent_.end())
+    baseline = sent->second.sent_before(phases_, started);
+  return cameras
+      .emplace(std::string(camera), Stream{StreamTracker(phases_, started), std::move(baseline)})
+      .first->second;
+}
+
+void Oracle::plot(std::string_view hub, Micros at) {
+  if (at < Micros{0}) return;
+  const auto bucket = static_cast<size_t>(at / options_.rate_bucket);
+  if (bucket >= options_.max_rate_buckets) return;
+  auto it = rates_.find(hub);
+  if (it == rates_.end()) it = rates_.emplace(std::string(hub), std::vector<uint32_t>{}).first;
+  if (it->second.size() <= bucket) it->second.resize(bucket + 1, 0);
+  ++it->second[bucket];
+}
+
+Verdict Oracle::judge(const Observation& observation) {
+  const Micros t = observation.received_at;
+  Verdict verdict = classify(observation, visibility_, freshness_at(t));
+  const auto kind_index = static_cast<size_t>(verdict.kind);
+  ++counts_[kind_index];
+  phases_.for_each_containing(t, [&](size_t i) {
+    auto& pv = phase_verdicts_[i];
+    ++pv.counts[kind_index];
+    if (observation.kind == DeliveryKind::live_frame && verdict.age)
+      pv.max_age = std::max(pv.max_age, *verdict.age);
+  });
+  if (verdict.kind != VerdictKind::ok) {
+    if (findings_.size() < options_.max_findings)
+      findings_.push_back(Finding{observation, verdict, phases_.names_containing(t)});
+    else
+      ++findings_dropped_;
+  }
+  if (observation.probe) return verdict;
+
+  const bool shows_requested = verdict.camera == observation.requested_camera;
+  const bool delivered =
+      shows_requested && (verdict.kind == VerdictKind::ok || verdict.kind == VerdictKind::stale);
+  if (observation.kind == DeliveryKind::live_frame) {
+    // A stream first seen through a frame started no later than that frame was captured.
+    const Micros started = observation.sei && verdict.kind == VerdictKind::ok
+                               ? std::min(t, observation.sei->capture_time)
+                               : t;
+    auto& s = stream(observation.hub, observation.requested_camera, started);
+    if (delivered) {
+      const auto& sei = observation.sei;
+      s.tracker.on_frame(t, sei ? std::optional<uint64_t>(sei->sequence) : std::nullopt,
+                         sei ? std::optional<Micros>(sei->capture_time) : std::nullopt,
+                         verdict.kind == VerdictKind::ok);
+      plot(observation.hub, t);
+    }
+  }
+  if (verdict.kind == VerdictKind::ok) recovery_.on_ok_delivery(observation.hub, t);
+  return verdict;
+}
+
+void Oracle::count_probe(const Operation& operation) {
+  auto tally = [&](ProbeStats& stats) {
+    ++stats.total;
+    switch (operation.completion) {
+      case CompletionType::ok:
+        ++stats.not_refused;
+        break;
+      case CompletionType::info:
+        ++stats.unknown;
+        break;
+      case CompletionType::fail:
+        if (is_refusal(operation.status_code))
+          ++stats.refused;
+        else
+          ++stats.failed_otherwise;
+        break;
+    }
+  };
+  phases_.for_each_containing(operation.invoked_at, [&](size_t i) { tally(probes_[i]); });
+  tally(probes_.back());
+  if (operation.completion == CompletionType::ok &&
+      probe_violations_.size() < options_.max_probe_violations)
+    probe_violations_.push_back(operation);
+}
+
+void Oracle::record(const Operation& operation) {
+  const auto type = static_cast<size_t>(operation.type);
+  const auto completion = static_cast<size_t>(operation.completion);
+  phases_.for_each_containing(operation.invoked_at,
+                              [&](size_t i) { ++operations_[i].by_type[type][completion]; });
+  ++operations_.back().by_type[type][completion];
+
+  if (is_probe(operation.type)) {
+    count_probe(operation);
+    return;
+  }
+  // A hub that asks to watch a camera starts a stream, whether or not the SUT obliges: the time
+  // until its first frame counts as a stall.
+  if (operation.type == OperationType::play && !operation.process.empty())
+    stream(operation.process, operation.camera, operation.invoked_at);
+}
+
+void Oracle::record_sent(std::string_view camera, Micros at, uint64_t frames) {
+  auto it = sent_.find(camera);
+  if (it == sent_.end())
+    throw InputError(
+        Diagnostic{.field = "camera", .message = "unknown camera '" + std::string(camera) + "'"});
+  it->second.add(phases_, at, frames);
+}
+
+void Oracle::add_sent(std::string_view camera, std::string_view phase, uint64_t frames) {
+  auto it = sent_.find(camera);
+  if (it == sent_.end())
+    throw InputError(
+        Diagnostic{.field = "camera", .message = "unknown camera '" + std::string(camera) + "'"});
+  const size_t index = phases_.find(phase);
+  if (index == phases_.size())
+    throw InputError(
+        Diagnostic{.field = "phase", .message = "unknown phase '" + std::string(phase) + "'"});
+  it->second.add_to_phase(index, frames);
+}
+
+Results Oracle::finish(Micros run_end) {
+  Results results;
+  results.run_end = run_end;
+  results.counts = counts_;
+  results.phase_verdicts = phase_verdicts_;
+  results.findings = findings_;
+  results.findings_dropped = findings_dropped_;
+  results.probe_violations = probe_violations_;
+  results.probes = probes_;
+  results.recoveries = recovery_.results(run_end);
+  results.rate_bucket = options_.rate_bucket;
+
+  for (auto& [hub, cameras] : streams_) {
+    for (auto& [camera, s] : cameras) {
+      s.tracker.finish(run_end);
+      const auto& sent = sent_.find(camera);
+      for (size_t i = 0; i < phases_.size(); ++i) {
+        const auto& c = s.tracker.phases()[i];
+        if (!c.active) continue;
+        StreamPhaseMetrics m{.hub = hub,
+                             .camera = camera,
+                             .phase = phases_[i].name,
+                             .delivered = c.delivered,
+                             .freezes = c.freezes,
+                             .freeze_total = c.freeze_total,
+                             .max_stall = c.max_stall,
+                             .reorders = c.reorders,
+                             .duplicates = c.duplicates,
+                             .stale = c.stale};
+        if (sent != sent_.end()) {
+          const uint64_t total = sent->second.per_phase()[i];
+          m.sent = total - std::min(total, s.sent_baseline[i]);
+        }
+        if (m.sent > 0)
+          m.delivered_ratio = static_cast<double>(m.delivered) / static_cast<double>(m.sent);
+        results.streams.push_back(std::move(m));
+      }
+    }
+  }
+  std::sort(results.streams.begin(), results.streams.end(), [&](const auto& a, const auto& b) {
+    const size_t pa = phases_.find(a.phase), pb = phases_.find(b.phase);
+    return std::tie(pa, a.hub, a.camera) < std::tie(pb, b.hub, b.camera);
+  });
+
+  for (size_t p = 0; p < operations_.size(); ++p) {
+    const std::string phase = p < phases_.size() ? phases_[p].name : std::string(kRunPhase);
+    for (size_t type = 0; type < operations_[p].by_type.size(); ++type) {
+      const auto& c = operations_[p].by_type[type];
+      if (c[0] + c[1] + c[2] == 0) continue;
+      results.operations.push_back(
+          OperationCounts{.phase = phase,
+                          .type = static_cast<OperationType>(type),
+                          .ok = c[static_cast<size_t>(CompletionType::ok)],
+                          .fail = c[static_cast<size_t>(CompletionType::fail)],
+                          .info = c[static_cast<size_t>(CompletionType::info)]});
+    }
+  }
+  for (const auto& [hub, frames] : rates_) results.frame_rates.push_back({hub, frames});
+  std::sort(results.frame_rates.begin(), results.frame_rates.end(),
+            [](const auto& a, const auto& b) { return a.hub < b.hub; });
+
+  results.checks = evaluate_checks(results, checks_, phases_);
+  return results;
+}
+
+}  // namespace camleak::oracle

@@ -1,0 +1,88 @@
+#pragma once
+// Everything the oracle concludes about a run, produced once by Oracle::finish().
+#include <array>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/core/observation.hpp"
+#include "harness/oracle/checks.hpp"
+#include "harness/oracle/recovery_tracker.hpp"
+#include "harness/oracle/verdict.hpp"
+
+namespace camleak::oracle {
+
+// One hub watching one camera, over one phase it was active in.
+struct StreamPhaseMetrics {
+  std::string hub;
+  std::string camera;
+  std::string phase;
+  uint64_t sent = 0;       // frames the camera sent in the phase while the stream existed
+  uint64_t delivered = 0;  // frames of that camera the hub received (duplicates excluded)
+  std::optional<double> delivered_ratio;  // delivered / sent; absent when nothing was sent
+  uint64_t freezes = 0;
+  Micros freeze_total{0};
+  Micros max_stall{0};
+  uint64_t reorders = 0;
+  uint64_t duplicates = 0;
+  uint64_t stale = 0;
+};
+
+// Authorization probes, per phase (by invocation time) and for the whole run ("run").
+struct ProbeStats {
+  std::string phase;
+  uint64_t total = 0;
+  uint64_t refused = 0;           // fail with 401, 403 or 404
+  uint64_t not_refused = 0;       // ok: the SUT answered with media (a violation)
+  uint64_t unknown = 0;           // info: outcome unknown, never judged
+  uint64_t failed_otherwise = 0;  // fail with another status (e.g. 503 during a restart)
+};
+
+// Jepsen-style completion counts per operation type, per phase and for the whole run ("run").
+struct OperationCounts {
+  std::string phase;
+  OperationType type = OperationType::play;
+  uint64_t ok = 0;
+  uint64_t fail = 0;
+  uint64_t info = 0;
+};
+
+// OK or STALE live frames a hub received per bucket of `Results::rate_bucket`, from time 0.
+struct HubRateSeries {
+  std::string hub;
+  std::vector<uint32_t> frames;
+};
+
+// Verdict counts of the observations delivered in one phase.
+struct PhaseVerdicts {
+  std::string phase;
+  std::array<uint64_t, kVerdictKinds> counts{};
+  Micros max_age{0};    // oldest capture-to-delivery age of a live frame in the phase
+  Micros freshness{0};  // the bound that applied in the phase
+  uint64_t count(VerdictKind kind) const { return counts[static_cast<size_t>(kind)]; }
+};
+
+struct Results {
+  std::array<uint64_t, kVerdictKinds> counts{};  // indexed by VerdictKind
+  std::vector<PhaseVerdicts> phase_verdicts;     // one per phase, in phase order
+  std::vector<Finding> findings;                 // every non-OK verdict, up to the configured cap
+  uint64_t findings_dropped = 0;                 // non-OK verdicts past the cap (still counted)
+  std::vector<StreamPhaseMetrics> streams;
+  std::vector<Recovery> recoveries;
+  std::vector<Operation> probe_violations;  // probes completed ok, up to the cap
+  std::vector<ProbeStats> probes;
+  std::vector<OperationCounts> operations;
+  std::vector<CheckResult> checks;
+  Micros rate_bucket{0};
+  std::vector<HubRateSeries> frame_rates;
+  Micros run_end{0};
+
+  uint64_t count(VerdictKind kind) const { return counts[static_cast<size_t>(kind)]; }
+  bool passed() const {
+    for (const auto& check : checks)
+      if (!check.passed) return false;
+    return true;
+  }
+};
+
+}  // namespace camleak::oracle
