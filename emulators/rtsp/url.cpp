@@ -1,0 +1,95 @@
+#include "emulators/rtsp/url.hpp"
+
+#include "emulators/rtsp/message.hpp"
+
+namespace camleak::rtsp {
+namespace {
+
+std::optional<std::string> percent_decode(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '%') {
+      out.push_back(s[i]);
+      continue;
+    }
+    if (i + 2 >= s.size()) return std::nullopt;
+    auto hex = [](char c) -> int {
+      if (c >= '0' && c <= '9') return c - '0';
+      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+      if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+      return -1;
+    };
+    int a = hex(s[i + 1]), b = hex(s[i + 2]);
+    if (a < 0 || b < 0) return std::nullopt;
+    out.push_back(static_cast<char>(a * 16 + b));
+    i += 2;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string RtspUrl::without_credentials() const {
+  std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  return "rtsp://" + h + ":" + std::to_string(port) + path;
+}
+
+std::optional<RtspUrl> parse_rtsp_url(std::string_view url, std::string* error) {
+  auto fail = [&](std::string m) -> std::optional<RtspUrl> {
+    if (error) *error = "url \"" + std::string(url) + "\": " + m;
+    return std::nullopt;
+  };
+  std::string_view rest = url;
+  if (rest.size() < 7 || !iequals(rest.substr(0, 7), "rtsp://"))
+    return fail("scheme must be rtsp://");
+  rest.remove_prefix(7);
+  RtspUrl out;
+  size_t slash = rest.find('/');
+  std::string_view authority = rest.substr(0, slash);
+  out.path = slash == std::string_view::npos ? "/" : std::string(rest.substr(slash));
+  size_t at = authority.rfind('@');
+  if (at != std::string_view::npos) {
+    std::string_view userinfo = authority.substr(0, at);
+    authority.remove_prefix(at + 1);
+    size_t colon = userinfo.find(':');
+    auto user = percent_decode(userinfo.substr(0, colon));
+    auto pass = colon == std::string_view::npos ? std::optional<std::string>("")
+                                                : percent_decode(userinfo.substr(colon + 1));
+    if (!user || !pass) return fail("bad percent-encoding in credentials");
+    out.user = *user;
+    out.password = *pass;
+  }
+  std::string_view port_text;
+  if (!authority.empty() && authority.front() == '[') {
+    size_t close = authority.find(']');
+    if (close == std::string_view::npos) return fail("unterminated [IPv6] host");
+    out.host = std::string(authority.substr(1, close - 1));
+    std::string_view after = authority.substr(close + 1);
+    if (!after.empty()) {
+      if (after.front() != ':') return fail("junk after [IPv6] host");
+      port_text = after.substr(1);
+    }
+  } else {
+    size_t colon = authority.find(':');
+    out.host = std::string(authority.substr(0, colon));
+    if (colon != std::string_view::npos) port_text = authority.substr(colon + 1);
+  }
+  if (out.host.empty()) return fail("missing host");
+  if (!port_text.empty()) {
+    auto p = parse_decimal(port_text, 65535);
+    if (!p || *p == 0) return fail("port \"" + std::string(port_text) + "\" is not 1-65535");
+    out.port = static_cast<uint16_t>(*p);
+  }
+  return out;
+}
+
+std::string resolve_control_url(std::string_view base, std::string_view control) {
+  if (control.empty() || control == "*") return std::string(base);
+  if (control.size() >= 7 && iequals(control.substr(0, 7), "rtsp://")) return std::string(control);
+  std::string out(base);
+  if (!out.empty() && out.back() != '/') out.push_back('/');
+  out.append(control.front() == '/' ? control.substr(1) : control);
+  return out;
+}
+
+}  // namespace camleak::rtsp
