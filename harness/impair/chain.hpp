@@ -16,6 +16,7 @@
 
 #include "harness/impair/attributes.hpp"
 #include "harness/impair/packet.hpp"
+#include "harness/impair/registry.hpp"
 #include "harness/impair/stage.hpp"
 
 namespace camleak::impair {
@@ -29,7 +30,10 @@ struct Targeting {
   double fraction = 1.0;          // Mode::fraction: chosen per connection with the seed
   uint64_t n = 0;                 // Mode::first_n (connections 0..n-1), Mode::nth (connection n)
 
-  // `seed` is the chain's seed for this stage, so a fraction choice is reproducible.
+  // `seed` is the chain's seed for this stage, so a fraction choice is reproducible. The chain
+  // passes Rng::derive(run seed, "<link>/<direction>/<name>/targeting"): the same for every
+  // connection of the link, so each connection is chosen independently with probability
+  // `fraction`, reproducibly.
   bool matches(uint64_t connection, uint64_t seed) const;
 };
 
@@ -58,9 +62,9 @@ struct ChainContext {
   uint64_t connection = 0;
   Direction direction = Direction::downstream;
   Transport transport = Transport::stream;
-  uint64_t seed = 0;           // run seed; per-stage seeds are derived from it
+  uint64_t seed = 0;  // run seed; per-stage seeds are derived from it
   EventLog* events = nullptr;
-  Micros link_epoch{};         // origin of Window times
+  Micros link_epoch{};  // origin of Window times
 };
 
 class Chain {
@@ -75,6 +79,8 @@ class Chain {
   bool add(const StageSpec& spec, Micros now);
   // Removes the named stage; what it held moves on to the next stage, in order.
   bool remove(std::string_view name, Micros now);
+  // Updates the named stage's attributes (merged over the current ones, like Toxiproxy's
+  // update, then completed and validated: throws InputError). What it holds stays held.
   bool reconfigure(std::string_view name, const Attributes& attributes);
 
   void push(Packet packet, Micros now);
@@ -83,6 +89,8 @@ class Chain {
   std::optional<Micros> next_wakeup(Micros now) const;
   // True when no stage holds anything.
   bool empty() const;
+  // Bytes of data held by all stages plus what is ready to leave (for backpressure).
+  size_t held_bytes() const;
 
   struct StageCounters {
     std::string name;
@@ -96,5 +104,11 @@ class Chain {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// Validates a stage as configured at an API or scenario edge: its type exists and applies to
+// `transport`, toxicity is in [0, 1], targeting is sane, the window is ordered, and the
+// attributes are valid; returns the spec with attributes completed. Throws InputError listing
+// every problem (field = "type", "toxicity", "targeting", "window" or the attribute name).
+StageSpec validated(const StageSpec& spec, Transport transport, const Registry& registry);
 
 }  // namespace camleak::impair

@@ -3,10 +3,12 @@
 // file, with the attribute schema used to validate API bodies and scenario files.
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "harness/core/errors.hpp"
 #include "harness/impair/attributes.hpp"
 #include "harness/impair/stage.hpp"
 
@@ -14,21 +16,26 @@ namespace camleak::impair {
 
 struct AttributeSpec {
   enum class Kind { integer, number, boolean, string };
-  std::string name;      // Toxiproxy's / netem's attribute name, e.g. "jitter"
+  std::string name;  // Toxiproxy's / netem's attribute name, e.g. "jitter"
   Kind kind = Kind::integer;
-  std::string unit;      // "ms", "KB/s", "bytes", "%", "" ... (Toxiproxy's units)
+  std::string unit;  // "ms", "KB/s", "bytes", "%", "" ... (Toxiproxy's units)
   AttributeValue default_value;
-  std::string doc;       // one line for `camleak explain`, schema.json and the README
+  std::string doc;                   // one line for `camleak explain`, schema.json and the README
   std::vector<std::string> choices;  // allowed values for string attributes; empty = any
+  std::optional<double> min;         // inclusive range for integer/number attributes
+  std::optional<double> max;
 };
 
 struct StageType {
-  std::string name;      // "latency", "loss", ...
-  Transport transport;   // which links it applies to
+  std::string name;     // "latency", "loss", ...
+  Transport transport;  // which links it applies to
   std::string doc;
   std::vector<AttributeSpec> attributes;
   // Builds an instance; `attributes` have been validated and completed with defaults.
   std::function<std::unique_ptr<Stage>(StageContext, const Attributes&)> create;
+  // Checks that span several attributes (e.g. slicer: size_variation < average_size), run on
+  // completed attributes after the per-attribute checks passed; field = attribute name.
+  std::function<std::vector<Diagnostic>(const Attributes&)> check;
 };
 
 class Registry {
@@ -37,6 +44,8 @@ class Registry {
   static const Registry& builtin();
 
   const StageType* find(std::string_view name) const;
+  // Like find(), but throws InputError (field "type", with a did-you-mean) for unknown names.
+  const StageType& get(std::string_view name) const;
   const std::vector<StageType>& types() const { return types_; }
   std::vector<std::string> names(Transport transport) const;
 

@@ -29,9 +29,9 @@ struct StageContext {
   std::string link;         // link name
   uint64_t connection = 0;  // connection or UDP flow index within the link
   Direction direction = Direction::downstream;
-  Rng rng{0};               // seeded from (run seed, link, connection, direction, name)
+  Rng rng{0};                  // seeded from (run seed, link, connection, direction, name)
   EventLog* events = nullptr;  // may be null (unit tests)
-  Micros created_at{};      // time the stage instance was created
+  Micros created_at{};         // time the stage instance was created
 };
 
 class Stage {
@@ -50,6 +50,12 @@ class Stage {
   virtual void reconfigure(const Attributes& attributes) = 0;
   // Everything held, in order, handed over when the stage is removed (never dropped).
   virtual std::vector<Packet> drain() = 0;
+  // Bytes of data the stage holds now (the proxy stops reading a socket while a chain holds too
+  // much, so memory stays bounded).
+  virtual size_t held_bytes() const { return 0; }
+  // Packets (data and signals) the stage holds now. A stage may hold packets without a wakeup
+  // (a blackhole holds everything until it is removed), so Chain::empty() asks this too.
+  virtual size_t held_packets() const { return 0; }
 
   const Counters& counters() const { return counters_; }
   const StageContext& context() const { return context_; }
@@ -57,7 +63,13 @@ class Stage {
  protected:
   explicit Stage(StageContext context) : context_(std::move(context)) {}
   // Counts an action and records it in the event log (if any).
+  // Also adds `bytes` to the counter "<action>_bytes" when non-zero.
   void note(std::string_view action, Micros now, uint64_t bytes = 0);
+  // Counts an action without recording an event: for routine per-chunk shaping (a chunk delayed,
+  // a chunk throttled) that would flood the event log with one entry per chunk of video. Fault
+  // decisions about individual packets (drop, duplicate, corrupt, reorder, close, reset) use
+  // note().
+  void count(std::string_view action, uint64_t bytes = 0);
 
   StageContext context_;
   Counters counters_;

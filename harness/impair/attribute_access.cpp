@@ -1,0 +1,103 @@
+#include "harness/impair/attribute_access.hpp"
+
+#include <cmath>
+
+namespace camleak::impair {
+namespace {
+
+const AttributeValue* lookup(const Attributes& attributes, std::string_view name) {
+  const auto it = attributes.find(std::string(name));
+  return it == attributes.end() ? nullptr : &it->second;
+}
+
+}  // namespace
+
+double number_attribute(const Attributes& attributes, std::string_view name, double fallback) {
+  const AttributeValue* value = lookup(attributes, name);
+  if (!value) return fallback;
+  if (const auto* i = std::get_if<int64_t>(value)) return static_cast<double>(*i);
+  if (const auto* d = std::get_if<double>(value)) return *d;
+  return fallback;
+}
+
+int64_t integer_attribute(const Attributes& attributes, std::string_view name, int64_t fallback) {
+  const AttributeValue* value = lookup(attributes, name);
+  if (!value) return fallback;
+  if (const auto* i = std::get_if<int64_t>(value)) return *i;
+  if (const auto* d = std::get_if<double>(value)) return static_cast<int64_t>(std::llround(*d));
+  return fallback;
+}
+
+bool boolean_attribute(const Attributes& attributes, std::string_view name, bool fallback) {
+  const AttributeValue* value = lookup(attributes, name);
+  if (!value) return fallback;
+  if (const auto* b = std::get_if<bool>(value)) return *b;
+  return fallback;
+}
+
+std::string string_attribute(const Attributes& attributes, std::string_view name,
+                             std::string_view fallback) {
+  const AttributeValue* value = lookup(attributes, name);
+  if (!value) return std::string(fallback);
+  if (const auto* s = std::get_if<std::string>(value)) return *s;
+  return std::string(fallback);
+}
+
+Micros milliseconds_attribute(const Attributes& attributes, std::string_view name,
+                              double fallback_ms) {
+  const double ms = number_attribute(attributes, name, fallback_ms);
+  return Micros{static_cast<int64_t>(std::llround(ms * 1000.0))};
+}
+
+double percent_attribute(const Attributes& attributes, std::string_view name,
+                         double fallback_percent) {
+  return number_attribute(attributes, name, fallback_percent) / 100.0;
+}
+
+}  // namespace camleak::impair
+
+namespace camleak::impair {
+
+AttributeSpec integer_spec(std::string name, std::string unit, int64_t default_value,
+                           std::string doc, std::optional<double> min, std::optional<double> max) {
+  return AttributeSpec{.name = std::move(name),
+                       .kind = AttributeSpec::Kind::integer,
+                       .unit = std::move(unit),
+                       .default_value = default_value,
+                       .doc = std::move(doc),
+                       .min = min,
+                       .max = max};
+}
+
+AttributeSpec number_spec(std::string name, std::string unit, double default_value, std::string doc,
+                          std::optional<double> min, std::optional<double> max) {
+  return AttributeSpec{.name = std::move(name),
+                       .kind = AttributeSpec::Kind::number,
+                       .unit = std::move(unit),
+                       .default_value = default_value,
+                       .doc = std::move(doc),
+                       .min = min,
+                       .max = max};
+}
+
+AttributeSpec percent_spec(std::string name, double default_value, std::string doc) {
+  return number_spec(std::move(name), "%", default_value, std::move(doc), 0.0, 100.0);
+}
+
+AttributeSpec choice_spec(std::string name, std::string default_value,
+                          std::vector<std::string> choices, std::string doc) {
+  return AttributeSpec{.name = std::move(name),
+                       .kind = AttributeSpec::Kind::string,
+                       .default_value = std::move(default_value),
+                       .doc = std::move(doc),
+                       .choices = std::move(choices)};
+}
+
+AttributeSpec boolean_spec(std::string name, bool default_value, std::string doc) {
+  return AttributeSpec{.name = std::move(name),
+                       .kind = AttributeSpec::Kind::boolean,
+                       .default_value = default_value,
+                       .doc = std::move(doc)};
+}
+
+}  // namespace camleak::impair

@@ -1,0 +1,58 @@
+#include "harness/impair/bandwidth.hpp"
+
+#include "harness/impair/attribute_access.hpp"
+#include "harness/impair/stages.hpp"
+
+namespace camleak::impair {
+
+BandwidthStage::BandwidthStage(StageContext context, const Attributes& attributes)
+    : Stage(std::move(context)), rate_(integer_attribute(attributes, "rate", 0)) {}
+
+int64_t BandwidthStage::cost_ns(const Packet& packet) const {
+  if (rate_ <= 0 || packet.kind != Packet::Kind::data) return 0;
+  // rate KB/s = rate bytes per millisecond.
+  return static_cast<int64_t>(packet.bytes.size()) * 1'000'000 / rate_;
+}
+
+void BandwidthStage::push(Packet packet, Micros now) {
+  if (rate_ > 0 && packet.kind == Packet::Kind::data) {
+    count("throttled", packet.bytes.size());
+    const size_t piece = static_cast<size_t>(rate_) * 100;  // 100 ms worth of data
+    if (packet.bytes.size() > piece) {
+      // Only slow links split, and only what exceeds 100 ms of data is copied.
+      size_t offset = 0;
+      while (packet.bytes.size() - offset > piece) {
+        Packet part{.kind = Packet::Kind::data,
+                    .bytes = std::vector<uint8_t>(packet.bytes.begin() + offset,
+                                                  packet.bytes.begin() + offset + piece),
+                    .entered_at = packet.entered_at};
+        const int64_t cost = cost_ns(part);
+        queue_.push(std::move(part), now, cost);
+        offset += piece;
+      }
+      packet.bytes.erase(packet.bytes.begin(), packet.bytes.begin() + offset);
+    }
+  }
+  const int64_t cost = cost_ns(packet);
+  queue_.push(std::move(packet), now, cost);
+}
+
+void BandwidthStage::reconfigure(const Attributes& attributes) {
+  rate_ = integer_attribute(attributes, "rate", rate_);
+  queue_.reschedule([this](const Packet& packet) { return cost_ns(packet); });
+}
+
+StageType bandwidth_stage_type() {
+  return StageType{
+      .name = "bandwidth",
+      .transport = Transport::stream,
+      .doc =
+          "Limits throughput to rate KB/s; larger chunks trickle out in 100 ms pieces "
+          "(Toxiproxy).",
+      .attributes = {integer_spec("rate", "KB/s", 0,
+                                  "Throughput in kilobytes (1000 bytes) per second; 0 = "
+                                  "unlimited.")},
+      .create = factory_of<BandwidthStage>()};
+}
+
+}  // namespace camleak::impair

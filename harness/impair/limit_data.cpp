@@ -1,0 +1,52 @@
+#include "harness/impair/limit_data.hpp"
+
+#include "harness/impair/attribute_access.hpp"
+#include "harness/impair/stages.hpp"
+
+namespace camleak::impair {
+
+LimitDataStage::LimitDataStage(StageContext context, const Attributes& attributes)
+    : Stage(std::move(context)),
+      limit_(static_cast<uint64_t>(integer_attribute(attributes, "bytes", 0))) {}
+
+void LimitDataStage::push(Packet packet, Micros now) {
+  if (closed_) {
+    count("discarded", packet.bytes.size());
+    return;
+  }
+  if (packet.kind != Packet::Kind::data) {
+    closed_ = true;  // the connection ends here anyway; nothing may follow it
+    queue_.push(std::move(packet), now);
+    return;
+  }
+  const uint64_t remaining = limit_ > transmitted_ ? limit_ - transmitted_ : 0;
+  if (packet.bytes.size() > remaining) {
+    count("truncated", packet.bytes.size() - remaining);
+    packet.bytes.resize(remaining);
+  }
+  transmitted_ += packet.bytes.size();
+  if (!packet.bytes.empty()) queue_.push(std::move(packet), now);
+  if (transmitted_ >= limit_) {
+    closed_ = true;
+    note("close", now, transmitted_);
+    queue_.push(Packet{.kind = Packet::Kind::close, .entered_at = now}, now);
+  }
+}
+
+void LimitDataStage::reconfigure(const Attributes& attributes) {
+  limit_ =
+      static_cast<uint64_t>(integer_attribute(attributes, "bytes", static_cast<int64_t>(limit_)));
+}
+
+StageType limit_data_stage_type() {
+  return StageType{
+      .name = "limit_data",
+      .transport = Transport::stream,
+      .doc = "Closes the connection once bytes have been transmitted (Toxiproxy).",
+      .attributes = {integer_spec("bytes", "bytes", 0,
+                                  "Bytes let through before the close; 0 closes on the first "
+                                  "data.")},
+      .create = factory_of<LimitDataStage>()};
+}
+
+}  // namespace camleak::impair

@@ -1,0 +1,61 @@
+#include "harness/impair/rate.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "harness/impair/attribute_access.hpp"
+#include "harness/impair/stages.hpp"
+
+namespace camleak::impair {
+
+RateStage::RateStage(StageContext context, const Attributes& attributes)
+    : Stage(std::move(context)) {
+  rate_ = number_attribute(attributes, "rate", 0);
+  overhead_ = integer_attribute(attributes, "packet_overhead", 0);
+  limit_ = static_cast<size_t>(integer_attribute(attributes, "limit", 1000));
+}
+
+int64_t RateStage::cost_ns(const Packet& packet) const {
+  if (rate_ <= 0 || packet.kind != Packet::Kind::data) return 0;
+  const int64_t bytes = std::max<int64_t>(0, static_cast<int64_t>(packet.bytes.size()) + overhead_);
+  // bits / (rate * 1000 bits/s), in nanoseconds.
+  return static_cast<int64_t>(std::llround(static_cast<double>(bytes) * 8.0 * 1e6 / rate_));
+}
+
+void RateStage::push(Packet packet, Micros now) {
+  if (packet.kind == Packet::Kind::data) {
+    if (queue_.size() >= limit_) {
+      note("overflow", now, packet.bytes.size());
+      return;
+    }
+    if (rate_ > 0) count("throttled", packet.bytes.size());
+  }
+  const int64_t cost = cost_ns(packet);
+  queue_.push(std::move(packet), now, cost);
+}
+
+void RateStage::reconfigure(const Attributes& attributes) {
+  rate_ = number_attribute(attributes, "rate", rate_);
+  overhead_ = integer_attribute(attributes, "packet_overhead", overhead_);
+  limit_ =
+      static_cast<size_t>(integer_attribute(attributes, "limit", static_cast<int64_t>(limit_)));
+  queue_.reschedule([this](const Packet& packet) { return cost_ns(packet); });
+}
+
+StageType rate_stage_type() {
+  return StageType{
+      .name = "rate",
+      .transport = Transport::datagram,
+      .doc = "Serialises datagrams at rate kbit/s, queueing them in order (netem rate).",
+      .attributes = {number_spec("rate", "kbit/s", 0,
+                                 "Link rate in kilobits (1000 bits) per second; 0 = unlimited."),
+                     integer_spec("packet_overhead", "bytes", 0,
+                                  "Added to each datagram's size for the timing (may be "
+                                  "negative).",
+                                  -65535.0, 65535.0),
+                     integer_spec("limit", "packets", 1000,
+                                  "Most datagrams queued; more are dropped (netem's limit).", 1.0)},
+      .create = factory_of<RateStage>()};
+}
+
+}  // namespace camleak::impair

@@ -1,0 +1,95 @@
+#include "harness/impair/slicer.hpp"
+
+#include <algorithm>
+
+#include "harness/impair/attribute_access.hpp"
+#include "harness/impair/stages.hpp"
+
+namespace camleak::impair {
+
+SlicerStage::SlicerStage(StageContext context, const Attributes& attributes)
+    : Stage(std::move(context)) {
+  reconfigure(attributes);
+}
+
+void SlicerStage::reconfigure(const Attributes& attributes) {
+  average_size_ = static_cast<size_t>(
+      integer_attribute(attributes, "average_size", static_cast<int64_t>(average_size_)));
+  size_variation_ = static_cast<size_t>(
+      integer_attribute(attributes, "size_variation", static_cast<int64_t>(size_variation_)));
+  delay_ = Micros{integer_attribute(attributes, "delay", delay_.count())};
+  // The registry guarantees this; a stage constructed directly must not recurse forever.
+  average_size_ = std::max<size_t>(average_size_, 1);
+  if (size_variation_ >= average_size_) size_variation_ = average_size_ - 1;
+}
+
+void SlicerStage::slice(size_t start, size_t end, std::vector<size_t>& ends) {
+  const size_t size = end - start;
+  if (size <= average_size_ + size_variation_) {
+    ends.push_back(end);
+    return;
+  }
+  // size > average + variation and variation < average keep `mid` strictly inside the range.
+  const auto variation = static_cast<int64_t>(size_variation_);
+  const int64_t offset =
+      variation > 0
+          ? static_cast<int64_t>(context_.rng.below(static_cast<uint64_t>(2 * variation + 1))) -
+                variation
+          : 0;
+  const auto mid = static_cast<size_t>(static_cast<int64_t>(start + size / 2) + offset);
+  slice(start, mid, ends);
+  slice(mid, end, ends);
+}
+
+void SlicerStage::push(Packet packet, Micros now) {
+  Micros t = std::max(now, next_free_);
+  if (packet.kind != Packet::Kind::data || packet.bytes.empty()) {
+    queue_.push(std::move(packet), t);
+    return;
+  }
+  std::vector<size_t> ends;
+  slice(0, packet.bytes.size(), ends);
+  if (ends.size() > 1) {
+    count("sliced", packet.bytes.size());
+    counters_["slices"] += ends.size();
+  }
+  size_t start = 0;
+  for (size_t i = 0; i + 1 < ends.size(); ++i) {
+    Packet part{
+        .kind = Packet::Kind::data,
+        .bytes = std::vector<uint8_t>(packet.bytes.begin() + start, packet.bytes.begin() + ends[i]),
+        .entered_at = packet.entered_at};
+    queue_.push(std::move(part), t);
+    t += delay_;
+    start = ends[i];
+  }
+  // The last slice reuses the chunk's own buffer.
+  if (start > 0) packet.bytes.erase(packet.bytes.begin(), packet.bytes.begin() + start);
+  queue_.push(std::move(packet), t);
+  next_free_ = t + delay_;
+}
+
+StageType slicer_stage_type() {
+  return StageType{
+      .name = "slicer",
+      .transport = Transport::stream,
+      .doc = "Slices each chunk into smaller ones with a delay between slices (Toxiproxy).",
+      .attributes = {integer_spec("average_size", "bytes", 1024, "Average slice size.", 1.0),
+                     integer_spec("size_variation", "bytes", 0,
+                                  "Slices vary by up to this many bytes; less than "
+                                  "average_size."),
+                     integer_spec("delay", "us", 0, "Pause after each slice.")},
+      .create = factory_of<SlicerStage>(),
+      .check = [](const Attributes& a) {
+        std::vector<Diagnostic> problems;
+        if (integer_attribute(a, "size_variation", 0) >= integer_attribute(a, "average_size", 1)) {
+          problems.push_back({.field = "size_variation",
+                              .message = "must be less than average_size (" +
+                                         std::to_string(integer_attribute(a, "average_size", 1)) +
+                                         " bytes)"});
+        }
+        return problems;
+      }};
+}
+
+}  // namespace camleak::impair

@@ -1,0 +1,68 @@
+#include "harness/impair/timeout.hpp"
+
+#include <algorithm>
+
+#include "harness/impair/attribute_access.hpp"
+#include "harness/impair/stages.hpp"
+
+namespace camleak::impair {
+
+TimeoutStage::TimeoutStage(StageContext context, const Attributes& attributes)
+    : Stage(std::move(context)),
+      timeout_(milliseconds_attribute(attributes, "timeout", 0)),
+      timer_start_(context_.created_at),
+      latest_(context_.created_at) {
+  note("blackhole", context_.created_at);
+}
+
+std::optional<Micros> TimeoutStage::deadline() const {
+  if (closed_ || timeout_.count() <= 0) return std::nullopt;
+  return timer_start_ + timeout_;
+}
+
+void TimeoutStage::push(Packet packet, Micros now) {
+  latest_ = std::max(latest_, now);
+  if (closed_) {
+    count("discarded", packet.bytes.size());
+    return;
+  }
+  count("blackholed", packet.bytes.size());
+  held_.push(std::move(packet), Micros::max());
+}
+
+std::optional<Packet> TimeoutStage::pop(Micros now) {
+  latest_ = std::max(latest_, now);
+  const auto due = deadline();
+  if (!due || now < *due) return std::nullopt;
+  closed_ = true;
+  const size_t discarded = held_.size();
+  const size_t bytes = held_.clear();
+  if (discarded > 0) count("discarded", bytes);
+  note("close", *due);
+  return Packet{.kind = Packet::Kind::close, .entered_at = now};
+}
+
+std::optional<Micros> TimeoutStage::next_wakeup(Micros) const {
+  return deadline();
+}
+
+void TimeoutStage::reconfigure(const Attributes& attributes) {
+  timeout_ =
+      milliseconds_attribute(attributes, "timeout", static_cast<double>(timeout_.count()) / 1000);
+  timer_start_ = latest_;
+}
+
+StageType timeout_stage_type() {
+  return StageType{
+      .name = "timeout",
+      .transport = Transport::stream,
+      .doc =
+          "Stops all data; closes the connection after timeout (0 = never, data resumes when "
+          "the stage is removed) (Toxiproxy).",
+      .attributes = {integer_spec("timeout", "ms", 0,
+                                  "Time until the connection is closed; 0 = hold it open and "
+                                  "silent.")},
+      .create = factory_of<TimeoutStage>()};
+}
+
+}  // namespace camleak::impair
