@@ -1,0 +1,63 @@
+#pragma once
+// Everything one emulated camera needs to know; a plain struct the run loop fills from the
+// scenario. validate() reports every bad field at once.
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "emulators/camera/backoff.hpp"
+#include "emulators/media/h264_loop.hpp"
+#include "emulators/rtsp/rtsp_client.hpp"
+#include "harness/core/clock.hpp"
+
+namespace camleak::emulators {
+
+struct CameraConfig {
+  std::string name;    // camera id: URL path, SEI camera field, RTSP user
+  std::string owner;   // owner account stamped into every frame
+  std::string secret;  // Basic auth password (camera:secret)
+  // Where to publish: rtsp://rtsp_host:rtsp_port/cameras/{name} (the runner points this at the
+  // camera's proxy link, not at the SUT itself).
+  std::string rtsp_host = "127.0.0.1";
+  uint16_t rtsp_port = 0;
+  rtsp::RtpTransport transport = rtsp::RtpTransport::tcp_interleaved;
+
+  uint32_t pixel_code = 0;  // numeric code drawn into the picture (given by the scenario)
+  int width = 320;
+  int height = 240;
+  int fps = 25;
+  int gop = 25;
+  int64_t bitrate_bps = 400'000;
+  std::string preset = "ultrafast";
+  int loop_gops = 1;  // pre-encoded loop length; 1 GOP keeps startup cheap for big fleets
+
+  BackoffConfig backoff;
+  uint64_t seed = 1;  // run seed; the camera derives its own streams from (seed, name)
+
+  std::chrono::milliseconds connect_timeout{5'000};
+  std::chrono::milliseconds request_timeout{5'000};
+  std::size_t max_rtp_payload = 1'400;
+  std::size_t max_send_queue_bytes = 1u << 20;  // beyond it frames drop (counted)
+  Micros send_log_bucket{100'000};
+  std::size_t send_log_max_buckets = 36'000;  // 1 hour at 100 ms
+};
+
+// Throws InputError naming each bad field ("camera.fps", ...).
+void validate(const CameraConfig& config);
+
+// rtsp://host:port/cameras/{name}, without credentials (IPv6 hosts are bracketed).
+std::string publish_url(const CameraConfig& config);
+
+// The loop settings of a camera: its picture settings and pixel code.
+media::LoopConfig loop_config(const CameraConfig& config);
+
+// Encodes the loops of many cameras on up to `threads` threads (startup of a large fleet is
+// bound by x264, one loop per camera since the pixel code is in the picture). Result i belongs
+// to configs[i]. Rethrows the first encoder failure.
+std::vector<std::shared_ptr<const media::H264Loop>> encode_loops(
+    const std::vector<CameraConfig>& configs, unsigned threads);
+
+}  // namespace camleak::emulators

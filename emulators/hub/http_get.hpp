@@ -1,0 +1,49 @@
+#pragma once
+// A small asynchronous HTTP/1.1 GET on Boost.Beast for snapshot polling: numeric host (never
+// resolved), one connection per request, an overall deadline, and a cap on the body so a
+// hostile server cannot make the hub buffer without bound.
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace camleak::emulators {
+
+struct HttpGetRequest {
+  std::string host;  // numeric IPv4/IPv6 address
+  uint16_t port = 80;
+  std::string target;                        // "/cameras/cam-1/snapshot"
+  std::string bearer_token;                  // Authorization: Bearer ... when non-empty
+  std::chrono::milliseconds timeout{5'000};  // connect + request + whole response
+  std::size_t max_body_bytes = 4u << 20;
+  std::size_t max_header_bytes = 16u << 10;
+};
+
+struct HttpGetResult {
+  enum class Outcome {
+    response,        // a complete response arrived (any status)
+    connect_failed,  // nothing was sent: the request definitely did not happen
+    cut,             // connection closed or reset after the request was sent
+    timeout,         // deadline passed (request possibly seen by the server)
+    too_large,       // header or body over its cap: reading stopped
+    protocol,        // not parseable as HTTP
+    bad_request,     // the request itself could not be built (bad host)
+  };
+  Outcome outcome = Outcome::connect_failed;
+  bool request_sent = false;  // the request bytes were written
+  int status = 0;
+  std::string content_type;
+  std::vector<uint8_t> body;
+  std::string message;  // why, for failures
+};
+
+std::string_view to_string(HttpGetResult::Outcome outcome);
+
+// Runs the GET on `io`; `done` runs exactly once on the io_context.
+void http_get(boost::asio::io_context& io, HttpGetRequest request,
+              std::function<void(HttpGetResult&&)> done);
+
+}  // namespace camleak::emulators

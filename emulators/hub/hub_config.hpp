@@ -1,0 +1,62 @@
+#pragma once
+// Everything one emulated hub needs to know; a plain struct the run loop fills from the
+// scenario. validate() reports every bad field at once.
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "emulators/camera/backoff.hpp"
+#include "emulators/rtsp/rtsp_client.hpp"
+#include "harness/core/clock.hpp"
+
+namespace camleak::emulators {
+
+struct HubConfig {
+  std::string name;     // hub id (the Operation/Observation process name)
+  std::string account;  // account it logs in as (RTSP Basic account:token)
+  std::string token;    // account token (also the snapshot Bearer token)
+  // The SUT as the hub reaches it (normally the hub's proxy link ports).
+  std::string rtsp_host = "127.0.0.1";
+  uint16_t rtsp_port = 0;
+  std::string http_host = "127.0.0.1";
+  uint16_t http_port = 0;  // 0: no snapshot polling and no snapshot probes
+  rtsp::RtpTransport transport = rtsp::RtpTransport::tcp_interleaved;
+
+  std::vector<std::string> cameras;  // watched live: one RTSP play session each
+
+  // Snapshot polling: GET /cameras/{c}/snapshot for each camera every interval (0 = off).
+  Micros snapshot_interval{0};
+  std::vector<std::string> snapshot_cameras;  // empty: the watched cameras
+
+  // Authorization probes: every probe_interval one probe (0 = off), alternating RTSP play and
+  // snapshot, at a target drawn (seeded) from probe_targets: cameras this account must NOT see.
+  Micros probe_interval{0};
+  std::vector<std::string> probe_targets;
+  Micros probe_hold{1'000'000};  // a probe play that got in stays open this long collecting media
+
+  BackoffConfig backoff;
+  uint64_t seed = 1;             // run seed; the hub derives its streams from (seed, name)
+  bool send_resume_hint = true;  // previous Session id in the SETUP of a reconnect
+
+  std::chrono::milliseconds connect_timeout{5'000};
+  std::chrono::milliseconds request_timeout{5'000};
+  std::chrono::milliseconds http_timeout{5'000};
+  Micros media_timeout{5'000'000};  // no RTP for this long after PLAY: a stall, redial
+
+  // Bounds against a misbehaving SUT or a slow decode pool.
+  std::size_t max_queued_access_units = 16;  // per stream, waiting for the decode pool
+  std::size_t max_access_unit_bytes = 4u << 20;
+  std::size_t max_snapshot_bytes = 4u << 20;
+  std::size_t reorder_window = 32;  // RTP packets held for reordering (UDP)
+};
+
+// Throws InputError naming each bad field ("hub.token", ...).
+void validate(const HubConfig& config);
+
+// rtsp://host:port/cameras/{camera} (no credentials) and /cameras/{camera}/snapshot.
+std::string play_url(const HubConfig& config, const std::string& camera);
+std::string snapshot_target(const std::string& camera);
+
+}  // namespace camleak::emulators
