@@ -489,6 +489,9 @@ void RtspClient::step_setup(bool publish) {
   Request r = make_request("SETUP", info_.control_url);
   r.headers.set("Transport", format_transport(transport_offer(publish ? TransportMode::record
                                                                       : TransportMode::play)));
+  if (!have_session_ && !options_.resume_session.empty()) {
+    r.headers.set("Session", options_.resume_session);
+  }
   send_request(std::move(r), [self, publish](const ClientError& e, const Response& resp) {
     if (e) return self->fail(e);
     if (ClientError bad = self->accept_setup(resp)) return self->fail(bad);

@@ -69,6 +69,9 @@ struct RtspClientOptions {
   // as a real camera's encoder would drop frames on a congested uplink.
   size_t max_send_queue_bytes = 4 * 1024 * 1024;
   size_t udp_receive_buffer = 4096;  // largest RTP datagram accepted over UDP
+  // Session id of an earlier session, sent as the Session header of the first SETUP: the
+  // resume hint of a viewer back after a reconnect (a correct server ignores or validates it).
+  std::string resume_session;
 };
 
 // What the session negotiated; passed to the publish/play completion.
