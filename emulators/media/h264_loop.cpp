@@ -12,7 +12,7 @@ std::shared_ptr<const H264Loop> H264Loop::encode(const LoopConfig& config) {
                                 .message = "must be 1..100, got " + std::to_string(config.gops)});
   }
   H264Encoder encoder(config.encoder);
-  auto loop = std::make_shared<H264Loop>();
+  auto loop = std::make_shared<H264Loop>(Private{});
   loop->config_ = config;
   const int count = config.encoder.gop * config.gops;
   loop->frames_.reserve(count);

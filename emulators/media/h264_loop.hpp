@@ -27,7 +27,11 @@ struct LoopFrame {
 };
 
 class H264Loop {
+  struct Private {};  // only encode() makes loops: a loop is never empty
+
  public:
+  explicit H264Loop(Private) {}
+
   // Encodes encoder.gop * gops frames. Throws InputError for a bad config, MediaError when
   // FFmpeg fails or the encoder does not produce what a loop needs (IDR first, SPS/PPS present).
   static std::shared_ptr<const H264Loop> encode(const LoopConfig& config);

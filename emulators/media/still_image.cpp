@@ -11,12 +11,27 @@
 namespace camleak::media {
 namespace {
 
-// FFmpeg's mjpeg encoder writes (standard table * qscale) >> 3 as its quantisation tables, so
-// qscale 8 is IJG quality 50; other qualities use the IJG scaling (5000/q below 50, 200-2q above).
-int qscale_for_quality(int quality) {
-  const double scale = quality < 50 ? 5000.0 / quality : 200.0 - 2.0 * quality;
-  return std::clamp(static_cast<int>(std::lround(8.0 * scale / 100.0)), 1, 31);
+// The example tables of ITU-T T.81 Annex K (raster order): what libjpeg scales for its quality.
+constexpr uint16_t kLumaTable[64] = {16,  11,  10,  16,  24, 40, 51,  61,  12,  12,  14,  19,  26,
+                                     58,  60,  55,  14,  13, 16, 24,  40,  57,  69,  56,  14,  17,
+                                     22,  29,  51,  87,  80, 62, 18,  22,  37,  56,  68,  109, 103,
+                                     77,  24,  35,  55,  64, 81, 104, 113, 92,  49,  64,  78,  87,
+                                     103, 121, 120, 101, 72, 92, 95,  98,  112, 100, 103, 99};
+constexpr uint16_t kChromaTable[64] = {
+    17, 18, 24, 47, 99, 99, 99, 99, 18, 21, 26, 66, 99, 99, 99, 99, 24, 26, 56, 99, 99, 99,
+    99, 99, 47, 66, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99,
+    99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99};
+
+// libjpeg's quality scaling (jcparam.c): 5000/q below 50, 200-2q above, entries 1..255.
+void scale_table(const uint16_t (&base)[64], int quality, uint16_t* out) {
+  const int scale = quality < 50 ? 5000 / quality : 200 - 2 * quality;
+  for (int i = 0; i < 64; ++i)
+    out[i] = static_cast<uint16_t>(std::clamp((base[i] * scale + 50) / 100, 1, 255));
 }
+
+// FFmpeg's mjpeg encoder writes (matrix * qscale) >> 3 as its tables, so with qscale 8 the
+// tables we hand it are the tables in the file: libjpeg-equivalent quality.
+constexpr int kUnityQscale = 8;
 
 Bytes receive_one_packet(AVCodecContext* context, AVPacket* packet, const char* what) {
   check_av(avcodec_receive_packet(context, packet), what);
@@ -28,12 +43,12 @@ Bytes receive_one_packet(AVCodecContext* context, AVPacket* packet, const char* 
 }  // namespace
 
 JpegEncoder::JpegEncoder(int quality)
-    : quality_(quality), qscale_(0), converted_(make_frame()), packet_(make_packet()) {
+    : quality_(quality), converted_(make_frame()), packet_(make_packet()) {
   if (quality < 1 || quality > 100) {
     throw InputError(Diagnostic{.field = "jpeg_quality",
                                 .message = "must be 1..100, got " + std::to_string(quality)});
   }
-  qscale_ = qscale_for_quality(quality);
+  scale_table(kChromaTable, quality, chroma_matrix_.data());
 }
 
 void JpegEncoder::open(int width, int height) {
@@ -45,7 +60,12 @@ void JpegEncoder::open(int width, int height) {
   c->color_range = AVCOL_RANGE_JPEG;
   c->time_base = AVRational{1, 25};
   c->flags |= AV_CODEC_FLAG_QSCALE;
-  c->global_quality = qscale_ * FF_QP2LAMBDA;
+  c->global_quality = kUnityQscale * FF_QP2LAMBDA;
+  // intra_matrix is freed by avcodec_free_context; chroma_intra_matrix stays ours.
+  c->intra_matrix = static_cast<uint16_t*>(av_malloc(64 * sizeof(uint16_t)));
+  if (!c->intra_matrix) throw MediaError("av_malloc", AVERROR(ENOMEM));
+  scale_table(kLumaTable, quality_, c->intra_matrix);
+  c->chroma_intra_matrix = chroma_matrix_.data();
   c->qmin = 1;
   c->qmax = 31;
   c->thread_count = 1;

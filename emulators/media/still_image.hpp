@@ -1,6 +1,7 @@
 #pragma once
 // Still images: JPEG snapshots (the relay's snapshot endpoint encodes them, the hub identifies
 // them by their pixel code; a snapshot has no SEI) and PNG evidence files.
+#include <array>
 #include <cstdint>
 #include <optional>
 
@@ -12,9 +13,10 @@
 
 namespace camleak::media {
 
-// JPEG encoder (libavcodec mjpeg). Quality follows the IJG scale: 50 uses the standard JPEG
-// quantisation tables, lower is coarser, higher finer (100 is the finest mjpeg allows, not
-// lossless). Keeps its codec context while the picture size stays the same; not thread-safe.
+// JPEG encoder (libavcodec mjpeg). Quality means what it means to libjpeg (cjpeg -quality, PIL,
+// most camera clouds): the Annex K tables scaled the libjpeg way, so 50 is the example tables
+// themselves. (Only the DC step stays at mjpeg's fixed 8.) Keeps its codec context while the
+// picture size stays the same; not thread-safe.
 class JpegEncoder {
  public:
   explicit JpegEncoder(int quality = 85);  // throws InputError unless 1..100
@@ -27,7 +29,7 @@ class JpegEncoder {
   void open(int width, int height);
 
   int quality_;
-  int qscale_;
+  std::array<uint16_t, 64> chroma_matrix_{};  // referenced by context_: declared before it
   CodecContextPtr context_;
   SwsContextPtr scaler_;
   FramePtr converted_;
