@@ -215,6 +215,19 @@ TEST_F(H264RoundTrip, CorruptAndForeignInputIsAStatusNeverACrash) {
             DecodeStatus::not_media);
 }
 
+TEST_F(H264RoundTrip, ParameterSetsDeliveredSeparatelyStillServeTheNextPicture) {
+  IdentityStamper stamper(loop_b_, kKey, "cam-b", "bob");
+  FrameIdentifier identifier(kKey);
+  AccessUnit unit = stamper.stamp(0, 0, Micros{0});
+  const std::vector<Bytes> parameter_sets(unit.nals.begin(), unit.nals.begin() + 2);
+  const std::vector<Bytes> picture(unit.nals.begin() + 2, unit.nals.end());
+  EXPECT_EQ(identifier.identify(parameter_sets).status, DecodeStatus::not_media);
+  const FrameIdentity id = identifier.identify(picture);
+  EXPECT_EQ(id.status, DecodeStatus::ok);
+  EXPECT_TRUE(id.sei && id.sei->hmac_valid);
+  EXPECT_EQ(id.pixel_code, kCodeB);
+}
+
 TEST_F(H264RoundTrip, OversizedPicturesAreRefusedByTheLimits) {
   IdentityStamper stamper(loop_a_, kKey, "cam-a", "alice");
   FrameIdentifier small(kKey, DecoderLimits{.max_width = 160, .max_height = 120});
