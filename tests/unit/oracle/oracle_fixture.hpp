@@ -3,6 +3,8 @@
 // cam-b is shared with alice during [10s, 20s). Times come from a manual clock.
 #include <gtest/gtest.h>
 
+#include <atomic>
+
 #include "harness/core/clock.hpp"
 #include "harness/core/observation.hpp"
 #include "harness/oracle/ground_truth.hpp"
@@ -33,7 +35,7 @@ inline SeiIdentity sei(const std::string& camera, const std::string& owner, uint
 // A live frame as hub-1 (alice) would report it, carrying both identities of `camera`.
 inline Observation frame(const std::string& camera, uint32_t pixel_code, uint64_t sequence,
                          Micros capture, Micros received, const std::string& owner = "") {
-  static uint64_t next_id = 1;
+  static std::atomic<uint64_t> next_id{1};
   Observation o;
   o.id = next_id++;
   o.kind = DeliveryKind::live_frame;
