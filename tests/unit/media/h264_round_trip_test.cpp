@@ -7,6 +7,8 @@
 #include "emulators/media/identity_stamper.hpp"
 #include "emulators/media/media_error.hpp"
 #include "emulators/media/pixel_code.hpp"
+#include "emulators/media/scale.hpp"
+#include "emulators/media/still_image.hpp"
 #include "harness/core/errors.hpp"
 #include "harness/core/rng.hpp"
 
@@ -88,6 +90,21 @@ TEST_F(H264RoundTrip, EveryStampedFrameIdentifiesExactly) {
     EXPECT_EQ(id.pixel_code, kCodeA) << "frame " << i;
     EXPECT_EQ(identifier.picture().width(), 320);
     EXPECT_EQ(identifier.picture().height(), 240);
+  }
+}
+
+TEST_F(H264RoundTrip, PixelCodeSurvivesTheRelaySnapshotPath) {
+  // Decode, halve, JPEG at quality 50: the worst a snapshot endpoint is expected to do.
+  IdentityStamper stamper(loop_a_, kKey, "cam-a", "alice");
+  FrameIdentifier identifier(kKey);
+  JpegEncoder jpeg(50);
+  for (uint64_t i = 0; i < 16; ++i) {
+    ASSERT_EQ(identifier.identify(stamper.stamp(i, i, Micros{0}).nals).status, DecodeStatus::ok);
+    if (i % 3 != 0) continue;  // every picture must be decoded, a few are snapshotted
+    const Picture half = scale_picture(identifier.picture(), 160, 120);
+    const SnapshotIdentity snapshot = identify_jpeg(jpeg.encode(half));
+    ASSERT_EQ(snapshot.status, DecodeStatus::ok);
+    EXPECT_EQ(snapshot.pixel_code, kCodeA) << "frame " << i;
   }
 }
 
