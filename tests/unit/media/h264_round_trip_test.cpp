@@ -120,6 +120,19 @@ TEST_F(H264RoundTrip, AnnexBFileFormRoundTripsToo) {
   }
 }
 
+TEST_F(H264RoundTrip, BareDecoderTakesAnnexBAccessUnits) {
+  IdentityStamper stamper(loop_a_, kKey, "cam-a", "alice");
+  H264Decoder decoder;
+  Picture picture;
+  for (uint64_t i = 0; i < 3; ++i) {
+    ASSERT_EQ(decoder.decode_annexb(join_annexb(stamper.stamp(i, i, Micros{0}).nals), picture),
+              DecodeStatus::ok);
+    EXPECT_EQ(read_pixel_code(picture), kCodeA);
+  }
+  EXPECT_EQ(decoder.decode_annexb(Bytes{}, picture), DecodeStatus::corrupt);
+  EXPECT_TRUE(picture.empty());
+}
+
 TEST_F(H264RoundTrip, SeiOfCameraAOnSlicesOfCameraBIsCaught) {
   IdentityStamper stamper_a(loop_a_, kKey, "cam-a", "alice");
   IdentityStamper stamper_b(loop_b_, kKey, "cam-b", "bob");
