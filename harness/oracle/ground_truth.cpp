@@ -1,5 +1,7 @@
 #include "harness/oracle/ground_truth.hpp"
 
+#include <functional>
+
 #include "harness/core/errors.hpp"
 
 namespace camleak::oracle {
@@ -80,7 +82,18 @@ bool Visibility::has_account(std::string_view account) const {
 bool Visibility::visible(const CameraTruth& camera, std::string_view account, Micros delivered,
                          std::optional<Micros> captured) const {
   if (camera.owner == account) return true;
-  const auto index = static_cast<size_t>(&camera - truth_.cameras.data());
+  // Cameras handed out by this Visibility are located by address; any other by name.
+  const CameraTruth* first = truth_.cameras.data();
+  const bool ours =
+      std::less_equal<>{}(first, &camera) && std::less<>{}(&camera, first + truth_.cameras.size());
+  size_t index = 0;
+  if (ours) {
+    index = static_cast<size_t>(&camera - first);
+  } else {
+    const auto it = camera_index_.find(camera.name);
+    if (it == camera_index_.end()) return false;
+    index = it->second;
+  }
   const auto& shares = shares_[index];
   auto it = shares.find(account);
   if (it == shares.end()) return false;

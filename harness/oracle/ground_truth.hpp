@@ -60,6 +60,8 @@ class Visibility {
   // were in flight: up to revoke_grace after `until`, provided the frame was captured before the
   // revoke. When the capture time is unknown (snapshots, frames without SEI) the frame gets the
   // benefit of the doubt inside the grace window, so no false alarm is raised.
+  // A camera not from this ground truth is found by name; an unknown one is visible to nobody
+  // but its stated owner.
   bool visible(const CameraTruth& camera, std::string_view account, Micros delivered,
                std::optional<Micros> captured) const;
 

@@ -208,6 +208,10 @@ TEST(VisibilityTest, ShareWithoutUntilNeverEnds) {
   EXPECT_TRUE(v.visible(*cam, "alice", 100000s, std::nullopt));
   EXPECT_FALSE(v.visible(*cam, "bob", 5s, std::nullopt));
   EXPECT_EQ(v.camera_by_pixel_code(303), cam);
+  // A copy of the camera (not one handed out by the index) is judged by its name.
+  const CameraTruth copy = *cam;
+  EXPECT_TRUE(v.visible(copy, "alice", 5s, std::nullopt));
+  EXPECT_FALSE(v.visible(copy, "bob", 5s, std::nullopt));
 }
 
 }  // namespace
