@@ -130,7 +130,7 @@ Verdict Oracle::judge(const Observation& observation) {
   const bool shows_requested = verdict.camera == observation.requested_camera;
   const bool delivered =
       shows_requested && (verdict.kind == VerdictKind::ok || verdict.kind == VerdictKind::stale);
-  if (observation.kind == DeliveryKind::live_frame) {
+  if (observation.kind == DeliveryKind::live_frame && !observation.requested_camera.empty()) {
     // A stream first seen through a frame started no later than that frame was captured.
     const Micros started = observation.sei && verdict.kind == VerdictKind::ok
                                ? std::min(t, observation.sei->capture_time)
@@ -186,7 +186,8 @@ void Oracle::record(const Operation& operation) {
   }
   // A hub that asks to watch a camera starts a stream, whether or not the SUT obliges: the time
   // until its first frame counts as a stall.
-  if (operation.type == OperationType::play && !operation.process.empty())
+  if (operation.type == OperationType::play && !operation.process.empty() &&
+      !operation.camera.empty())
     stream(operation.process, operation.camera, operation.invoked_at);
 }
 
