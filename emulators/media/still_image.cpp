@@ -12,21 +12,33 @@ namespace camleak::media {
 namespace {
 
 // The example tables of ITU-T T.81 Annex K (raster order): what libjpeg scales for its quality.
-constexpr uint16_t kLumaTable[64] = {16,  11,  10,  16,  24, 40, 51,  61,  12,  12,  14,  19,  26,
-                                     58,  60,  55,  14,  13, 16, 24,  40,  57,  69,  56,  14,  17,
-                                     22,  29,  51,  87,  80, 62, 18,  22,  37,  56,  68,  109, 103,
-                                     77,  24,  35,  55,  64, 81, 104, 113, 92,  49,  64,  78,  87,
-                                     103, 121, 120, 101, 72, 92, 95,  98,  112, 100, 103, 99};
+// clang-format off
+constexpr uint16_t kLumaTable[64] = {
+    16, 11, 10, 16,  24,  40,  51,  61,
+    12, 12, 14, 19,  26,  58,  60,  55,
+    14, 13, 16, 24,  40,  57,  69,  56,
+    14, 17, 22, 29,  51,  87,  80,  62,
+    18, 22, 37, 56,  68, 109, 103,  77,
+    24, 35, 55, 64,  81, 104, 113,  92,
+    49, 64, 78, 87, 103, 121, 120, 101,
+    72, 92, 95, 98, 112, 100, 103,  99};
 constexpr uint16_t kChromaTable[64] = {
-    17, 18, 24, 47, 99, 99, 99, 99, 18, 21, 26, 66, 99, 99, 99, 99, 24, 26, 56, 99, 99, 99,
-    99, 99, 47, 66, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99,
-    99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99};
+    17, 18, 24, 47, 99, 99, 99, 99,
+    18, 21, 26, 66, 99, 99, 99, 99,
+    24, 26, 56, 99, 99, 99, 99, 99,
+    47, 66, 99, 99, 99, 99, 99, 99,
+    99, 99, 99, 99, 99, 99, 99, 99,
+    99, 99, 99, 99, 99, 99, 99, 99,
+    99, 99, 99, 99, 99, 99, 99, 99,
+    99, 99, 99, 99, 99, 99, 99, 99};
+// clang-format on
 
 // libjpeg's quality scaling (jcparam.c): 5000/q below 50, 200-2q above, entries 1..255.
 void scale_table(const uint16_t (&base)[64], int quality, uint16_t* out) {
   const int scale = quality < 50 ? 5000 / quality : 200 - 2 * quality;
-  for (int i = 0; i < 64; ++i)
+  for (int i = 0; i < 64; ++i) {
     out[i] = static_cast<uint16_t>(std::clamp((base[i] * scale + 50) / 100, 1, 255));
+  }
 }
 
 // FFmpeg's mjpeg encoder writes (matrix * qscale) >> 3 as its tables, so with qscale 8 the

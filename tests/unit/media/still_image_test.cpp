@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include "emulators/media/media_error.hpp"
 #include "emulators/media/pixel_code.hpp"
 #include "emulators/media/test_pattern.hpp"
@@ -39,6 +41,37 @@ TEST(StillImage, LowerQualityMeansSmallerFiles) {
   EXPECT_GT(mid_size, low_size);
   EXPECT_THROW(JpegEncoder(0), InputError);
   EXPECT_THROW(JpegEncoder(101), InputError);
+}
+
+// First luma quantisation table of a JPEG, in the file's zigzag order.
+std::vector<int> luma_table(const Bytes& jpeg) {
+  for (std::size_t i = 0; i + 5 + 64 <= jpeg.size(); ++i) {
+    if (jpeg[i] == 0xFF && jpeg[i + 1] == 0xDB && (jpeg[i + 4] & 0x0F) == 0) {
+      return std::vector<int>(jpeg.begin() + static_cast<std::ptrdiff_t>(i) + 5,
+                              jpeg.begin() + static_cast<std::ptrdiff_t>(i) + 5 + 64);
+    }
+  }
+  return {};
+}
+
+TEST(StillImage, QualityMeansWhatItMeansToLibjpeg) {
+  const Picture picture = make_test_picture(160, 120, 0, 1u);
+  // Quality 50 = the T.81 Annex K example table (zigzag: 16 11 12 14 12 10 16 14 ... 99); the DC
+  // step is mjpeg's fixed 8.
+  const std::vector<int> q50 = luma_table(JpegEncoder(50).encode(picture));
+  ASSERT_EQ(q50.size(), 64u);
+  EXPECT_EQ(std::vector<int>(q50.begin() + 1, q50.begin() + 8),
+            (std::vector<int>{11, 12, 14, 12, 10, 16, 14}));
+  EXPECT_EQ(q50[63], 99);
+  // Quality 75 halves it, quality 25 doubles it (libjpeg rounding).
+  const std::vector<int> q75 = luma_table(JpegEncoder(75).encode(picture));
+  const std::vector<int> q25 = luma_table(JpegEncoder(25).encode(picture));
+  ASSERT_EQ(q75.size(), 64u);
+  ASSERT_EQ(q25.size(), 64u);
+  EXPECT_EQ(q75[1], 6);
+  EXPECT_EQ(q75[63], 50);
+  EXPECT_EQ(q25[1], 22);
+  EXPECT_EQ(q25[63], 198);
 }
 
 TEST(StillImage, NotAJpegIsNotMedia) {
