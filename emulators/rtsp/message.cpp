@@ -170,6 +170,16 @@ void append_response(std::string& out, const Response& response) {
   append_headers_and_body(out, response.headers, response.body);
 }
 
+bool append_interleaved(std::string& out, uint8_t channel, const uint8_t* payload, size_t size) {
+  if (size > 65535) return false;
+  out.push_back('$');
+  out.push_back(static_cast<char>(channel));
+  out.push_back(static_cast<char>(size >> 8));
+  out.push_back(static_cast<char>(size & 0xFF));
+  out.append(reinterpret_cast<const char*>(payload), size);
+  return true;
+}
+
 std::string to_string(const Request& request) {
   std::string s;
   append_request(s, request);

@@ -66,6 +66,10 @@ void append_response(std::string& out, const Response& response);
 std::string to_string(const Request& request);
 std::string to_string(const Response& response);
 
+// Appends one interleaved binary frame ('$' channel len16 payload, RFC 2326 section 10.12).
+// Payloads over 65535 bytes cannot be framed: returns false and appends nothing.
+bool append_interleaved(std::string& out, uint8_t channel, const uint8_t* payload, size_t size);
+
 // Parses a non-negative decimal number that fits in T; nullopt on anything else.
 std::optional<uint64_t> parse_decimal(std::string_view s, uint64_t max = UINT64_MAX);
 

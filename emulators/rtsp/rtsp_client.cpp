@@ -256,10 +256,7 @@ bool RtspClient::send_interleaved(uint8_t channel, std::span<const uint8_t> pack
     ++counters_.rtp_packets_dropped;
     return false;
   }
-  char header[4] = {'$', static_cast<char>(channel), static_cast<char>(packet.size() >> 8),
-                    static_cast<char>(packet.size() & 0xFF)};
-  out_pending_.append(header, 4);
-  out_pending_.append(reinterpret_cast<const char*>(packet.data()), packet.size());
+  append_interleaved(out_pending_, channel, packet.data(), packet.size());
   ++counters_.rtp_packets_sent;
   counters_.rtp_bytes_sent += packet.size();
   flush_writes();

@@ -75,11 +75,10 @@ const std::string kSetupReply =
     "\r\n";
 
 std::string frame(uint8_t channel, const std::string& payload) {
-  std::string s = "$";
-  s.push_back(static_cast<char>(channel));
-  s.push_back(static_cast<char>(payload.size() >> 8));
-  s.push_back(static_cast<char>(payload.size() & 0xFF));
-  return s + payload;
+  std::string s;
+  EXPECT_TRUE(append_interleaved(s, channel, reinterpret_cast<const uint8_t*>(payload.data()),
+                                 payload.size()));
+  return s;
 }
 
 // An RTP-looking payload (version 2 in the first byte).
@@ -262,6 +261,21 @@ TEST(StreamParser, BogusInterleavedHeadersAreResynchronisedPast) {
   EXPECT_EQ(p.counters().bogus_interleaved, 3u);
   EXPECT_EQ(p.counters().bytes_garbage, bogus.size());
   EXPECT_FALSE(p.fatal());
+}
+
+TEST(StreamParser, InterleavedWriterRejectsOversizePayloads) {
+  std::string out;
+  std::vector<uint8_t> big(65536, 0x80);
+  EXPECT_FALSE(append_interleaved(out, 0, big.data(), big.size()));
+  EXPECT_TRUE(out.empty());
+  EXPECT_TRUE(append_interleaved(out, 3, big.data(), 65535));
+  EXPECT_EQ(out.size(), 65539u);
+  StreamParser p;
+  p.feed(out);
+  auto items = drain(p);
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(std::get<Frame>(items[0]).channel, 3);
+  EXPECT_EQ(std::get<Frame>(items[0]).payload.size(), 65535u);
 }
 
 TEST(StreamParser, WriterOutputParsesBackToTheSameMessage) {
