@@ -180,17 +180,19 @@ void Camera::on_session_lost(uint64_t generation, const rtsp::ClientError&) {
 void Camera::drop_client() {
   streaming_ = false;
   frame_timer_.cancel();
-  if (client_) {
-    absorb_client_counters();
-    client_->close();
-    client_.reset();
+  // Completions of the dropped client are stale from here on. close() may run the pending
+  // publish completion synchronously, so the client is detached before it is closed.
+  ++generation_;
+  if (auto client = std::move(client_)) {
+    absorb_client_counters(*client);
+    client->close();
   }
 }
 
-void Camera::absorb_client_counters() {
-  const rtsp::ClientCounters& c = client_->counters();
+void Camera::absorb_client_counters(const rtsp::RtspClient& client) {
+  const rtsp::ClientCounters& c = client.counters();
+  const rtsp::ParserCounters& p = client.parser_counters();
   std::lock_guard lock(counters_mutex_);
-  const rtsp::ParserCounters& p = client_->parser_counters();
   counters_.sut_parse_errors += c.parse_errors;
   counters_.sut_bad_messages += p.bad_messages + p.bogus_interleaved + p.header_too_large +
                                 p.body_too_large + p.bad_content_length + p.missing_cseq;
@@ -258,10 +260,11 @@ void Camera::send_frame(uint64_t slot) {
   bool complete = true;
   uint64_t packets = 0;
   uint64_t bytes = 0;
-  rtsp::RtspClient& client = *client_;
+  // A local reference: a send error may end the session (and drop client_) re-entrantly.
+  const std::shared_ptr<rtsp::RtspClient> client = client_;
   packetizer_->packetize(std::span<const std::span<const uint8_t>>(nal_views_), timestamp,
                          [&](std::span<const uint8_t> packet) {
-                           if (client.send_rtp(packet)) {
+                           if (client->send_rtp(packet)) {
                              ++packets;
                              bytes += packet.size();
                            } else {

@@ -97,7 +97,7 @@ class Camera : public std::enable_shared_from_this<Camera> {
   void arm_frame_timer();
   void on_frame_timer();
   void send_frame(uint64_t slot);
-  void absorb_client_counters();
+  void absorb_client_counters(const rtsp::RtspClient& client);
 
   boost::asio::io_context& io_;
   const Clock& clock_;

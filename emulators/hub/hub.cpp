@@ -366,9 +366,11 @@ void Hub::drop_connection(Play& play) {
     });
     play.depacketizer.reset();
   }
-  if (play.client) {
-    const rtsp::ClientCounters& cc = play.client->counters();
-    const rtsp::ParserCounters& p = play.client->parser_counters();
+  // close() may run the pending play completion synchronously: detach the client first (the
+  // generation bump above already makes its callbacks stale).
+  if (auto client = std::move(play.client)) {
+    const rtsp::ClientCounters& cc = client->counters();
+    const rtsp::ParserCounters& p = client->parser_counters();
     shared_->update([&](HubCounters& c) {
       c.sut_parse_errors += cc.parse_errors;
       c.sut_unmatched_responses += cc.unmatched_responses;
@@ -376,8 +378,7 @@ void Hub::drop_connection(Play& play) {
                             p.body_too_large + p.bad_content_length + p.missing_cseq;
       c.sut_garbage_bytes += p.bytes_garbage;
     });
-    play.client->close();
-    play.client.reset();
+    client->close();
   }
 }
 
