@@ -265,8 +265,11 @@ void H264Depacketizer::assemble(const RtpPacketView& p) {
             damage();
           } else if (end) {
             fu_active_ = false;
-            add_nal(fu_);
-            fu_.clear();
+            // Hand the reassembled unit over without copying it (access units are mostly
+            // FU-A slices, so this is the hot path).
+            au_bytes_ += fu_.size();
+            au_.nals.push_back(std::move(fu_));
+            fu_ = std::vector<uint8_t>();
           }
         }
       }
