@@ -1,0 +1,84 @@
+// The `checks` section: the leak check (always on, always zero) and per-phase limits.
+#include <algorithm>
+
+#include "harness/core/suggest.hpp"
+#include "harness/scenario/sections.hpp"
+
+namespace camleak::scenario::detail {
+namespace {
+
+// Reads the limit keys of one map (top level of `checks`, or one phase) over `limits`.
+void read_limits(Context& ctx, MapReader& map, PhaseLimits& limits) {
+  if (auto n = map.get("max_stall")) {
+    if (auto d = read_positive_duration(ctx, *n, map.path("max_stall"))) limits.max_stall = *d;
+  }
+  if (auto n = map.get("max_recovery")) {
+    if (auto d = read_positive_duration(ctx, *n, map.path("max_recovery"))) {
+      limits.max_recovery = *d;
+    }
+  }
+  if (auto n = map.get("min_delivered_ratio")) {
+    if (auto f = read_fraction(ctx, *n, map.path("min_delivered_ratio"))) {
+      limits.min_delivered_ratio = *f;
+    }
+  }
+  if (auto n = map.get("freshness")) {
+    if (auto d = read_positive_duration(ctx, *n, map.path("freshness"))) limits.freshness = *d;
+  }
+  if (auto n = map.get("probes_refused")) {
+    if (auto b = read_bool(ctx, *n, map.path("probes_refused"))) limits.probes_refused = *b;
+  }
+}
+
+}  // namespace
+
+void read_checks(Context& ctx, const YAML::Node& node, Scenario& scenario) {
+  // Phases first get the defaults; a `checks` section then refines them.
+  auto apply_defaults = [&] {
+    for (auto& p : scenario.phases) p.limits = scenario.checks.defaults;
+  };
+  if (!node.IsDefined()) {
+    apply_defaults();
+    return;
+  }
+  MapReader map(ctx, node, "checks");
+  if (!map.ok()) return;
+  if (auto n = map.get("leaks")) {
+    // The whole point of camleak: a leak can never be tolerated, so only 0 is accepted.
+    const std::string text = scalar_text(*n);
+    if (!(n->IsScalar() && (text == "0"))) {
+      ctx.error(*n, map.path("leaks"),
+                "leaks must be 0: any frame or snapshot delivered to an account that may not see "
+                "it fails the run, and this check cannot be relaxed or switched off (got " +
+                    (n->IsScalar() ? "\"" + text + "\"" : std::string("a non-number")) + ")");
+    }
+  }
+  read_limits(ctx, map, scenario.checks.defaults);
+  apply_defaults();
+  if (auto n = map.get("phases")) {
+    MapReader phases(ctx, *n, map.path("phases"));
+    std::vector<std::string> names;
+    for (const auto& p : scenario.phases) names.push_back(p.name);
+    for (const auto& key : phases.keys()) {
+      auto value = phases.get(key);
+      auto it = std::find_if(scenario.phases.begin(), scenario.phases.end(),
+                             [&](const Phase& p) { return p.name == key; });
+      if (it == scenario.phases.end()) {
+        std::string list;
+        for (const auto& name : names) list += (list.empty() ? "" : ", ") + name;
+        ctx.error(phases.key_mark(key), phases.path(key),
+                  "no phase named \"" + key + "\"" + did_you_mean(key, names) +
+                      " (phases: " + list + ")");
+        continue;
+      }
+      MapReader limits(ctx, *value, phases.path(key));
+      if (!limits.ok()) continue;
+      read_limits(ctx, limits, it->limits);
+      limits.finish();
+    }
+    phases.finish();
+  }
+  map.finish();
+}
+
+}  // namespace camleak::scenario::detail

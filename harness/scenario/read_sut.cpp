@@ -1,0 +1,139 @@
+// The `sut` section: the reference relay with its switches, or an external relay by URL.
+#include <algorithm>
+
+#include "harness/scenario/sections.hpp"
+
+namespace camleak::scenario::detail {
+namespace {
+
+const std::vector<std::string> kKinds{"builtin", "external"};
+const std::vector<std::string> kDefects{"weak-signal-cache", "storm-mapping-mixup",
+                                        "restart-session-swap"};
+const std::vector<std::string_view> kBuiltinKeys{"defects", "snapshot_cache_ttl",
+                                                 "revoke_enforcement_interval", "session_timeout"};
+const std::vector<std::string_view> kExternalKeys{"rtsp_url", "http_url", "admin_url", "start",
+                                                  "ready",    "restart",  "stop"};
+
+// A URL with the expected scheme and something after it.
+std::optional<std::string> read_url(Context& ctx, const YAML::Node& node, const std::string& path,
+                                    std::string_view scheme) {
+  auto s = read_string(ctx, node, path);
+  if (!s) return s;
+  const std::string prefix = std::string(scheme) + "://";
+  if (s->rfind(prefix, 0) != 0 || s->size() == prefix.size()) {
+    ctx.error(node, path, "expected a URL starting with " + prefix + ", got \"" + *s + "\"");
+    return std::nullopt;
+  }
+  return s;
+}
+
+void read_builtin(Context& ctx, MapReader& map, BuiltinSut& b) {
+  if (auto n = map.get("defects")) {
+    if (auto list = read_string_list(ctx, *n, map.path("defects"))) {
+      for (size_t i = 0; i < list->size(); ++i) {
+        const YAML::Node item = n->IsSequence() ? (*n)[i] : *n;
+        const std::string path = index_path(map.path("defects"), i);
+        auto idx = read_choice(ctx, item, path, kDefects);
+        if (!idx) continue;
+        const auto d = static_cast<Defect>(*idx);
+        if (std::find(b.defects.begin(), b.defects.end(), d) != b.defects.end()) {
+          ctx.error(item, path, "defect \"" + (*list)[i] + "\" is listed twice");
+          continue;
+        }
+        b.defects.push_back(d);
+      }
+    }
+  }
+  if (auto n = map.get("snapshot_cache_ttl")) {
+    if (auto d = read_duration(ctx, *n, map.path("snapshot_cache_ttl"))) b.snapshot_cache_ttl = *d;
+  }
+  if (auto n = map.get("revoke_enforcement_interval")) {
+    if (auto d = read_positive_duration(ctx, *n, map.path("revoke_enforcement_interval"))) {
+      b.revoke_enforcement_interval = *d;
+    }
+  }
+  if (auto n = map.get("session_timeout")) {
+    if (auto d = read_positive_duration(ctx, *n, map.path("session_timeout"))) {
+      b.session_timeout = *d;
+    }
+  }
+}
+
+void read_external(Context& ctx, MapReader& map, ExternalSut& e) {
+  if (auto n = map.require("rtsp_url")) {
+    if (auto s = read_url(ctx, *n, map.path("rtsp_url"), "rtsp")) e.rtsp_url = *s;
+  }
+  if (auto n = map.require("http_url")) {
+    if (auto s = read_url(ctx, *n, map.path("http_url"), "http")) e.http_url = *s;
+  }
+  if (auto n = map.require("admin_url")) {
+    if (auto s = read_url(ctx, *n, map.path("admin_url"), "http")) e.admin_url = *s;
+  }
+  for (auto [key, field] : {std::pair{"start", &e.start}, std::pair{"restart", &e.restart},
+                            std::pair{"stop", &e.stop}}) {
+    if (auto n = map.get(key)) {
+      if (auto s = read_string(ctx, *n, map.path(key))) {
+        if (s->empty())
+          ctx.error(*n, map.path(key), "command must not be empty");
+        else
+          *field = *s;
+      }
+    }
+  }
+  if (auto n = map.get("ready")) {
+    MapReader ready(ctx, *n, map.path("ready"));
+    ReadinessProbe probe;
+    if (auto u = ready.require("url")) {
+      if (auto s = read_url(ctx, *u, ready.path("url"), "http")) probe.url = *s;
+    }
+    if (auto t = ready.get("timeout")) {
+      if (auto d = read_positive_duration(ctx, *t, ready.path("timeout"))) probe.timeout = *d;
+    }
+    ready.finish();
+    e.ready = probe;
+  }
+}
+
+// Keys that belong to the other kind get a message that says so, not "unknown key".
+void reject_other_kind(Context& ctx, MapReader& map, const std::vector<std::string_view>& keys,
+                       std::string_view other, std::string_view mine) {
+  for (auto key : keys) {
+    if (!map.has(key)) continue;
+    map.known({key});
+    ctx.error(
+        map.key_mark(key), map.path(key),
+        "applies to " + std::string(other) + " SUTs only (this SUT is " + std::string(mine) + ")");
+  }
+}
+
+}  // namespace
+
+void read_sut(Context& ctx, const YAML::Node& node, Sut& sut) {
+  if (node.IsScalar()) {  // `sut: builtin` shorthand
+    if (auto k = read_choice(ctx, node, "sut", kKinds)) {
+      if (*k == 1)
+        ctx.error(node, "sut",
+                  "an external SUT needs its URLs: write `kind: external` "
+                  "with rtsp_url, http_url and admin_url");
+      sut.kind = Sut::Kind::builtin;
+    }
+    return;
+  }
+  MapReader map(ctx, node, "sut");
+  if (!map.ok()) return;
+  if (auto n = map.get("kind")) {
+    if (auto k = read_choice(ctx, *n, map.path("kind"), kKinds)) {
+      sut.kind = *k == 0 ? Sut::Kind::builtin : Sut::Kind::external;
+    }
+  }
+  if (sut.kind == Sut::Kind::builtin) {
+    read_builtin(ctx, map, sut.builtin);
+    reject_other_kind(ctx, map, kExternalKeys, "external", "builtin");
+  } else {
+    read_external(ctx, map, sut.external);
+    reject_other_kind(ctx, map, kBuiltinKeys, "builtin", "external");
+  }
+  map.finish();
+}
+
+}  // namespace camleak::scenario::detail

@@ -1,0 +1,605 @@
+// The `timeline` section: actions at times, checked against the fleet, the links' stage types
+// and the duration. Phases are derived from the `phase` markers.
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "harness/core/suggest.hpp"
+#include "harness/core/units.hpp"
+#include "harness/scenario/sections.hpp"
+#include "harness/scenario/selector.hpp"
+
+namespace camleak::scenario::detail {
+namespace {
+
+const std::vector<std::string> kKinds{"set", "clear", "ramp",   "partition", "storm",
+                                      "sut", "share", "revoke", "phase"};
+constexpr int64_t kMaxRampSteps = 100'000;
+
+struct EntryReader {
+  Context& ctx;
+  Scenario& scenario;
+  const impair::Registry& registry;
+  Micros at{};
+  std::string path;  // "timeline[3].ramp"
+
+  // Reports an action that would run past the end of the scenario.
+  void check_end(const YAML::Node& node, const std::string& field, Micros end) {
+    if (scenario.duration.count() > 0 && end > scenario.duration) {
+      ctx.error(node, field,
+                "ends at " + units::format_duration(end) + ", after the scenario's duration (" +
+                    units::format_duration(scenario.duration) + ")");
+    }
+  }
+
+  std::optional<LinkRole> read_link(MapReader& map) {
+    auto n = map.require("link");
+    if (!n) return std::nullopt;
+    auto r = read_choice(ctx, *n, map.path("link"), {"uplink", "live", "snapshot"});
+    if (!r) return std::nullopt;
+    return static_cast<LinkRole>(*r);
+  }
+
+  std::optional<Selector> read_select(MapReader& map, DeviceKind kind) {
+    auto n = map.get("select");
+    if (!n) return Selector{};
+    return read_selector(ctx, *n, map.path("select"), kind, scenario.fleet, true);
+  }
+
+  std::vector<impair::Transport> transports(LinkRole role, const Selector& select) {
+    const auto devices = match_devices(select, role_devices(role), scenario.fleet);
+    return role_transports(role, scenario.fleet, devices);
+  }
+
+  // A UDP-only stage type where every selected link carries TCP would never act.
+  bool check_stage_fits(const impair::StageSpec& spec, LinkRole role, const Selector& select,
+                        const YAML::Node& at, const std::string& field) {
+    const impair::StageType* type = registry.find(spec.type);
+    if (type == nullptr || type->transport != impair::Transport::datagram) return true;
+    const auto t = transports(role, select);
+    if (std::find(t.begin(), t.end(), impair::Transport::datagram) != t.end()) return true;
+    ctx.error(at, field,
+              "stage `" + spec.name + "` (" + spec.type + ") acts on UDP flows, but every " +
+                  std::string(to_string(role)) + " link it selects carries TCP");
+    return false;
+  }
+
+  std::optional<ActionBody> set(const YAML::Node& node) {
+    MapReader map(ctx, node, path);
+    if (!map.ok()) return std::nullopt;
+    SetAction a;
+    auto role = read_link(map);
+    std::optional<Selector> select;
+    if (role) select = read_select(map, role_devices(*role));
+    LinkBlock block = read_link_block(ctx, map, role.value_or(LinkRole::live), registry);
+    if (auto n = map.get("for")) {
+      if (auto d = read_positive_duration(ctx, *n, map.path("for"))) {
+        a.duration = *d;
+        check_end(*n, map.path("for"), at + *d);
+      }
+    }
+    map.finish();
+    if (!role || !select) return std::nullopt;
+    if (block.empty()) {
+      ctx.error(node, path,
+                "nothing to set: give a `profile`, knobs such as `latency`, or "
+                "`stages`");
+      return std::nullopt;
+    }
+    bool ok = true;
+    for (const auto& spec : block.stages) {
+      ok = check_stage_fits(spec, *role, *select, node, map.path("stages")) && ok;
+    }
+    if (!ok) return std::nullopt;
+    a.role = *role;
+    a.select = *select;
+    a.stream_stages = compile_block(block, impair::Transport::stream, registry);
+    a.datagram_stages = compile_block(block, impair::Transport::datagram, registry);
+    return a;
+  }
+
+  std::optional<ActionBody> clear(const YAML::Node& node) {
+    MapReader map(ctx, node, path);
+    if (!map.ok()) return std::nullopt;
+    ClearAction a;
+    auto role = read_link(map);
+    std::optional<Selector> select;
+    if (role) select = read_select(map, role_devices(*role));
+    bool ok = true;
+    if (auto n = map.get("stages")) {
+      if (auto list = read_string_list(ctx, *n, map.path("stages")))
+        a.names = *list;
+      else
+        ok = false;
+    }
+    map.finish();
+    if (!role || !select || !ok) return std::nullopt;
+    a.role = *role;
+    a.select = *select;
+    return a;
+  }
+
+  std::optional<ActionBody> ramp(const YAML::Node& node) {
+    MapReader map(ctx, node, path);
+    if (!map.ok()) return std::nullopt;
+    RampAction a;
+    bool ok = true;
+    auto role = read_link(map);
+    std::optional<Selector> select;
+    if (role) select = read_select(map, role_devices(*role));
+    // The stage being ramped, written like a stage item but with `stage:` for its type and its
+    // other attributes under `with:`.
+    std::string type;
+    const impair::StageType* stage_type = nullptr;
+    YAML::Node type_node;
+    if (auto n = map.require("stage")) {
+      type_node = *n;
+      if (auto s = read_string(ctx, *n, map.path("stage"))) {
+        type = *s;
+        stage_type = registry.find(type);
+        if (!stage_type) {
+          std::vector<std::string> names;
+          for (const auto& t : registry.types()) names.push_back(t.name);
+          ctx.error(*n, map.path("stage"),
+                    "unknown stage type \"" + type + "\"" + did_you_mean(type, names));
+        }
+      }
+    }
+    std::string name;
+    if (auto n = map.get("name")) {
+      if (auto s = read_name(ctx, *n, map.path("name")))
+        name = *s;
+      else
+        ok = false;
+    }
+    impair::Direction direction = media_direction(role.value_or(LinkRole::live));
+    if (auto n = map.get("direction")) {
+      auto d =
+          read_choice(ctx, *n, map.path("direction"), {"down", "up", "downstream", "upstream"});
+      if (d)
+        direction = (*d % 2 == 0) ? impair::Direction::downstream : impair::Direction::upstream;
+      else
+        ok = false;
+    }
+    const impair::AttributeSpec* spec = nullptr;
+    YAML::Node attribute_node;
+    if (auto n = map.require("attribute")) {
+      attribute_node = *n;
+      if (auto s = read_string(ctx, *n, map.path("attribute"))) {
+        a.attribute = *s;
+        if (stage_type) {
+          std::vector<std::string> numeric;
+          for (const auto& at_spec : stage_type->attributes) {
+            const bool is_numeric = at_spec.kind == impair::AttributeSpec::Kind::integer ||
+                                    at_spec.kind == impair::AttributeSpec::Kind::number;
+            if (is_numeric) numeric.push_back(at_spec.name);
+            if (at_spec.name == *s) spec = &at_spec;
+          }
+          if (spec == nullptr || std::find(numeric.begin(), numeric.end(), *s) == numeric.end()) {
+            std::string list;
+            for (const auto& x : numeric) list += (list.empty() ? "" : ", ") + x;
+            ctx.error(*n, map.path("attribute"),
+                      "stage type `" + type + "` has no numeric attribute \"" + *s + "\"" +
+                          did_you_mean(*s, numeric) + " (numeric attributes: " + list + ")");
+            spec = nullptr;
+          }
+        }
+      }
+    } else {
+      ok = false;
+    }
+    impair::Attributes with;
+    std::map<std::string, YAML::Node> with_nodes;
+    if (auto n = map.get("with")) {
+      MapReader w(ctx, *n, map.path("with"));
+      for (const auto& key : w.keys()) {
+        const YAML::Node value = *w.get(key);
+        const impair::AttributeSpec* ws = nullptr;
+        if (stage_type) {
+          for (const auto& x : stage_type->attributes) {
+            if (x.name == key) ws = &x;
+          }
+        }
+        if (auto v = read_attribute(ctx, value, w.path(key), ws)) {
+          with[key] = *v;
+          with_nodes[key] = value;
+        } else {
+          ok = false;
+        }
+      }
+      w.finish();
+    }
+    // from and to go through the registry so units ("50ms") and ranges are checked like any
+    // other attribute value.
+    std::optional<double> ends[2];
+    const char* end_keys[] = {"from", "to"};
+    for (int i = 0; i < 2; ++i) {
+      auto n = map.require(end_keys[i]);
+      if (!n) {
+        ok = false;
+        continue;
+      }
+      if (!spec) continue;
+      auto v = read_attribute(ctx, *n, map.path(end_keys[i]), spec);
+      if (!v) {
+        ok = false;
+        continue;
+      }
+      impair::Attributes attrs = with;
+      attrs[a.attribute] = *v;
+      std::map<std::string, YAML::Node> nodes = with_nodes;
+      nodes[a.attribute] = *n;
+      // Attribute errors for the ramped value are reported under from/to, not the attribute.
+      try {
+        const auto completed = registry.complete(type, attrs);
+        const auto& value = completed.at(a.attribute);
+        if (const auto* iv = std::get_if<int64_t>(&value))
+          ends[i] = static_cast<double>(*iv);
+        else if (const auto* dv = std::get_if<double>(&value))
+          ends[i] = *dv;
+        if (i == 0) a.stage.attributes = completed;
+      } catch (const InputError& e) {
+        for (const auto& d : e.diagnostics()) {
+          if (d.field == a.attribute) {
+            ctx.error(*n, map.path(end_keys[i]), d.message);
+          } else if (i == 0) {  // problems of `with` attributes: report once
+            auto it = nodes.find(d.field);
+            ctx.error(it != nodes.end() ? it->second : node,
+                      d.field.empty() ? path : join_path(map.path("with"), d.field), d.message);
+          }
+        }
+        ok = false;
+      }
+    }
+    if (auto n = map.require("over")) {
+      if (auto d = read_positive_duration(ctx, *n, map.path("over"))) {
+        a.over = *d;
+        check_end(*n, map.path("over"), at + *d);
+      } else {
+        ok = false;
+      }
+    } else {
+      ok = false;
+    }
+    if (auto n = map.get("every")) {
+      if (auto d = read_positive_duration(ctx, *n, map.path("every")))
+        a.every = *d;
+      else
+        ok = false;
+    }
+    if (ok && a.over.count() / std::max<int64_t>(1, a.every.count()) > kMaxRampSteps) {
+      ctx.error(node, path,
+                "more than " + std::to_string(kMaxRampSteps) + " steps; make `every` longer");
+      ok = false;
+    }
+    map.finish();
+    if (!ok || !role || !select || !stage_type || !spec || !ends[0] || !ends[1]) {
+      return std::nullopt;
+    }
+    a.role = *role;
+    a.select = *select;
+    a.from = *ends[0];
+    a.to = *ends[1];
+    a.integer = spec->kind == impair::AttributeSpec::Kind::integer;
+    a.stage.type = type;
+    a.stage.direction = direction;
+    a.stage.name = name.empty() ? type + (direction == impair::Direction::upstream ? "_upstream"
+                                                                                   : "_downstream")
+                                : name;
+    if (!check_stage_fits(a.stage, a.role, a.select, type_node, map.path("stage"))) {
+      return std::nullopt;
+    }
+    return a;
+  }
+
+  std::optional<ActionBody> partition(const YAML::Node& node) {
+    MapReader map(ctx, node, path);
+    if (!map.ok()) return std::nullopt;
+    PartitionAction a;
+    auto role = read_link(map);
+    std::optional<Selector> select;
+    if (role) select = read_select(map, role_devices(*role));
+    bool ok = true;
+    if (auto n = map.require("for")) {
+      if (auto d = read_positive_duration(ctx, *n, map.path("for"))) {
+        a.duration = *d;
+        check_end(*n, map.path("for"), at + *d);
+      } else {
+        ok = false;
+      }
+    } else {
+      ok = false;
+    }
+    map.finish();
+    if (!role || !select || !ok) return std::nullopt;
+    a.role = *role;
+    a.select = *select;
+    return a;
+  }
+
+  std::optional<ActionBody> storm(const YAML::Node& node) {
+    MapReader map(ctx, node, path);
+    if (!map.ok()) return std::nullopt;
+    StormAction a;
+    bool ok = true;
+    std::optional<DeviceKind> kind;
+    if (auto n = map.require("devices")) {
+      if (auto k = read_choice(ctx, *n, map.path("devices"), {"hubs", "cameras"})) {
+        kind = *k == 0 ? DeviceKind::hubs : DeviceKind::cameras;
+      }
+    }
+    std::optional<Selector> select;
+    if (kind) select = read_select(map, *kind);
+    if (auto n = map.get("mode")) {
+      if (auto m = read_choice(ctx, *n, map.path("mode"), {"all-at-once", "spread"})) {
+        a.mode = *m == 0 ? StormAction::Mode::all_at_once : StormAction::Mode::spread;
+      } else {
+        ok = false;
+      }
+    }
+    if (auto n = map.get("window")) {
+      if (auto d = read_duration(ctx, *n, map.path("window")))
+        a.window = *d;
+      else
+        ok = false;
+      if (a.mode == StormAction::Mode::all_at_once && a.window.count() > 0) {
+        ctx.error(*n, map.path("window"),
+                  "`window` spreads the drops of `mode: spread`; with all-at-once every member "
+                  "drops at `at` (remove it or set `mode: spread`)");
+        ok = false;
+      }
+    }
+    if (auto n = map.get("down")) {
+      if (auto d = read_duration(ctx, *n, map.path("down")))
+        a.down = *d;
+      else
+        ok = false;
+    }
+    if (auto n = map.get("backoff")) {
+      MapReader b(ctx, *n, map.path("backoff"));
+      if (auto v = b.get("initial")) {
+        if (auto d = read_positive_duration(ctx, *v, b.path("initial")))
+          a.backoff_initial = *d;
+        else
+          ok = false;
+      }
+      if (auto v = b.get("max")) {
+        if (auto d = read_positive_duration(ctx, *v, b.path("max")))
+          a.backoff_max = *d;
+        else
+          ok = false;
+      }
+      if (auto v = b.get("multiplier")) {
+        if (auto x = read_number(ctx, *v, b.path("multiplier"))) {
+          if (*x < 1 || *x > 10) {
+            ctx.error(*v, b.path("multiplier"), "must be between 1 and 10");
+            ok = false;
+          } else {
+            a.backoff_multiplier = *x;
+          }
+        } else {
+          ok = false;
+        }
+      }
+      if (auto v = b.get("jitter")) {
+        if (auto f = read_fraction(ctx, *v, b.path("jitter")))
+          a.backoff_jitter = *f;
+        else
+          ok = false;
+      }
+      if (a.backoff_max < a.backoff_initial) {
+        ctx.error(*n, b.path("max"), "must not be shorter than `initial`");
+        ok = false;
+      }
+      if (a.mode == StormAction::Mode::all_at_once) {
+        ctx.error(*n, map.path("backoff"),
+                  "with `mode: all-at-once` every member redials at `at` + `down`; backoff "
+                  "applies to `mode: spread`");
+        ok = false;
+      }
+      b.finish();
+    }
+    if (ok) check_end(node, path, at + a.window + a.down);
+    map.finish();
+    if (!kind || !select || !ok) return std::nullopt;
+    a.devices = *kind;
+    a.select = *select;
+    return a;
+  }
+
+  std::optional<ActionBody> sut(const YAML::Node& node) {
+    if (!read_choice(ctx, node, path, {"restart"})) return std::nullopt;
+    if (!scenario.sut.can_restart()) {
+      ctx.error(node, path,
+                "the external SUT has no `restart` command, so it cannot be restarted (add "
+                "sut.restart)");
+      return std::nullopt;
+    }
+    return SutRestartAction{};
+  }
+
+  template <typename Action>
+  std::optional<ActionBody> share_or_revoke(const YAML::Node& node, const char* account_key) {
+    MapReader map(ctx, node, path);
+    if (!map.ok()) return std::nullopt;
+    Action a;
+    auto camera = map.require("camera");
+    auto account = map.require(account_key);
+    bool ok = camera && account;
+    if (camera) {
+      if (auto s = read_string(ctx, *camera, map.path("camera")))
+        a.camera = *s;
+      else
+        ok = false;
+    }
+    if (account) {
+      if (auto s = read_string(ctx, *account, map.path(account_key)))
+        a.account = *s;
+      else
+        ok = false;
+    }
+    map.finish();
+    if (!ok || !check_share_names(ctx, scenario.fleet, a.camera, *camera, map.path("camera"),
+                                  a.account, *account, map.path(account_key))) {
+      return std::nullopt;
+    }
+    return a;
+  }
+
+  std::optional<ActionBody> phase(const YAML::Node& node) {
+    auto name = read_name(ctx, node, path);
+    if (!name) return std::nullopt;
+    return PhaseMarker{*name};
+  }
+
+  std::optional<ActionBody> body(size_t kind, const YAML::Node& node) {
+    switch (kind) {
+      case 0:
+        return set(node);
+      case 1:
+        return clear(node);
+      case 2:
+        return ramp(node);
+      case 3:
+        return partition(node);
+      case 4:
+        return storm(node);
+      case 5:
+        return sut(node);
+      case 6:
+        return share_or_revoke<ShareAction>(node, "with");
+      case 7:
+        return share_or_revoke<RevokeAction>(node, "from");
+      default:
+        return phase(node);
+    }
+  }
+};
+
+// Phases tile [0, duration): "baseline" until the first marker, then one per marker.
+void build_phases(Context& ctx, const YAML::Node& node, Scenario& s) {
+  std::vector<const TimelineEntry*> markers;
+  for (const auto& e : s.timeline) {
+    if (std::holds_alternative<PhaseMarker>(e.body)) markers.push_back(&e);
+  }
+  std::set<std::string> names;
+  if (markers.empty() || markers.front()->at > Micros{0}) {
+    s.phases.push_back(Phase{.name = "baseline", .start = Micros{0}});
+    names.insert("baseline");
+  }
+  for (const auto* m : markers) {
+    const auto& name = std::get<PhaseMarker>(m->body).name;
+    if (!names.insert(name).second) {
+      ctx.error(make_mark(m->line, m->column), index_path("timeline", m->index) + ".phase",
+                "phase \"" + name +
+                    "\" is started twice (phase names are unique; \"baseline\" "
+                    "is the implicit phase before the first marker)");
+      continue;
+    }
+    if (!s.phases.empty() && s.phases.back().start == m->at) {
+      ctx.error(make_mark(m->line, m->column), index_path("timeline", m->index) + ".phase",
+                "phase \"" + name + "\" starts at the same time as phase \"" +
+                    s.phases.back().name + "\", which would be empty");
+      continue;
+    }
+    s.phases.push_back(Phase{.name = name, .start = m->at});
+  }
+  for (size_t i = 0; i < s.phases.size(); ++i) {
+    s.phases[i].end = i + 1 < s.phases.size() ? s.phases[i + 1].start : s.duration;
+  }
+  (void)node;
+}
+
+}  // namespace
+
+void read_timeline(Context& ctx, const YAML::Node& node, Scenario& scenario,
+                   const impair::Registry& registry) {
+  if (node.IsDefined() && !node.IsNull() && !node.IsSequence()) {
+    ctx.error(node, "timeline", "expected a list of `- at: TIME` entries");
+    build_phases(ctx, node, scenario);
+    return;
+  }
+  std::map<std::string, int> default_ids;
+  std::set<std::string> explicit_ids;
+  for (size_t i = 0; node.IsDefined() && i < node.size(); ++i) {
+    const std::string path = index_path("timeline", i);
+    const YAML::Node item = node[i];
+    MapReader map(ctx, item, path);
+    if (!map.ok()) continue;
+    EntryReader r{ctx, scenario, registry, Micros{0}, ""};
+    bool ok = true;
+    if (auto n = map.require("at")) {
+      if (auto d = read_duration(ctx, *n, map.path("at"))) {
+        r.at = *d;
+        if (*d >= scenario.duration && scenario.duration.count() > 0) {
+          ctx.error(*n, map.path("at"),
+                    "is not before the end of the scenario (duration " +
+                        units::format_duration(scenario.duration) + ")");
+          ok = false;
+        }
+      } else {
+        ok = false;
+      }
+    } else {
+      ok = false;
+    }
+    std::string id;
+    if (auto n = map.get("id")) {
+      if (auto s = read_name(ctx, *n, map.path("id"))) {
+        if (!explicit_ids.insert(*s).second) {
+          ctx.error(*n, map.path("id"), "id \"" + *s + "\" is used twice");
+          ok = false;
+        }
+        id = *s;
+      } else {
+        ok = false;
+      }
+    }
+    // Exactly one action key.
+    std::vector<size_t> kinds;
+    for (size_t k = 0; k < kKinds.size(); ++k) {
+      if (map.has(kKinds[k])) kinds.push_back(k);
+    }
+    for (const auto& k : kKinds) map.known({k});
+    map.finish(
+        "an entry is `at`, an optional `id`, and one of set, clear, ramp, partition, "
+        "storm, sut, share, revoke, phase");
+    if (kinds.empty()) {
+      ctx.error(item, path,
+                "no action: give one of set, clear, ramp, partition, storm, sut, share, revoke, "
+                "phase");
+      continue;
+    }
+    if (kinds.size() > 1) {
+      ctx.error(map.key_mark(kKinds[kinds[1]]), path + "." + kKinds[kinds[1]],
+                "one action per entry: this entry already has `" + kKinds[kinds[0]] +
+                    "` (write a second entry with the same `at`)");
+      continue;
+    }
+    const std::string& kind = kKinds[kinds[0]];
+    r.path = path + "." + kind;
+    auto body = r.body(kinds[0], item[kind]);
+    if (!body || !ok) continue;
+    TimelineEntry entry;
+    entry.at = r.at;
+    entry.line = item.Mark().line + 1;
+    entry.column = item.Mark().column + 1;
+    entry.index = i;
+    entry.body = std::move(*body);
+    if (id.empty()) {
+      // Default ids come from what the entry is and when, never from its position, so adding an
+      // entry elsewhere does not change any other entry's random stream.
+      const std::string base = kind + "@" + units::format_duration(r.at);
+      const int n = ++default_ids[base];
+      id = n == 1 ? base : base + "#" + std::to_string(n);
+    }
+    entry.id = id;
+    scenario.timeline.push_back(std::move(entry));
+  }
+  std::stable_sort(scenario.timeline.begin(), scenario.timeline.end(),
+                   [](const TimelineEntry& a, const TimelineEntry& b) { return a.at < b.at; });
+  build_phases(ctx, node, scenario);
+}
+
+}  // namespace camleak::scenario::detail

@@ -1,0 +1,281 @@
+// Scenario + seed -> concrete, sorted actions.
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "harness/core/rng.hpp"
+#include "harness/core/units.hpp"
+#include "harness/impair/registry.hpp"
+#include "harness/scenario/selector.hpp"
+#include "harness/schedule/timeline.hpp"
+
+namespace camleak::schedule {
+
+using scenario::DeviceKind;
+using scenario::LinkRole;
+using Kind = TimedAction::Kind;
+
+std::vector<std::string> choose_fraction(const std::vector<std::string>& candidates,
+                                         double fraction, uint64_t seed) {
+  const size_t n = candidates.size();
+  if (n == 0 || fraction <= 0) return {};
+  if (fraction >= 1) return candidates;
+  const auto k = std::clamp<size_t>(static_cast<size_t>(std::llround(fraction * n)), 1, n);
+  // Partial Fisher-Yates over indices, then back to the candidates' order.
+  std::vector<size_t> idx(n);
+  std::iota(idx.begin(), idx.end(), 0);
+  Rng rng(seed);
+  for (size_t i = 0; i < k; ++i) std::swap(idx[i], idx[i + rng.below(n - i)]);
+  idx.resize(k);
+  std::sort(idx.begin(), idx.end());
+  std::vector<std::string> out;
+  out.reserve(k);
+  for (size_t i : idx) out.push_back(candidates[i]);
+  return out;
+}
+
+namespace {
+
+// Rounded to whole milliseconds: seeded times stay readable and no coarser than any clock the
+// run loop schedules with.
+Micros to_ms(double micros) {
+  return Micros{static_cast<int64_t>(std::llround(micros / 1000.0)) * 1000};
+}
+
+}  // namespace
+
+std::vector<StormMember> resolve_storm(const scenario::StormAction& storm,
+                                       const std::vector<std::string>& members, Micros at,
+                                       uint64_t seed, const std::string& id) {
+  std::vector<StormMember> out;
+  for (const auto& device : members) {
+    StormMember m{device, at, at + storm.down, 0};
+    if (storm.mode == scenario::StormAction::Mode::spread) {
+      Rng rng(Rng::derive(seed, id + "/member/" + device));
+      m.drop = at + to_ms(rng.uniform() * static_cast<double>(storm.window.count()));
+      // Jittered exponential backoff from the drop; the first attempt at or after the outage
+      // (drop + down) succeeds.
+      const Micros ready = m.drop + storm.down;
+      Micros t = m.drop;
+      double delay = static_cast<double>(storm.backoff_initial.count());
+      const auto cap = static_cast<double>(storm.backoff_max.count());
+      for (;;) {
+        const double factor = 1.0 - storm.backoff_jitter * rng.uniform();
+        t += std::max(Micros{1000}, to_ms(std::min(delay, cap) * factor));
+        if (t >= ready) break;
+        ++m.attempts;
+        delay *= storm.backoff_multiplier;
+      }
+      m.redial = t;
+    }
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+namespace {
+
+struct Resolver {
+  const scenario::Scenario& s;
+  uint64_t seed;
+  std::vector<TimedAction> actions;
+
+  // Devices a selector picks, fraction applied with the entry's own stream.
+  std::vector<std::string> select(const scenario::Selector& sel, DeviceKind kind,
+                                  const std::string& id) const {
+    auto devices = scenario::match_devices(sel, kind, s.fleet);
+    if (sel.fraction)
+      devices = choose_fraction(devices, *sel.fraction, Rng::derive(seed, id + "/select"));
+    return devices;
+  }
+
+  std::vector<std::string> device_links(const std::string& device, DeviceKind kind) const {
+    if (kind == DeviceKind::cameras) return {scenario::link_name(LinkRole::uplink, device)};
+    return {scenario::link_name(LinkRole::live, device),
+            scenario::link_name(LinkRole::snapshot, device)};
+  }
+
+  // Splits the role's links of `devices` by the transport they carry.
+  struct Groups {
+    std::vector<std::string> stream_links, stream_devices, datagram_links, datagram_devices;
+  };
+  Groups group(LinkRole role, const std::vector<std::string>& devices) const {
+    Groups g;
+    for (const auto& d : devices) {
+      const std::string name = scenario::link_name(role, d);
+      const scenario::Link* link = s.link(name);
+      if (link != nullptr && link->transport == impair::Transport::datagram) {
+        g.datagram_links.push_back(name);
+        g.datagram_devices.push_back(d);
+      } else {
+        g.stream_links.push_back(name);
+        g.stream_devices.push_back(d);
+      }
+    }
+    return g;
+  }
+
+  TimedAction make(Micros time, Kind kind, const std::string& source) const {
+    TimedAction a;
+    a.time = time;
+    a.kind = kind;
+    a.source = source;
+    return a;
+  }
+
+  void set(const scenario::TimelineEntry& e, const scenario::SetAction& a) {
+    const auto g = group(a.role, select(a.select, scenario::device_kind(a.role), e.id));
+    for (const auto transport : {impair::Transport::stream, impair::Transport::datagram}) {
+      const bool stream = transport == impair::Transport::stream;
+      const auto& links = stream ? g.stream_links : g.datagram_links;
+      const auto& devices = stream ? g.stream_devices : g.datagram_devices;
+      const auto& stages = a.stages(transport);
+      if (links.empty() || stages.empty()) continue;
+      TimedAction set = make(e.at, Kind::set_stages, e.id);
+      set.links = links;
+      set.devices = devices;
+      set.stages = stages;
+      if (a.duration) set.note = "for " + units::format_duration(*a.duration);
+      actions.push_back(set);
+      if (a.duration) {
+        TimedAction clear = make(e.at + *a.duration, Kind::clear_stages, e.id);
+        clear.links = links;
+        clear.devices = devices;
+        for (const auto& st : stages) clear.stage_names.push_back(st.name);
+        clear.note = "end of set";
+        actions.push_back(std::move(clear));
+      }
+    }
+  }
+
+  void clear(const scenario::TimelineEntry& e, const scenario::ClearAction& a) {
+    const auto devices = select(a.select, scenario::device_kind(a.role), e.id);
+    TimedAction c = make(e.at, Kind::clear_stages, e.id);
+    for (const auto& d : devices) c.links.push_back(scenario::link_name(a.role, d));
+    c.devices = devices;
+    c.stage_names = a.names;
+    actions.push_back(std::move(c));
+  }
+
+  void ramp(const scenario::TimelineEntry& e, const scenario::RampAction& a) {
+    const auto devices = select(a.select, scenario::device_kind(a.role), e.id);
+    const impair::StageType* type = impair::Registry::builtin().find(a.stage.type);
+    const bool stream_type = type == nullptr || type->transport == impair::Transport::stream;
+    // A stream (TCP) stage acts on every link; a datagram one only where UDP media flows.
+    const auto g = group(a.role, devices);
+    std::vector<std::string> links = g.datagram_links, targets = g.datagram_devices;
+    if (stream_type) {
+      links = {};
+      targets = {};
+      for (const auto& d : devices) {
+        links.push_back(scenario::link_name(a.role, d));
+        targets.push_back(d);
+      }
+    }
+    if (links.empty()) return;
+    const int64_t over = a.over.count();
+    const int64_t every = a.every.count();
+    const int64_t steps = (over + every - 1) / every;  // the last step lands on at + over
+    for (int64_t k = 0; k <= steps; ++k) {
+      const int64_t offset = std::min(k * every, over);
+      const double value =
+          a.from + (a.to - a.from) * static_cast<double>(offset) / static_cast<double>(over);
+      impair::StageSpec spec = a.stage;
+      if (a.integer)
+        spec.attributes[a.attribute] = static_cast<int64_t>(std::llround(value));
+      else
+        spec.attributes[a.attribute] = value;
+      TimedAction set = make(e.at + Micros{offset}, Kind::set_stages, e.id);
+      set.links = links;
+      set.devices = targets;
+      set.stages = {std::move(spec)};
+      set.note = "step " + std::to_string(k) + "/" + std::to_string(steps);
+      actions.push_back(std::move(set));
+    }
+  }
+
+  void partition(const scenario::TimelineEntry& e, const scenario::PartitionAction& a) {
+    const auto devices = select(a.select, scenario::device_kind(a.role), e.id);
+    TimedAction start = make(e.at, Kind::partition_start, e.id);
+    for (const auto& d : devices) start.links.push_back(scenario::link_name(a.role, d));
+    start.devices = devices;
+    TimedAction end = start;
+    end.time = e.at + a.duration;
+    end.kind = Kind::partition_end;
+    actions.push_back(std::move(start));
+    actions.push_back(std::move(end));
+  }
+
+  void storm(const scenario::TimelineEntry& e, const scenario::StormAction& a) {
+    const auto members = select(a.select, a.devices, e.id);
+    for (const auto& m : resolve_storm(a, members, e.at, seed, e.id)) {
+      const uint64_t retry_seed = Rng::derive(seed, e.id + "/backoff/" + m.device);
+      TimedAction drop = make(m.drop, Kind::drop, e.id);
+      drop.devices = {m.device};
+      drop.links = device_links(m.device, a.devices);
+      drop.seed = retry_seed;
+      TimedAction redial = drop;
+      redial.time = m.redial;
+      redial.kind = Kind::redial;
+      redial.attempts = m.attempts;
+      if (m.attempts > 0) redial.note = "after " + std::to_string(m.attempts) + " failed attempts";
+      actions.push_back(std::move(drop));
+      actions.push_back(std::move(redial));
+    }
+  }
+};
+
+}  // namespace
+
+Timeline resolve(const scenario::Scenario& s, uint64_t seed) {
+  Resolver r{s, seed, {}};
+  // Phases first, so that at equal times a phase starts before what happens in it.
+  for (const auto& p : s.phases) {
+    std::string source = "baseline";
+    for (const auto& e : s.timeline) {
+      const auto* m = std::get_if<scenario::PhaseMarker>(&e.body);
+      if (m != nullptr && m->name == p.name) source = e.id;
+    }
+    TimedAction a = r.make(p.start, Kind::phase, source);
+    a.phase = p.name;
+    r.actions.push_back(std::move(a));
+  }
+  for (const auto& sh : s.shares) {
+    TimedAction a = r.make(sh.from, Kind::share, sh.source);
+    a.camera = sh.camera;
+    a.account = sh.account;
+    r.actions.push_back(a);
+    if (sh.until) {
+      a.time = *sh.until;
+      a.kind = Kind::revoke;
+      r.actions.push_back(std::move(a));
+    }
+  }
+  for (const auto& e : s.timeline) {
+    std::visit(
+        [&](const auto& body) {
+          using T = std::decay_t<decltype(body)>;
+          if constexpr (std::is_same_v<T, scenario::SetAction>)
+            r.set(e, body);
+          else if constexpr (std::is_same_v<T, scenario::ClearAction>)
+            r.clear(e, body);
+          else if constexpr (std::is_same_v<T, scenario::RampAction>)
+            r.ramp(e, body);
+          else if constexpr (std::is_same_v<T, scenario::PartitionAction>)
+            r.partition(e, body);
+          else if constexpr (std::is_same_v<T, scenario::StormAction>)
+            r.storm(e, body);
+          else if constexpr (std::is_same_v<T, scenario::SutRestartAction>) {
+            r.actions.push_back(r.make(e.at, Kind::sut_restart, e.id));
+          }
+          // share / revoke are in s.shares (merged with the `shares` section); phase markers
+          // were handled above.
+        },
+        e.body);
+  }
+  std::stable_sort(r.actions.begin(), r.actions.end(),
+                   [](const TimedAction& a, const TimedAction& b) { return a.time < b.time; });
+  return Timeline{seed, s.duration, std::move(r.actions)};
+}
+
+}  // namespace camleak::schedule
