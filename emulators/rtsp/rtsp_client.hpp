@@ -21,6 +21,12 @@
 // Once streaming, the session is kept alive with GET_PARAMETER (OPTIONS when the server does
 // not list GET_PARAMETER) at half the server's session timeout.
 //
+// Hub: over TCP the PLAY answer precedes every RTP packet on the connection, so the play
+// completion can create the H264Depacketizer with first_sequence = SessionInfo::rtp_info seq
+// (then the first access unit counts). Over UDP packets may overtake the answer: create the
+// depacketizer before play() without first_sequence (its first access unit is then dropped
+// as untrusted, see h264_depacketizer.hpp).
+//
 // Errors: every completion handler gets a ClientError (kind, RTSP status, indeterminate flag
 // for Jepsen histories). A failed publish/play closes the client; the emulator reconnects
 // with a new client and its own backoff. After publish/play succeeded, the loss of the

@@ -7,6 +7,7 @@
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <functional>
+#include <optional>
 
 #include "emulators/rtsp/h264_depacketizer.hpp"
 #include "emulators/rtsp/h264_packetizer.hpp"
@@ -338,6 +339,34 @@ TEST(RtspClientSession, KeepAliveThenPeerResetIsReportedOnce) {
   EXPECT_TRUE(session_error.indeterminate);
   EXPECT_EQ(c2->state(), RtspClient::State::closed);
   EXPECT_FALSE(c2->send_rtp(std::vector<uint8_t>(20, 0x80)));
+}
+
+TEST(RtspClientSession, AnswersServerRequestsAndFailsOnUnframeableInput) {
+  boost::asio::io_context io;
+  ServerScript script;
+  // After RECORD: a server-initiated GET_PARAMETER (must be answered), some garbage (counted,
+  // skipped), then a header block that never ends (fatal: the session is lost).
+  script.after_start_raw = "GET_PARAMETER rtsp://127.0.0.1/x RTSP/1.0\r\nCSeq: 900\r\n\r\n" +
+                           std::string("\x01\x02\x03 garbage ") +
+                           "RTSP/1.0 200 OK\r\nCSeq: 901\r\n" + std::string(70 * 1024, 'x');
+  ScriptedServer server(io, script);
+  RtspClientOptions opts;
+  opts.url = server.url();
+  auto client = RtspClient::create(io, opts);
+  std::optional<ClientError> session_error;
+  client->on_session_error([&](const ClientError& e) { session_error = e; });
+  Outcome out;
+  client->publish(camera_sdp(), out.handler());
+  ASSERT_TRUE(run_until(io, [&] { return out.done && session_error.has_value(); }));
+  EXPECT_FALSE(out.error) << out.error.describe();
+  EXPECT_EQ(session_error->kind, ClientErrorKind::protocol);
+  EXPECT_NE(session_error->message.find("header"), std::string::npos) << session_error->message;
+  ASSERT_TRUE(run_until(io, [&] { return server.responses.size() == 1 && server.client_closed; }));
+  EXPECT_EQ(server.responses[0].cseq(), 900u);
+  EXPECT_EQ(server.responses[0].status, 200);
+  EXPECT_EQ(client->counters().server_requests, 1u);
+  EXPECT_EQ(client->parser_counters().header_too_large, 1u);
+  EXPECT_GT(client->parser_counters().bytes_garbage, 0u);
 }
 
 TEST(RtspClientSession, ManyClientsShareOneIoContext) {

@@ -47,6 +47,8 @@ void ScriptedServer::start_read() {
                                if (auto* r = std::get_if<Request>(&item)) {
                                  handle(*r);
                                  if (!socket_) return;
+                               } else if (auto* resp = std::get_if<Response>(&item)) {
+                                 responses.push_back(std::move(*resp));
                                } else if (auto* f = std::get_if<InterleavedFrame>(&item)) {
                                  auto& sink = f->channel == 0 ? rtp_received : rtcp_received;
                                  sink.emplace_back(f->payload.begin(), f->payload.end());
@@ -145,6 +147,7 @@ void ScriptedServer::handle(const Request& r) {
     }
     answer(200);
     if (r.method == "PLAY") send_play_packets();
+    if (!script_.after_start_raw.empty()) write(script_.after_start_raw);
     if (script_.reset_after_start) {
       // Let the answer (and packets) go out, then drop the connection.
       shutdown_when_drained_ = true;

@@ -30,6 +30,7 @@ struct ServerScript {
   uint16_t play_first_sequence = 0;
   std::vector<std::vector<uint8_t>> play_packets;  // sent right after the PLAY answer
   bool reset_after_start = false;  // close the connection right after RECORD/PLAY is answered
+  std::string after_start_raw;     // bytes written verbatim after the RECORD/PLAY answer
 };
 
 class ScriptedServer {
@@ -39,6 +40,7 @@ class ScriptedServer {
   std::string url(const std::string& credentials = "") const;
 
   std::vector<Request> requests;                   // every request, in order
+  std::vector<Response> responses;                 // answers to requests the server sent
   std::vector<std::vector<uint8_t>> rtp_received;  // payloads on the RTP channel / port
   std::vector<std::vector<uint8_t>> rtcp_received;
   bool client_closed = false;
