@@ -2,6 +2,7 @@
 // devices, expanded into one Link per device and role.
 #include <algorithm>
 #include <map>
+#include <unordered_map>
 
 #include "harness/scenario/sections.hpp"
 #include "harness/scenario/selector.hpp"
@@ -44,15 +45,21 @@ void check_stage_transports(Context& ctx, const LinkBlock& block, LinkRole role,
 
 std::vector<impair::Transport> role_transports(LinkRole role, const Fleet& fleet,
                                                const std::vector<std::string>& devices) {
+  if (role == LinkRole::snapshot) {  // snapshots are HTTP
+    return std::vector<impair::Transport>(devices.size(), impair::Transport::stream);
+  }
+  // One pass over the fleet, not one lookup per device: fleets have thousands of devices.
+  std::unordered_map<std::string_view, MediaTransport> by_name;
+  if (role == LinkRole::uplink) {
+    for (const auto& c : fleet.cameras) by_name.emplace(c.name, c.transport);
+  } else {
+    for (const auto& h : fleet.hubs) by_name.emplace(h.name, h.transport);
+  }
   std::vector<impair::Transport> out;
+  out.reserve(devices.size());
   for (const auto& d : devices) {
-    if (role == LinkRole::uplink) {
-      if (const Camera* c = fleet.camera(d)) out.push_back(to_impair(c->transport));
-    } else if (role == LinkRole::live) {
-      if (const Hub* h = fleet.hub(d)) out.push_back(to_impair(h->transport));
-    } else {
-      out.push_back(impair::Transport::stream);  // snapshots are HTTP
-    }
+    auto it = by_name.find(d);
+    if (it != by_name.end()) out.push_back(to_impair(it->second));
   }
   return out;
 }
@@ -138,16 +145,17 @@ void read_links(Context& ctx, const YAML::Node& node, const Fleet& fleet,
       for (const auto& device : match_devices(o.select, kind, fleet))
         chosen[device] = &*o.blocks[r];
     }
-    for (const auto& device : devices) {
+    const auto transports = role_transports(role, fleet, devices);
+    for (size_t i = 0; i < devices.size(); ++i) {
+      const std::string& device = devices[i];
       auto it = chosen.find(device);
       const LinkBlock* block = it != chosen.end() ? it->second : &defaults[r];
       Link link;
       link.role = role;
       link.device = device;
       link.name = link_name(role, device);
-      link.transport = role_transports(role, fleet, {device}).front();
-      link.account =
-          kind == DeviceKind::cameras ? fleet.camera(device)->owner : fleet.hub(device)->account;
+      link.transport = transports[i];
+      link.account = kind == DeviceKind::cameras ? fleet.cameras[i].owner : fleet.hubs[i].account;
       link.profile = block->profile;
       link.stages = compile_block(*block, link.transport, registry);
       links.push_back(std::move(link));

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <unordered_map>
 
 #include "harness/core/rng.hpp"
 #include "harness/core/units.hpp"
@@ -79,6 +80,12 @@ struct Resolver {
   const scenario::Scenario& s;
   uint64_t seed;
   std::vector<TimedAction> actions;
+  // Link transports by name, built once (fleets have thousands of links).
+  std::unordered_map<std::string_view, impair::Transport> transports = [this] {
+    std::unordered_map<std::string_view, impair::Transport> m;
+    for (const auto& l : s.links) m.emplace(l.name, l.transport);
+    return m;
+  }();
 
   // Devices a selector picks, fraction applied with the entry's own stream.
   std::vector<std::string> select(const scenario::Selector& sel, DeviceKind kind,
@@ -103,8 +110,8 @@ struct Resolver {
     Groups g;
     for (const auto& d : devices) {
       const std::string name = scenario::link_name(role, d);
-      const scenario::Link* link = s.link(name);
-      if (link != nullptr && link->transport == impair::Transport::datagram) {
+      auto it = transports.find(name);
+      if (it != transports.end() && it->second == impair::Transport::datagram) {
         g.datagram_links.push_back(name);
         g.datagram_devices.push_back(d);
       } else {
