@@ -241,6 +241,7 @@ TEST(Chain, RemoveHandsHeldDataOnInOrder) {
   ASSERT_TRUE(chain.remove("hole", 1s));
   EXPECT_FALSE(chain.remove("hole", 1s));
   const auto out = run_until(chain, 1s, 10s);
+  ASSERT_EQ(out.size(), 5u);
   EXPECT_EQ(ids(out), (std::vector<uint32_t>{0, 1, 2, 3, 4}));
   EXPECT_EQ(out.front().at, Micros(1050ms));  // through the latency stage behind it
   EXPECT_EQ(chain.stage_names(), (std::vector<std::string>{"passthrough", "lat"}));
@@ -342,6 +343,109 @@ TEST(Validated, ReportsEveryProblem) {
   const StageSpec ok =
       validated(spec("l", "loss", {{"probability", 5.0}}), Transport::datagram, registry());
   EXPECT_EQ(std::get<double>(ok.attributes.at("correlation")), 0.0);
+}
+
+}  // namespace
+}  // namespace camleak::impair
+
+namespace camleak::impair {
+namespace {
+
+using namespace test;
+using namespace std::chrono_literals;
+
+// Random stages that never drop data, added, reconfigured and removed at random while a byte
+// stream flows: every byte must come out exactly once, in order, and the close last.
+TEST(ChainProperty, StreamBytesSurviveAnyReconfiguration) {
+  for (uint64_t seed = 1; seed <= 6; ++seed) {
+    Rng rng(seed);
+    Chain chain(context(0, Transport::stream, nullptr, seed), registry());
+    std::vector<uint8_t> sent;
+    std::vector<Output> out;
+    std::vector<std::pair<std::string, std::string>> live;  // name, type
+    int next_name = 0;
+    const std::vector<std::string> types{"latency", "bandwidth", "slicer", "slow_close", "timeout"};
+    auto random_attributes = [&](const std::string& type) -> Attributes {
+      auto below = [&](uint64_t n) { return static_cast<int64_t>(rng.below(n)); };
+      if (type == "latency") {
+        return {{"latency", below(200)},
+                {"jitter", below(100)},
+                {"distribution", std::string(rng.bernoulli(0.5) ? "normal" : "pareto")}};
+      }
+      if (type == "bandwidth") return {{"rate", 50 + below(5000)}};
+      if (type == "slicer") {
+        return {{"average_size", 100 + below(2000)},
+                {"size_variation", below(50)},
+                {"delay", below(3000)}};
+      }
+      if (type == "slow_close") return {{"delay", below(500)}};
+      return {};  // timeout 0: a blackhole until removed
+    };
+    Micros now{0};
+    for (int step = 0; step < 1500; ++step) {
+      now += Micros(static_cast<int64_t>(rng.below(5000)));
+      const uint64_t action = rng.below(100);
+      if (action < 4) {
+        const std::string& type = types[rng.below(types.size())];
+        StageSpec s = spec("s" + std::to_string(next_name++), type, random_attributes(type));
+        if (rng.bernoulli(0.3)) {
+          s.window = Window{.start = now + Micros(static_cast<int64_t>(rng.below(200'000))),
+                            .stop = now + 200ms + Micros(static_cast<int64_t>(rng.below(500'000)))};
+        }
+        if (chain.add(s, now)) live.emplace_back(s.name, s.type);
+      } else if (action < 7 && !live.empty()) {
+        const size_t i = rng.below(live.size());
+        ASSERT_TRUE(chain.remove(live[i].first, now));
+        live.erase(live.begin() + static_cast<std::ptrdiff_t>(i));
+      } else if (action < 10 && !live.empty()) {
+        const auto& [name, type] = live[rng.below(live.size())];
+        ASSERT_TRUE(chain.reconfigure(name, random_attributes(type)));
+      } else {
+        Packet chunk = data(1 + rng.below(3000));
+        for (auto& b : chunk.bytes) {
+          b = static_cast<uint8_t>(sent.size() % 251);
+          sent.push_back(b);
+        }
+        chain.push(std::move(chunk), now);
+      }
+      collect(chain, now, out);
+      const auto wake = chain.next_wakeup(now);
+      ASSERT_TRUE(!wake || *wake > now) << "spins at step " << step;
+    }
+    chain.push(signal(Packet::Kind::close), now);
+    for (const auto& [name, type] : live) ASSERT_TRUE(chain.remove(name, now));
+    auto rest = run_until(chain, now, now + 3600s);
+    for (auto& o : rest) out.push_back(std::move(o));
+    ASSERT_FALSE(out.empty());
+    EXPECT_EQ(out.back().packet.kind, Packet::Kind::close) << "seed " << seed;
+    out.pop_back();
+    EXPECT_EQ(concatenated(out), sent) << "seed " << seed;
+    EXPECT_TRUE(chain.empty());
+    EXPECT_EQ(chain.held_bytes(), 0u);
+  }
+}
+
+TEST(ChainProperty, ReconfigureOfEachTypeKeepsHeldData) {
+  const std::vector<std::pair<StageSpec, Attributes>> cases{
+      {spec("a", "latency", {{"latency", int64_t{300}}}), {{"latency", int64_t{5}}}},
+      {spec("a", "bandwidth", {{"rate", int64_t{1}}}), {{"rate", int64_t{2}}}},
+      {spec("a", "slicer", {{"average_size", int64_t{10}}, {"delay", int64_t{1000}}}),
+       {{"average_size", int64_t{500}}}},
+      {spec("a", "slow_close", {{"delay", int64_t{100}}}), {{"delay", int64_t{0}}}},
+      {spec("a", "timeout"), {{"timeout", int64_t{0}}}},
+      {spec("a", "reset_peer", {{"timeout", int64_t{10'000}}}), {{"timeout", int64_t{20'000}}}},
+  };
+  for (const auto& [stage, update] : cases) {
+    Chain chain(context(), registry());
+    ASSERT_TRUE(chain.add(stage, 0ms));
+    for (uint32_t i = 0; i < 10; ++i) chain.push(tagged(i, 200), Micros(1ms) * i);
+    const size_t held = chain.held_bytes();
+    ASSERT_TRUE(chain.reconfigure("a", update));
+    EXPECT_EQ(chain.held_bytes(), held) << stage.type;
+    ASSERT_TRUE(chain.remove("a", 10ms));
+    const auto out = run_until(chain, 10ms, 10s);
+    EXPECT_EQ(total_bytes(out), 2000u) << stage.type;
+  }
 }
 
 }  // namespace

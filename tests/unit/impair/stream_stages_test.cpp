@@ -227,6 +227,17 @@ TEST(Timeout, ClosesAfterTheTimeoutAndDiscardsWhatItHeld) {
   EXPECT_EQ(counter(*stage, "discarded_bytes"), 200u);
 }
 
+TEST(Timeout, ReconfigureRestartsTheTimer) {
+  auto stage = make_stage("timeout", {{"timeout", int64_t{0}}});
+  stage->push(tagged(1), 5s);
+  EXPECT_FALSE(stage->next_wakeup(5s));
+  stage->reconfigure(Registry::builtin().complete("timeout", {{"timeout", int64_t{1000}}}));
+  EXPECT_EQ(stage->next_wakeup(5s), Micros(6s));
+  const auto close = stage->pop(6s);
+  ASSERT_TRUE(close);
+  EXPECT_EQ(close->kind, Packet::Kind::close);
+}
+
 // ---- slicer ----
 
 TEST(Slicer, SlicesKeepEveryByteInOrderWithinTheSizeBounds) {
