@@ -1,5 +1,7 @@
 #include "harness/oracle/classifier.hpp"
 
+#include <algorithm>
+
 namespace camleak::oracle {
 namespace {
 
@@ -122,6 +124,17 @@ Verdict classify(const Observation& observation, const Visibility& visibility, M
     }
   }
   return verdict;
+}
+
+void judge_snapshot_age(Verdict& verdict, const Observation& observation, Micros last_sent,
+                        Micros freshness) {
+  if (observation.kind != DeliveryKind::snapshot || verdict.kind != VerdictKind::ok) return;
+  const Micros age = std::max(Micros{0}, observation.received_at - last_sent);
+  verdict.age = age;
+  if (age <= freshness) return;
+  verdict.kind = VerdictKind::stale;
+  verdict.reason = "snapshot of camera '" + verdict.camera + "' delivered " + format_seconds(age) +
+                   " after the camera last sent a frame (bound " + format_seconds(freshness) + ")";
 }
 
 }  // namespace camleak::oracle

@@ -19,8 +19,8 @@
 //  4. FORGED an SEI is present and its HMAC fails.
 //  5. UNVERIFIABLE no identity could be read (no SEI, no known pixel code; undecodable bytes).
 //  6. STALE  a live frame whose authentic SEI capture time is older than the freshness bound at
-//            delivery: the "frozen frame from a cache" failure. Snapshots carry no capture time,
-//            so STALE never applies to them.
+//            delivery: the "frozen frame from a cache" failure. Snapshots carry no capture time
+//            of their own; see judge_snapshot_age for the bound that applies to them.
 //  7. OK.
 // Revocation (see Visibility::visible): a frame captured before a revoke and delivered within
 // revoke_grace after it is visible; a frame captured after the revoke, or delivered after the
@@ -32,5 +32,13 @@
 namespace camleak::oracle {
 
 Verdict classify(const Observation& observation, const Visibility& visibility, Micros freshness);
+
+// A snapshot cannot be newer than the newest frame its camera sent, so when that camera last sent
+// at `last_sent`, the snapshot is at least (received_at - last_sent) old. Sets the verdict's age
+// to that lower bound and turns an OK snapshot STALE when it exceeds `freshness` (a cache serving
+// a picture of a camera that has been silent, e.g. partitioned, for longer than the bound).
+// Only OK snapshots are affected; everything else is returned unchanged.
+void judge_snapshot_age(Verdict& verdict, const Observation& observation, Micros last_sent,
+                        Micros freshness);
 
 }  // namespace camleak::oracle

@@ -110,14 +110,19 @@ void Oracle::plot(std::string_view hub, Micros at) {
 
 Verdict Oracle::judge(const Observation& observation) {
   const Micros t = observation.received_at;
-  Verdict verdict = classify(observation, visibility_, freshness_at(t));
+  const Micros freshness = freshness_at(t);
+  Verdict verdict = classify(observation, visibility_, freshness);
+  if (observation.kind == DeliveryKind::snapshot && verdict.kind == VerdictKind::ok) {
+    const auto sent = sent_.find(verdict.camera);
+    if (sent != sent_.end() && sent->second.last_sent())
+      judge_snapshot_age(verdict, observation, *sent->second.last_sent(), freshness);
+  }
   const auto kind_index = static_cast<size_t>(verdict.kind);
   ++counts_[kind_index];
   phases_.for_each_containing(t, [&](size_t i) {
     auto& pv = phase_verdicts_[i];
     ++pv.counts[kind_index];
-    if (observation.kind == DeliveryKind::live_frame && verdict.age)
-      pv.max_age = std::max(pv.max_age, *verdict.age);
+    if (verdict.age) pv.max_age = std::max(pv.max_age, *verdict.age);
   });
   if (verdict.kind != VerdictKind::ok) {
     if (findings_.size() < options_.max_findings)

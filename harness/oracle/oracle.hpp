@@ -44,7 +44,8 @@ class Oracle {
 
   Verdict judge(const Observation& observation);
   void record(const Operation& operation);
-  // `frames` frames of `camera` were sent at `at` (feed in time order, as they are sent).
+  // `frames` frames of `camera` were sent at `at`. Feed in time order, as they are sent and
+  // before the frames are judged: the newest send also bounds how fresh a snapshot can be.
   void record_sent(std::string_view camera, Micros at, uint64_t frames = 1);
   // Bulk alternative: the camera sent `frames` frames during `phase`.
   void add_sent(std::string_view camera, std::string_view phase, uint64_t frames);

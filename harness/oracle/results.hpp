@@ -57,7 +57,7 @@ struct HubRateSeries {
 struct PhaseVerdicts {
   std::string phase;
   std::array<uint64_t, kVerdictKinds> counts{};
-  Micros max_age{0};    // oldest capture-to-delivery age of a live frame in the phase
+  Micros max_age{0};    // oldest delivery age in the phase (a lower bound for snapshots)
   Micros freshness{0};  // the bound that applied in the phase
   uint64_t count(VerdictKind kind) const { return counts[static_cast<size_t>(kind)]; }
 };

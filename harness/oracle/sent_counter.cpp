@@ -4,6 +4,7 @@ namespace camleak::oracle {
 
 void SentCounter::add(const PhaseIndex& phases, Micros at, uint64_t frames) {
   phases.for_each_containing(at, [&](size_t i) { per_phase_[i] += frames; });
+  if (!last_sent_ || at > *last_sent_) last_sent_ = at;
   recent_[next_] = Send{at, frames};
   next_ = (next_ + 1) % kRecent;
   if (size_ < kRecent) ++size_;

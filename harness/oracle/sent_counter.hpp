@@ -4,6 +4,7 @@
 // frames reaching the hub, so the counter remembers its most recent sends to take back those
 // sent at or after a stream's start.
 #include <array>
+#include <optional>
 #include <vector>
 
 #include "harness/oracle/phase_index.hpp"
@@ -21,6 +22,8 @@ class SentCounter {
   // Per-phase counts of the frames sent before `t`, as far as the recent sends tell.
   std::vector<uint64_t> sent_before(const PhaseIndex& phases, Micros t) const;
   const std::vector<uint64_t>& per_phase() const { return per_phase_; }
+  // When the camera last sent a frame (via add()); absent before its first.
+  std::optional<Micros> last_sent() const { return last_sent_; }
 
  private:
   struct Send {
@@ -31,6 +34,7 @@ class SentCounter {
   std::array<Send, kRecent> recent_{};
   size_t next_ = 0;
   size_t size_ = 0;
+  std::optional<Micros> last_sent_;
 };
 
 }  // namespace camleak::oracle

@@ -137,10 +137,25 @@ TEST_F(ClassifierTest, OldLiveFrameIsStaleAtTheBoundaryPlusOne) {
   EXPECT_NE(v.reason.find("1.000s"), std::string::npos);
 }
 
-TEST_F(ClassifierTest, SnapshotsAreNeverStale) {
+TEST_F(ClassifierTest, SnapshotsHaveNoCaptureTimeOfTheirOwn) {
   auto o = snapshot("cam-a", 101, clock_.now());
   EXPECT_EQ(judge(o).kind, VerdictKind::ok);
   EXPECT_FALSE(judge(o).age);
+}
+
+TEST_F(ClassifierTest, SnapshotAgeBoundOnlyTurnsOkSnapshotsStale) {
+  auto o = snapshot("cam-a", 101, 10s);
+  auto v = judge(o);
+  judge_snapshot_age(v, o, /*last_sent=*/8s, /*freshness=*/1s);
+  EXPECT_EQ(v.kind, VerdictKind::stale);
+  EXPECT_EQ(*v.age, 2s);
+  auto fresh = judge(o);
+  judge_snapshot_age(fresh, o, 9500ms, 1s);
+  EXPECT_EQ(fresh.kind, VerdictKind::ok);
+  auto live = frame("cam-a", 101, 1, 10s, 10s);
+  auto live_verdict = judge(live);
+  judge_snapshot_age(live_verdict, live, 0s, 1s);  // live frames have their own capture time
+  EXPECT_EQ(live_verdict.kind, VerdictKind::ok);
 }
 
 TEST_F(ClassifierTest, StaleFrameOfAnInvisibleCameraIsALeak) {

@@ -375,6 +375,29 @@ TEST(OracleTest, PhaseFreshnessOverridesTheDefaultBound) {
   EXPECT_EQ(m->stale, 1u);
 }
 
+TEST(OracleTest, SnapshotOfACameraSilentForLongerThanTheBoundIsStale) {
+  Checks checks{.phases = {{.phase = "all", .freshness = 1s}}};
+  Oracle oracle(sample_truth(), {{"all", 0s, 60s}}, {}, checks);
+  // Before cam-a ever sent anything, nothing bounds the snapshot's age.
+  EXPECT_EQ(oracle.judge(snapshot("cam-a", 101, 500ms)).kind, VerdictKind::ok);
+  oracle.record_sent("cam-a", 1s);
+  oracle.record_sent("cam-a", 2s);
+  auto v = oracle.judge(snapshot("cam-a", 101, 3s));  // exactly at the bound
+  EXPECT_EQ(v.kind, VerdictKind::ok);
+  ASSERT_TRUE(v.age);
+  EXPECT_EQ(*v.age, 1s);
+  // cam-a goes silent (a partition); a cache keeps serving its old picture.
+  v = oracle.judge(snapshot("cam-a", 101, 3500ms));
+  EXPECT_EQ(v.kind, VerdictKind::stale);
+  EXPECT_THAT(v.reason, HasSubstr("1.500s"));
+  // A leak stays a leak whatever the age.
+  EXPECT_EQ(oracle.judge(snapshot("cam-a", 303, 3500ms)).kind, VerdictKind::leak);
+  const auto r = oracle.finish(60s);
+  const auto* c = find_check(r, "freshness", "all");
+  EXPECT_FALSE(c->passed);
+  EXPECT_EQ(c->measured, 1500);
+}
+
 TEST(OracleTest, FrameRatesAreBucketedPerHub) {
   Oracle oracle(sample_truth(), {}, {}, {}, OracleOptions{.rate_bucket = 1s});
   for (int i = 0; i < 25; ++i)
