@@ -360,6 +360,26 @@ TEST(H264Depacketizer, ReorderBeyondTheWindowBecomesLossThenLate) {
   EXPECT_EQ(col.aus[0].nals, aus[2]);
 }
 
+TEST(H264Depacketizer, ZeroWindowTreatsAnySwapAsLoss) {
+  Rng rng(12);
+  std::vector<Bytes> packets;
+  for (int i = 0; i < 4; ++i) {
+    packets.push_back(packet_bytes({nal(0x41, 50, rng)}, static_cast<uint32_t>(i * 3000),
+                                   static_cast<uint16_t>(i))[0]);
+  }
+  Collector col;
+  H264Depacketizer d({.reorder_window = 0, .first_sequence = 0}, col.sink());
+  d.push(packets[0]);
+  d.push(packets[2]);
+  d.push(packets[1]);
+  d.push(packets[3]);
+  EXPECT_EQ(d.counters().packets_lost, 1u);
+  EXPECT_EQ(d.counters().packets_late, 1u);
+  EXPECT_EQ(d.held_packets(), 0u);
+  ASSERT_EQ(col.aus.size(), 2u);  // AU 0 and AU 3; AU 2 followed the gap
+  EXPECT_EQ(col.aus[1].timestamp, 9000u);
+}
+
 TEST(H264Depacketizer, SsrcChangeRestartsTheStream) {
   Rng rng(11);
   Nals a = {nal(0x41, 100, rng)};
