@@ -51,7 +51,10 @@ class Registry {
 
   // Checks names, types and ranges of `attributes` for stage `type` and fills in defaults.
   // Throws InputError listing every bad attribute (field = attribute name; unknown names get a
-  // "did you mean" suggestion). Integers are accepted where numbers are expected.
+  // "did you mean" suggestion). Integers are accepted where numbers are expected, integral
+  // numbers where integers are, and text with a unit where a number is (scenario style:
+  // "250ms" for an ms attribute, "64KiB" for bytes, "2Mbps" for KB/s or kbit/s, "5%" for %),
+  // converted to the attribute's own unit. Returns every attribute of the type, with defaults.
   Attributes complete(std::string_view type, const Attributes& attributes) const;
 
   void add(StageType type);

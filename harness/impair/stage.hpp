@@ -43,8 +43,8 @@ class Stage {
   virtual void push(Packet packet, Micros now) = 0;
   // The next packet that is ready at `now`, in the order it must leave; nullopt when none is.
   virtual std::optional<Packet> pop(Micros now) = 0;
-  // The earliest time at which pop() may return something; nullopt when the stage holds
-  // nothing and will produce nothing on its own.
+  // The earliest time at which pop() may return something; nullopt when the stage will
+  // produce nothing on its own (it holds nothing, or holds it until removed, as a blackhole).
   virtual std::optional<Micros> next_wakeup(Micros now) const = 0;
   // Replaces the settings; data already held stays held and leaves in order.
   virtual void reconfigure(const Attributes& attributes) = 0;

@@ -357,7 +357,7 @@ using namespace std::chrono_literals;
 // Random stages that never drop data, added, reconfigured and removed at random while a byte
 // stream flows: every byte must come out exactly once, in order, and the close last.
 TEST(ChainProperty, StreamBytesSurviveAnyReconfiguration) {
-  for (uint64_t seed = 1; seed <= 6; ++seed) {
+  for (uint64_t seed = 1; seed <= 4; ++seed) {
     Rng rng(seed);
     Chain chain(context(0, Transport::stream, nullptr, seed), registry());
     std::vector<uint8_t> sent;
