@@ -1,0 +1,315 @@
+#include "harness/proxy/link_file.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "harness/core/errors.hpp"
+#include "harness/core/suggest.hpp"
+#include "harness/core/units.hpp"
+#include "harness/proxy/endpoint.hpp"
+
+namespace camleak::proxy {
+namespace {
+
+class Reader {
+ public:
+  Reader(std::string file, const impair::Registry& registry)
+      : file_(std::move(file)), registry_(registry) {}
+
+  void problem(const YAML::Node& at, const std::string& field, const std::string& message) {
+    const auto mark = at.Mark();
+    problems_.push_back(Diagnostic{.file = file_,
+                                   .line = mark.line >= 0 ? mark.line + 1 : 0,
+                                   .column = mark.column >= 0 ? mark.column + 1 : 0,
+                                   .field = field,
+                                   .message = message});
+  }
+  std::vector<Diagnostic>& problems() { return problems_; }
+
+  // Reports keys outside `known`, with a suggestion.
+  void check_keys(const YAML::Node& map, const std::string& path,
+                  const std::vector<std::string>& known) {
+    for (const auto& kv : map) {
+      const auto key = kv.first.as<std::string>();
+      if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+      problem(kv.first, path + key, "unknown field" + suggestion(key, known));
+    }
+  }
+
+  std::string suggestion(const std::string& key, const std::vector<std::string>& known) {
+    return did_you_mean(key, known);
+  }
+
+  std::optional<std::string> string_at(const YAML::Node& map, const char* key,
+                                       const std::string& path) {
+    const auto node = map[key];
+    if (!node) return std::nullopt;
+    if (!node.IsScalar()) {
+      problem(node, path + key, "must be a string");
+      return std::nullopt;
+    }
+    return node.as<std::string>();
+  }
+
+  std::optional<bool> bool_at(const YAML::Node& map, const char* key, const std::string& path) {
+    const auto node = map[key];
+    if (!node) return std::nullopt;
+    bool value = false;
+    if (!node.IsScalar() || !YAML::convert<bool>::decode(node, value)) {
+      problem(node, path + key, "must be true or false");
+      return std::nullopt;
+    }
+    return value;
+  }
+
+  impair::AttributeValue scalar(const YAML::Node& node) {
+    int64_t i = 0;
+    double d = 0;
+    bool b = false;
+    const auto& text = node.Scalar();
+    if (node.Tag() != "!" && YAML::convert<int64_t>::decode(node, i)) return i;
+    if (node.Tag() != "!" && YAML::convert<double>::decode(node, d)) return d;
+    if (node.Tag() != "!" && (text == "true" || text == "false") &&
+        YAML::convert<bool>::decode(node, b)) {
+      return b;
+    }
+    return text;
+  }
+
+  Micros duration(const YAML::Node& node, const std::string& field) {
+    double ms = 0;
+    if (YAML::convert<double>::decode(node, ms)) return Micros{static_cast<int64_t>(ms * 1000)};
+    try {
+      return units::parse_duration(node.as<std::string>());
+    } catch (const std::exception& e) {
+      problem(node, field, e.what());
+      return Micros{0};
+    }
+  }
+
+  std::optional<impair::StageSpec> stage(const YAML::Node& node, const std::string& path,
+                                         Protocol protocol) {
+    if (!node.IsMap()) {
+      problem(node, path, "must be a map with at least \"type\"");
+      return std::nullopt;
+    }
+    check_keys(node, path + ".",
+               {"name", "type", "stream", "toxicity", "attributes", "targeting", "window"});
+    impair::StageSpec spec;
+    spec.type = string_at(node, "type", path + ".").value_or("");
+    if (spec.type.empty()) {
+      problem(node, path + ".type", "missing (one of: " + type_names(protocol) + ")");
+      return std::nullopt;
+    }
+    const std::string stream = string_at(node, "stream", path + ".").value_or("downstream");
+    if (stream == "upstream") {
+      spec.direction = impair::Direction::upstream;
+    } else if (stream != "downstream") {
+      problem(node["stream"], path + ".stream", "must be upstream or downstream");
+    }
+    spec.name = string_at(node, "name", path + ".").value_or(spec.type + "_" + stream);
+    if (const auto t = node["toxicity"]) {
+      double v = 0;
+      if (!YAML::convert<double>::decode(t, v)) {
+        problem(t, path + ".toxicity", "must be a number between 0 and 1");
+      }
+      spec.toxicity = v;
+    }
+    if (const auto a = node["attributes"]) {
+      if (!a.IsMap()) {
+        problem(a, path + ".attributes", "must be a map");
+      } else {
+        for (const auto& kv : a) {
+          if (!kv.second.IsScalar()) {
+            problem(kv.second, path + ".attributes." + kv.first.as<std::string>(),
+                    "must be a number, boolean or string");
+            continue;
+          }
+          spec.attributes[kv.first.as<std::string>()] = scalar(kv.second);
+        }
+      }
+    }
+    if (const auto t = node["targeting"]) targeting(t, path + ".targeting", spec.targeting);
+    if (const auto w = node["window"]) {
+      if (!w.IsMap()) {
+        problem(w, path + ".window", "must be a map with start and/or stop");
+      } else {
+        check_keys(w, path + ".window.", {"start", "stop"});
+        if (w["start"]) spec.window.start = duration(w["start"], path + ".window.start");
+        if (w["stop"]) spec.window.stop = duration(w["stop"], path + ".window.stop");
+      }
+    }
+    // The registry checks type, toxicity, targeting, window and attributes; locate its
+    // findings at the attribute (or the stage) in the file.
+    const auto transport =
+        protocol == Protocol::udp ? impair::Transport::datagram : impair::Transport::stream;
+    try {
+      return impair::validated(spec, transport, registry_);
+    } catch (const InputError& e) {
+      for (const auto& d : e.diagnostics()) {
+        YAML::Node at = node;
+        if (node["attributes"] && node["attributes"].IsMap() && node["attributes"][d.field]) {
+          at = node["attributes"][d.field];
+        } else if (!d.field.empty() && node[d.field]) {
+          at = node[d.field];
+        }
+        problem(at, path + (d.field.empty() ? "" : "." + d.field), d.message);
+      }
+      return std::nullopt;
+    }
+  }
+
+  void targeting(const YAML::Node& t, const std::string& path, impair::Targeting& out) {
+    using Mode = impair::Targeting::Mode;
+    if (!t.IsMap()) return problem(t, path, "must be a map with a mode");
+    check_keys(t, path + ".", {"mode", "indices", "fraction", "n"});
+    const std::string mode = string_at(t, "mode", path + ".").value_or("all");
+    const auto count = [&](const YAML::Node& n, const std::string& field) -> uint64_t {
+      uint64_t v = 0;
+      if (!n || !YAML::convert<uint64_t>::decode(n, v)) {
+        problem(n ? n : t, field, "must be a non-negative integer");
+      }
+      return v;
+    };
+    if (mode == "all") {
+      out.mode = Mode::all;
+    } else if (mode == "indices") {
+      out.mode = Mode::indices;
+      const auto list = t["indices"];
+      if (!list || !list.IsSequence()) return problem(t, path + ".indices", "must be a list");
+      for (const auto& i : list) out.indices.push_back(count(i, path + ".indices"));
+    } else if (mode == "fraction") {
+      out.mode = Mode::fraction;
+      double f = 0;
+      if (!t["fraction"] || !YAML::convert<double>::decode(t["fraction"], f)) {
+        return problem(t, path + ".fraction", "must be a number between 0 and 1");
+      }
+      out.fraction = f;
+    } else if (mode == "first_n" || mode == "nth") {
+      out.mode = mode == "nth" ? Mode::nth : Mode::first_n;
+      out.n = count(t["n"], path + ".n");
+    } else {
+      problem(t["mode"], path + ".mode",
+              "must be one of all, indices, fraction, first_n, nth; got \"" + mode + "\"");
+    }
+  }
+
+  std::string type_names(Protocol protocol) {
+    const auto names = registry_.names(protocol == Protocol::udp ? impair::Transport::datagram
+                                                                 : impair::Transport::stream);
+    std::string out;
+    for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+    return out;
+  }
+
+  std::optional<LinkSetup> link(const YAML::Node& node, size_t index) {
+    const std::string at = "links[" + std::to_string(index) + "]";
+    if (!node.IsMap()) {
+      problem(node, at, "must be a map with name, listen and upstream");
+      return std::nullopt;
+    }
+    check_keys(node, at + ".",
+               {"name", "listen", "upstream", "protocol", "enabled", "pcap", "tap_ring", "toxics",
+                "stages"});
+    LinkSetup setup;
+    auto& c = setup.config;
+    c.name = string_at(node, "name", at + ".").value_or("");
+    if (c.name.empty()) problem(node, at + ".name", "missing");
+    const std::string path = c.name.empty() ? at : "links." + c.name;
+    c.listen = string_at(node, "listen", path + ".").value_or("127.0.0.1:0");
+    c.upstream = string_at(node, "upstream", path + ".").value_or("");
+    if (c.upstream.empty()) problem(node, path + ".upstream", "missing");
+    for (const auto& [key, text] : {std::pair{"listen", c.listen}, {"upstream", c.upstream}}) {
+      if (text.empty()) continue;
+      try {
+        parse_host_port(text, key);
+      } catch (const InputError& e) {
+        problem(node[key], path + "." + key, e.diagnostics().front().message);
+      }
+    }
+    if (const auto p = string_at(node, "protocol", path + ".")) {
+      try {
+        c.protocol = parse_protocol(*p);
+      } catch (const InputError& e) {
+        problem(node["protocol"], path + ".protocol", e.diagnostics().front().message);
+      }
+    }
+    c.enabled = bool_at(node, "enabled", path + ".").value_or(true);
+    c.tap.pcap_file = string_at(node, "pcap", path + ".").value_or("");
+    c.tap.ring = bool_at(node, "tap_ring", path + ".").value_or(false);
+    const auto stages = node["toxics"] ? node["toxics"] : node["stages"];
+    if (stages) {
+      if (!stages.IsSequence()) {
+        problem(stages, path + ".toxics", "must be a list");
+      } else {
+        std::set<std::string> names;
+        for (size_t i = 0; i < stages.size(); ++i) {
+          const std::string sp = path + ".toxics[" + std::to_string(i) + "]";
+          if (auto spec = stage(stages[i], sp, c.protocol)) {
+            if (!names.insert(spec->name).second) {
+              problem(stages[i], sp + ".name", "toxic \"" + spec->name + "\" already exists");
+              continue;
+            }
+            setup.stages.push_back(std::move(*spec));
+          }
+        }
+      }
+    }
+    return setup;
+  }
+
+ private:
+  std::string file_;
+  const impair::Registry& registry_;
+  std::vector<Diagnostic> problems_;
+};
+
+}  // namespace
+
+std::vector<LinkSetup> parse_link_file(const std::string& text, const std::string& name,
+                                       const impair::Registry& registry) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw InputError(Diagnostic{.file = name,
+                                .line = e.mark.line >= 0 ? e.mark.line + 1 : 0,
+                                .column = e.mark.column >= 0 ? e.mark.column + 1 : 0,
+                                .message = e.msg});
+  }
+  Reader reader(name, registry);
+  YAML::Node list = root;
+  if (root.IsMap()) {
+    reader.check_keys(root, "", {"links"});
+    list = root["links"];
+  }
+  if (!list || !list.IsSequence()) {
+    reader.problem(root, "links", "expected a list of links (or a map with a links: list)");
+    throw InputError(reader.problems());
+  }
+  std::vector<LinkSetup> out;
+  std::set<std::string> names;
+  for (size_t i = 0; i < list.size(); ++i) {
+    auto setup = reader.link(list[i], i);
+    if (!setup) continue;
+    if (!setup->config.name.empty() && !names.insert(setup->config.name).second) {
+      reader.problem(list[i], "links." + setup->config.name, "a link with this name exists");
+    }
+    out.push_back(std::move(*setup));
+  }
+  if (!reader.problems().empty()) throw InputError(reader.problems());
+  return out;
+}
+
+std::vector<LinkSetup> load_link_file(const std::string& path, const impair::Registry& registry) {
+  std::ifstream in(path);
+  if (!in) throw InputError(Diagnostic{.file = path, .message = "cannot read the file"});
+  std::stringstream text;
+  text << in.rdbuf();
+  return parse_link_file(text.str(), path, registry);
+}
+
+}  // namespace camleak::proxy
