@@ -5,12 +5,14 @@
 namespace camleak::cli {
 
 void add_version_command(CLI::App& app, CommandResult& result);
+void add_relay_command(CLI::App& app, CommandResult& result);
 void add_validate_command(CLI::App& app, CommandResult& result);
 void add_list_command(CLI::App& app, CommandResult& result);
 void add_explain_command(CLI::App& app, CommandResult& result);
 
 inline void add_all_commands(CLI::App& app, CommandResult& result) {
   add_version_command(app, result);
+  add_relay_command(app, result);
   add_validate_command(app, result);
   add_list_command(app, result);
   add_explain_command(app, result);

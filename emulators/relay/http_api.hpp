@@ -1,0 +1,17 @@
+#pragma once
+// The relay's HTTP endpoints (the SUT contract, DESIGN.md):
+//   admin port:  PUT /admin/accounts/{account}            {"token": "..."}
+//                PUT /admin/cameras/{camera}              {"owner": "...", "secret": "..."}
+//                PUT|DELETE /admin/cameras/{camera}/shares/{account}
+//                GET /admin/health  -> 200 {"status":"ok"} (readiness probe)
+//                GET /admin/stats   -> counters, active sessions, per-viewer drops (JSON)
+//   http port:   GET /cameras/{camera}/snapshot  with Authorization: Bearer {token} -> image/jpeg
+// Malformed requests get 400 with {"error": "..."} naming the field.
+#include "emulators/relay/http_server.hpp"
+
+namespace camleak::relay {
+
+HttpResponse handle_admin_request(RelayCore& core, const HttpRequest& request);
+HttpResponse handle_snapshot_request(RelayCore& core, const HttpRequest& request);
+
+}  // namespace camleak::relay

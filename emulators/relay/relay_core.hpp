@@ -1,0 +1,86 @@
+#pragma once
+// The state one running relay shares between its connections: provisioning, channels, the
+// session table, the defect mechanisms, counters. Lives from Relay::start() to stop(); every
+// member is used only from the relay's strand, so nothing here locks.
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/json/object.hpp>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "emulators/relay/channel.hpp"
+#include "emulators/relay/config.hpp"
+#include "emulators/relay/counters.hpp"
+#include "emulators/relay/mapping_cache.hpp"
+#include "emulators/relay/provisioning.hpp"
+#include "emulators/relay/session_table.hpp"
+#include "emulators/relay/snapshot_service.hpp"
+#include "emulators/relay/state_file.hpp"
+#include "emulators/relay/viewer_slots.hpp"
+#include "harness/core/clock.hpp"
+
+namespace camleak::relay {
+
+class RtspConnection;
+
+class RelayCore {
+ public:
+  RelayCore(const RelayConfig& config, boost::asio::any_io_executor executor, const Clock& clock,
+            RelayState state);
+  ~RelayCore();
+
+  const RelayConfig& config() const { return config_; }
+  const boost::asio::any_io_executor& executor() const { return executor_; }
+  Micros now() const { return clock_.now(); }
+  GopCacheLimits gop_limits() const {
+    return GopCacheLimits{config_.limits.max_gop_frames, config_.limits.max_gop_bytes};
+  }
+
+  Provisioning provisioning;
+  SessionTable sessions;
+  ViewerSlots slots;
+  MappingCache mapping;
+  SnapshotService snapshots;
+  RelayCounters counters;
+  // Cameras that published at least once in this process (reconnects take the mapping-cache
+  // path, see mapping_cache.hpp).
+  std::set<std::string> seen_cameras;
+  std::map<uint64_t, std::shared_ptr<RtspConnection>> connections;
+  size_t http_connections = 0;
+  uint64_t next_connection_id = 1;
+
+  // The channel of a camera, created on first use.
+  Channel& channel(const std::string& camera);
+  Channel* find_channel(const std::string& camera);
+
+  bool connection_limit_reached() const {
+    return connections.size() + http_connections >= config_.limits.max_connections;
+  }
+
+  // After a successful provisioning change: persist (throws HarnessError when the state
+  // cannot be written) and re-authorize every viewer at once.
+  void provisioning_changed();
+  void recheck_viewers();
+  void sessions_changed() { sessions_dirty_ = true; }
+  // Periodic: timeouts, re-authorization, debounced session persistence.
+  void housekeeping();
+  // Writes provisioning and sessions now (no-op without a state file).
+  void persist();
+  // Closes every connection (relay stop).
+  void close_all();
+
+  RelayState snapshot_state() const;
+  boost::json::object stats_json() const;
+
+ private:
+  const RelayConfig& config_;
+  boost::asio::any_io_executor executor_;
+  const Clock& clock_;
+  std::optional<StateFile> state_file_;
+  std::map<std::string, std::unique_ptr<Channel>, std::less<>> channels_;
+  bool sessions_dirty_ = false;
+};
+
+}  // namespace camleak::relay
