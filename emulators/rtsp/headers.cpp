@@ -105,6 +105,10 @@ std::optional<TransportHeader> parse_transport(std::string_view value, std::stri
     return std::nullopt;
   }
   auto params = split(specs[0], ';');
+  if (params.empty()) {  // ";;" and the like: nothing but separators
+    set_error(error, "Transport: \"" + std::string(specs[0]) + "\" has no transport spec");
+    return std::nullopt;
+  }
   TransportHeader t;
   // transport-protocol/profile[/lower-transport]
   std::string_view proto = params[0];

@@ -73,6 +73,9 @@ TEST(Transport, RejectsBadValuesNamingTheParameter) {
   EXPECT_NE(error.find("client_port"), std::string::npos);
   EXPECT_FALSE(parse_transport("RTP/AVP;mode=fly", &error));
   EXPECT_FALSE(parse_transport("RTP", &error));
+  EXPECT_FALSE(parse_transport(";;", &error));  // found by fuzz_rtsp_stream_parser
+  EXPECT_FALSE(parse_transport(" ; ,RTP/AVP", &error));
+  EXPECT_TRUE(parse_transport_list(";, RTP/AVP;unicast").size() == 1);
 }
 
 TEST(Range, NptForms) {
