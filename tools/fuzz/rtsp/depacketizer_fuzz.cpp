@@ -74,7 +74,9 @@ void differential_mode(Reader& in) {
     }
     aus.push_back(std::move(au));
   }
-  size_t mtu = 3 + in.byte() * 4;
+  // 64..2104 bytes: small enough for many FU-A fragments, large enough that an execution
+  // does not spend itself on one-byte fragments.
+  size_t mtu = 64 + in.byte() * 8;
   H264Packetizer packetizer(
       {.initial_sequence = static_cast<uint16_t>(in.byte() << 8 | in.byte()), .max_payload = mtu});
   std::vector<std::vector<uint8_t>> packets;
