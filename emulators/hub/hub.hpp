@@ -24,8 +24,8 @@
 // called from any thread (dispatched). on_operation runs on the io thread; on_observation runs
 // on decode-pool worker threads (concurrently for different streams: make it thread-safe) and
 // gets the decoded picture (empty for undecodable data) to keep or write as evidence during the
-// call. After stop() has run, no observation is delivered. The DecodePool must outlive the hub's
-// stop().
+// call. It must not wait for the io thread (stop() waits for a running observation). After stop()
+// has run, no observation is delivered. The DecodePool must outlive the hub's stop().
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cstdint>

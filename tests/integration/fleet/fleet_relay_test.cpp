@@ -180,6 +180,33 @@ TEST_F(FleetThroughRelay, ProbesOfForeignCamerasAreRefusedAsFailOperations) {
   EXPECT_EQ(hub->counters().probes_granted, 0u);
 }
 
+TEST_F(FleetThroughRelay, AProbeThatGetsMediaIsOkAndItsFramesAreProbeObservations) {
+  // The scenario thinks alice must not see cam-b, but the SUT has it shared: a probe gets in.
+  ASSERT_EQ(http_request("PUT", relay_->ports().admin, "/admin/cameras/cam-b/shares/alice"), 200);
+  start_camera("cam-b", "bob", "sb", rtsp::RtpTransport::tcp_interleaved);
+  HubConfig a = hub_config("hub-a", "alice", "tok-a", {});
+  a.http_port = 0;  // play probes only
+  a.probe_interval = Micros{50'000};
+  a.probe_hold = Micros{400'000};
+  a.probe_targets = {"cam-b"};
+  auto hub = start_hub(a);
+
+  ASSERT_TRUE(recorder_.wait([](const auto& obs, const auto& ops) {
+    return count_ops(ops, OperationType::probe_play, CompletionType::ok) >= 1 &&
+           count_observations(obs, "hub-a", DeliveryKind::live_frame) >= 3;
+  }));
+  for (const Observation& o : recorder_.observations()) {
+    EXPECT_TRUE(o.probe);
+    EXPECT_EQ(o.requested_camera, "cam-b");
+    if (o.status != DecodeStatus::ok) continue;
+    ASSERT_TRUE(o.sei);
+    EXPECT_EQ(o.sei->camera, "cam-b");
+    EXPECT_EQ(o.sei->owner, "bob");  // the frame names its real owner: the oracle sees the leak
+    EXPECT_EQ(o.pixel_code, kCodes.at("cam-b"));
+  }
+  EXPECT_GE(hub->counters().probes_granted, 1u);
+}
+
 TEST_F(FleetThroughRelay, SnapshotsAreIdentifiedByTheirPixelCode) {
   start_camera("cam-a", "alice", "sa", rtsp::RtpTransport::tcp_interleaved);
   HubConfig a = hub_config("hub-a", "alice", "tok-a", {});
