@@ -109,7 +109,15 @@ Scenario load_scenario_text(std::string_view text, const std::string& file,
   Context ctx(file);
   YAML::Node root;
   try {
-    root = YAML::Load(std::string(text));
+    // Several documents in one file (`---`) would silently drop all but the first.
+    const auto documents = YAML::LoadAll(std::string(text));
+    for (size_t i = 1; i < documents.size(); ++i) {
+      if (documents[i].IsNull()) continue;
+      ctx.error(documents[i], "",
+                "a scenario file holds one YAML document; this is another one (after `---`)");
+      throw InputError(ctx.take());
+    }
+    if (!documents.empty()) root = documents.front();
   } catch (const YAML::ParserException& e) {
     ctx.error(e.mark, "", "YAML syntax error: " + e.msg);
     throw InputError(ctx.take());

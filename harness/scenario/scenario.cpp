@@ -85,4 +85,12 @@ bool Scenario::visible(std::string_view account, std::string_view camera, Micros
   return false;
 }
 
+std::vector<std::string> Scenario::visible_cameras(std::string_view account, Micros t) const {
+  std::vector<std::string> out;
+  for (const auto& c : fleet.cameras) {
+    if (visible(account, c.name, t)) out.push_back(c.name);
+  }
+  return out;
+}
+
 }  // namespace camleak::scenario

@@ -206,8 +206,9 @@ struct PartitionAction {
   Micros duration{};
 };
 
-// Reconnect storm: selected devices drop their connections and redial.
-//  all_at_once: every member drops at `at` and redials at `at + down`.
+// Reconnect storm: selected devices drop their connections and redial. In YAML the modes are
+// written `mode: all-at-once` and `mode: spread` (values use hyphens, keys underscores).
+//  all-at-once: every member drops at `at` and redials at `at + down`.
 //  spread: each member drops at a seeded time in [at, at + window]; it then retries with seeded
 //          jittered exponential backoff (delay_k = min(max, initial * multiplier^k) scaled by a
 //          factor drawn from [1 - jitter, 1]) and its first attempt at or after drop + down
@@ -303,6 +304,9 @@ struct Scenario {
   const Link* link(std::string_view name) const;
   // Whether `account` may see `camera` at time t: owner, or a share interval contains t.
   bool visible(std::string_view account, std::string_view camera, Micros t) const;
+  // Every camera `account` may see at time t (own, then shared), in fleet order. What a hub
+  // watches (with watch_own / watch_shared), and the complement is what its probes ask for.
+  std::vector<std::string> visible_cameras(std::string_view account, Micros t) const;
 };
 
 }  // namespace camleak::scenario

@@ -232,6 +232,8 @@ timeline:
   EXPECT_TRUE(s.visible("user-2", "cam-1", 45s));
   EXPECT_TRUE(s.visible("user-1", "cam-1", 0s));  // owner
   EXPECT_FALSE(s.visible("user-1", "cam-2", 29s));
+  EXPECT_EQ(s.visible_cameras("user-2", 10s), (std::vector<std::string>{"cam-1", "cam-2"}));
+  EXPECT_EQ(s.visible_cameras("user-2", 25s), (std::vector<std::string>{"cam-2"}));
 }
 
 TEST(ScenarioLoader, PhasesTileTheRunAndTakePerPhaseLimits) {

@@ -148,6 +148,13 @@ timeline:
       << text;
 }
 
+TEST(ScenarioValidation, OneDocumentPerFile) {
+  EXPECT_EQ(errors_of(minimal() + "---\n"), "");  // a trailing separator is harmless
+  EXPECT_EQ(errors_of(minimal() + "---\nname: second\n"),
+            "test.yaml:6:1: a scenario file holds one YAML document; this is another one (after "
+            "`---`)");
+}
+
 TEST(ScenarioValidation, UnreadableFileIsAnInputError) {
   try {
     load_scenario_file("/nonexistent/scenario.yaml");
