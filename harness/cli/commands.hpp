@@ -9,6 +9,7 @@ void add_relay_command(CLI::App& app, CommandResult& result);
 void add_validate_command(CLI::App& app, CommandResult& result);
 void add_list_command(CLI::App& app, CommandResult& result);
 void add_explain_command(CLI::App& app, CommandResult& result);
+void add_proxy_command(CLI::App& app, CommandResult& result);
 
 inline void add_all_commands(CLI::App& app, CommandResult& result) {
   add_version_command(app, result);
@@ -16,6 +17,7 @@ inline void add_all_commands(CLI::App& app, CommandResult& result) {
   add_validate_command(app, result);
   add_list_command(app, result);
   add_explain_command(app, result);
+  add_proxy_command(app, result);
 }
 
 }  // namespace camleak::cli

@@ -211,14 +211,14 @@ class Reader {
       problem(node, at, "must be a map with name, listen and upstream");
       return std::nullopt;
     }
-    check_keys(node, at + ".",
-               {"name", "listen", "upstream", "protocol", "enabled", "pcap", "tap_ring", "toxics",
-                "stages"});
     LinkSetup setup;
     auto& c = setup.config;
     c.name = string_at(node, "name", at + ".").value_or("");
     if (c.name.empty()) problem(node, at + ".name", "missing");
     const std::string path = c.name.empty() ? at : "links." + c.name;
+    check_keys(node, path + ".",
+               {"name", "listen", "upstream", "protocol", "enabled", "pcap", "tap_ring", "toxics",
+                "stages"});
     c.listen = string_at(node, "listen", path + ".").value_or("127.0.0.1:0");
     c.upstream = string_at(node, "upstream", path + ".").value_or("");
     if (c.upstream.empty()) problem(node, path + ".upstream", "missing");

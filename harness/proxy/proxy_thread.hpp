@@ -2,6 +2,7 @@
 // A Proxy with its own io_context and thread: what the runner and the tests use.
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <functional>
 #include <optional>
 #include <thread>
 
@@ -20,6 +21,9 @@ class ProxyThread {
 
   Proxy& proxy() { return *proxy_; }
   boost::asio::io_context& io() { return io_; }
+  // Runs `fn` on the proxy's thread and waits for it (rethrowing what it throws): for objects
+  // that live on that io_context, such as the ControlApi.
+  void run_on_io(const std::function<void()>& fn);
 
  private:
   boost::asio::io_context io_{1};
