@@ -125,7 +125,8 @@ TEST(Timeline, RampWhoseWindowIsNotAMultipleOfTheStepEndsExactly) {
   - at: 1s
     ramp: {link: live, stage: latency, attribute: jitter, from: 0ms, to: 100ms, over: 1s, every: 300ms}
 )"));
-  const auto steps = of_kind(resolve(tcp, 1), Kind::set_stages);
+  const Timeline timeline = resolve(tcp, 1);  // of_kind points into it
+  const auto steps = of_kind(timeline, Kind::set_stages);
   ASSERT_EQ(steps.size(), 5u);
   const std::vector<Micros> times{1s, 1300ms, 1600ms, 1900ms, 2s};
   const std::vector<int64_t> values{0, 30, 60, 90, 100};
