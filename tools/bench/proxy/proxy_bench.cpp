@@ -8,6 +8,9 @@
 //            connections each send a message every 100 ms; prints the error of the measured
 //            round trip against the configured delay (quantile against quantile)
 //   idle     --port P --conns N --pid PID   RSS of PID before/after N idle connections
+//   links    --count N                      N links at once: creation time, RSS per link
+#include <unistd.h>
+
 #include <algorithm>
 #include <boost/asio.hpp>
 #include <chrono>
@@ -292,6 +295,45 @@ int idle(const std::map<std::string, std::vector<std::string>>& a) {
   return 0;
 }
 
+// Many links at once (fleet scale: one link per camera and hub): time to create them, RSS
+// per link, and a round trip through a sample of them.
+int links(const std::map<std::string, std::vector<std::string>>& a) {
+  const int count = std::stoi(arg(a, "--count", "3000"));
+  asio::io_context server_io(1);
+  Echo server(server_io, 0);
+  std::thread server_thread([&] { server_io.run(); });
+  camleak::SteadyClock clock;
+  camleak::EventLog events;
+  camleak::proxy::ProxyThread runner(clock, &events);
+  const long before = rss_kb(::getpid());
+  const auto t0 = Clock::now();
+  std::vector<uint16_t> ports;
+  for (int i = 0; i < count; ++i) {
+    ports.push_back(runner.proxy()
+                        .add_link({.name = "link" + std::to_string(i),
+                                   .upstream = "127.0.0.1:" + std::to_string(server.port())})
+                        .port);
+  }
+  const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+  const long after = rss_kb(::getpid());
+  asio::io_context io;
+  int ok = 0;
+  for (int i = 0; i < count; i += std::max(1, count / 50)) {
+    tcp::socket s(io);
+    s.connect(loopback(ports[i]));
+    char byte = 'x';
+    asio::write(s, asio::buffer(&byte, 1));
+    asio::read(s, asio::buffer(&byte, 1));
+    ok += byte == 'x';
+  }
+  std::printf("links %d created_in_ms %.0f rss_per_link_bytes %.0f sampled_round_trips_ok %d\n",
+              count, ms, (after - before) * 1024.0 / count, ok);
+  runner.proxy().shutdown();
+  server_io.stop();
+  server_thread.join();
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -306,6 +348,7 @@ int main(int argc, char** argv) {
   if (mode == "pingpong") return pingpong(a);
   if (mode == "accuracy") return accuracy(a);
   if (mode == "idle") return idle(a);
+  if (mode == "links") return links(a);
   std::fprintf(stderr, "unknown mode %s\n", mode.c_str());
   return 2;
 }

@@ -82,3 +82,6 @@ done
 echo "== RSS per idle connection (2000 connections, proxy process only) =="
 printf "camleak  "; "$TOOL" idle --port "$CL_ECHO" --conns 2000 --pid "$CL_PID"
 printf "haproxy  "; "$TOOL" idle --port "$HA_ECHO" --conns 2000 --pid "$HA_PID"
+
+echo "== many links (fleet scale) =="
+"$TOOL" links --count 3000
