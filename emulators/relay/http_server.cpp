@@ -43,7 +43,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void close() {
     if (closed_) return;
     closed_ = true;
-    --server_.core_.http_connections;
+    if (server_.capped_) --server_.core_.http_connections;
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
     stream_.close();
@@ -106,11 +106,12 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 };
 
 HttpServer::HttpServer(RelayCore& core, const ListenAddress& address, Handler handler,
-                       std::string name)
+                       std::string name, bool capped)
     : core_(core),
       acceptor_(core.executor()),
       handler_(std::move(handler)),
-      name_(std::move(name)) {
+      name_(std::move(name)),
+      capped_(capped) {
   boost::system::error_code ec;
   const auto ip = asio::ip::make_address(address.host, ec);
   if (ec)
@@ -156,12 +157,12 @@ void HttpServer::accept() {
         // The server may be gone when an aborted accept completes.
         if (alive.expired() || stopped_ || ec == asio::error::operation_aborted) return;
         if (!ec) {
-          if (core_.connection_limit_reached()) {
+          if (capped_ && core_.connection_limit_reached()) {
             ++core_.counters.http_connections_refused;
             socket.close(ec);
           } else {
             ++core_.counters.http_connections_accepted;
-            ++core_.http_connections;
+            if (capped_) ++core_.http_connections;
             auto session = std::make_shared<HttpSession>(*this, std::move(socket));
             std::erase_if(sessions_, [](const auto& w) { return w.expired(); });
             sessions_.insert(session);

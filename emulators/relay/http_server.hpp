@@ -32,7 +32,10 @@ class HttpServer {
   using Handler = std::function<HttpResponse(const HttpRequest&)>;
 
   // Binds at once (throws HarnessError naming the address when it cannot).
-  HttpServer(RelayCore& core, const ListenAddress& address, Handler handler, std::string name);
+  // `capped`: connections count toward limits.max_connections. The admin port is not capped
+  // so the relay stays observable and controllable during a connection flood.
+  HttpServer(RelayCore& core, const ListenAddress& address, Handler handler, std::string name,
+             bool capped);
   ~HttpServer();
 
   uint16_t port() const { return port_; }
@@ -49,6 +52,7 @@ class HttpServer {
   std::string name_;
   uint16_t port_ = 0;
   bool stopped_ = false;
+  bool capped_ = true;
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);
   std::set<std::weak_ptr<HttpSession>, std::owner_less<std::weak_ptr<HttpSession>>> sessions_;
 };

@@ -57,7 +57,11 @@ bool run_until(asio::io_context& io, const std::function<bool()>& done,
   const auto end = std::chrono::steady_clock::now() + deadline;
   while (!done()) {
     if (std::chrono::steady_clock::now() > end) return false;
+    // An io_context that ran out of work is stopped until restarted (waiting on the relay
+    // alone, before any client exists, must not freeze the clients created afterwards).
+    if (io.stopped()) io.restart();
     io.run_one_for(std::chrono::milliseconds(10));
+    io.poll();  // everything else that is ready, so busy peers are not starved
   }
   return true;
 }
