@@ -210,7 +210,26 @@ int main(int argc, char** argv) {
   const uint64_t obs = observations.load() - obs0;
   const uint64_t ids_ok = identified.load() - id0;
   uint64_t dropped = 0;
-  for (auto& h : hubs) dropped += h->counters().access_units_dropped;
+  HubCounters sum;
+  for (auto& h : hubs) {
+    const HubCounters c = h->counters();
+    dropped += c.access_units_dropped;
+    sum.play_ok += c.play_ok;
+    sum.play_failed += c.play_failed + c.play_indeterminate;
+    sum.frames_decoded += c.frames_decoded;
+    sum.frames_corrupt += c.frames_corrupt;
+    sum.frames_without_pixel_code += c.frames_without_pixel_code;
+    sum.access_units_complete += c.access_units_complete;
+  }
+  std::printf(
+      "hub totals: play ok %llu, failed %llu, AUs complete %llu, decoded %llu, corrupt %llu, "
+      "without pixel code %llu\n",
+      static_cast<unsigned long long>(sum.play_ok),
+      static_cast<unsigned long long>(sum.play_failed),
+      static_cast<unsigned long long>(sum.access_units_complete),
+      static_cast<unsigned long long>(sum.frames_decoded),
+      static_cast<unsigned long long>(sum.frames_corrupt),
+      static_cast<unsigned long long>(sum.frames_without_pixel_code));
   std::printf(
       "hubs: %d watching: %.0f observations/s (%.1f%% fully identified), %llu AUs dropped by the "
       "decode pool; hub io thread %.1f%%; camera io %.1f%%; decode pool + relay = %.1f%%; whole "
