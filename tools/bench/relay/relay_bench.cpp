@@ -196,20 +196,30 @@ StreamsResult run_streams(int n, int seconds, std::shared_ptr<const media::H264L
         return true;
       },
       std::chrono::seconds(60));
+  // Warm up for one GOP (2 s) so every viewer is past its first keyframe, then measure.
+  const auto warmup = std::chrono::milliseconds(2500);
+  for (auto& c : cams) {
+    c->start_sending(std::chrono::steady_clock::now() + warmup + std::chrono::seconds(seconds));
+  }
+  run_until(
+      io, [] { return false; }, warmup);
+  std::vector<uint64_t> sent_before;
+  for (auto& c : cams) sent_before.push_back(c->sent);
   for (auto& v : viewers) v->counting = true;
   const double process0 = cpu_seconds(CLOCK_PROCESS_CPUTIME_ID);
   const double client0 = cpu_seconds(CLOCK_THREAD_CPUTIME_ID);
   const auto t0 = std::chrono::steady_clock::now();
-  const auto until = t0 + std::chrono::seconds(seconds);
-  for (auto& c : cams) c->start_sending(until);
   run_until(
       io, [] { return false; }, std::chrono::seconds(seconds) + std::chrono::milliseconds(700));
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const double client_cpu = cpu_seconds(CLOCK_THREAD_CPUTIME_ID) - client0;
   const double relay_cpu = cpu_seconds(CLOCK_PROCESS_CPUTIME_ID) - process0 - client_cpu;
   uint64_t sent = 0, received = 0;
-  for (auto& c : cams) sent += c->sent;
-  for (auto& v : viewers) received += std::min(v->frames, cams[0]->sent * 2);
+  for (size_t i = 0; i < cams.size(); ++i) {
+    const uint64_t in_window = cams[i]->sent - sent_before[i];
+    sent += in_window;
+    received += std::min(viewers[i]->frames, in_window);
+  }
   result.drop_fraction =
       sent == 0 ? 1.0
                 : 1.0 - static_cast<double>(std::min(received, sent)) / static_cast<double>(sent);
