@@ -10,6 +10,7 @@ void add_validate_command(CLI::App& app, CommandResult& result);
 void add_list_command(CLI::App& app, CommandResult& result);
 void add_explain_command(CLI::App& app, CommandResult& result);
 void add_proxy_command(CLI::App& app, CommandResult& result);
+void add_run_command(CLI::App& app, CommandResult& result);
 
 inline void add_all_commands(CLI::App& app, CommandResult& result) {
   add_version_command(app, result);
@@ -18,6 +19,7 @@ inline void add_all_commands(CLI::App& app, CommandResult& result) {
   add_list_command(app, result);
   add_explain_command(app, result);
   add_proxy_command(app, result);
+  add_run_command(app, result);
 }
 
 }  // namespace camleak::cli

@@ -1,0 +1,68 @@
+#include "harness/runner/builtin_sut.hpp"
+
+#include <filesystem>
+
+#include "emulators/relay/relay.hpp"
+
+namespace camleak::runner {
+namespace {
+
+relay::Defect to_relay_defect(scenario::Defect d) {
+  switch (d) {
+    case scenario::Defect::weak_signal_cache:
+      return relay::Defect::weak_signal_cache;
+    case scenario::Defect::storm_mapping_mixup:
+      return relay::Defect::storm_mapping_mixup;
+    case scenario::Defect::restart_session_swap:
+      return relay::Defect::restart_session_swap;
+  }
+  return relay::Defect::weak_signal_cache;
+}
+
+}  // namespace
+
+BuiltinSutDriver::BuiltinSutDriver(const scenario::BuiltinSut& config, const std::string& state_dir) {
+  relay::RelayConfig rc;
+  std::filesystem::create_directories(state_dir);
+  rc.state_file = (std::filesystem::path(state_dir) / "relay-state.json").string();
+  std::filesystem::remove(rc.state_file);  // every run starts from an empty cloud
+  for (const auto d : config.defects) {
+    rc.defects.set(to_relay_defect(d));
+    if (!defects_.empty()) defects_ += ", ";
+    defects_ += scenario::to_string(d);
+  }
+  rc.snapshot_ttl = std::chrono::duration_cast<std::chrono::milliseconds>(config.snapshot_cache_ttl);
+  rc.timeouts.revoke_check = std::chrono::duration_cast<std::chrono::milliseconds>(config.revoke_enforcement_interval);
+  rc.timeouts.session = std::chrono::duration_cast<std::chrono::milliseconds>(config.session_timeout);
+  relay_ = std::make_unique<relay::Relay>(std::move(rc));
+}
+
+BuiltinSutDriver::~BuiltinSutDriver() { stop(); }
+
+void BuiltinSutDriver::start() { relay_->start(); }
+
+void BuiltinSutDriver::restart() { relay_->restart(); }
+
+void BuiltinSutDriver::stop() noexcept {
+  try {
+    relay_->stop();
+  } catch (...) {
+  }
+}
+
+SutEndpoints BuiltinSutDriver::endpoints() const {
+  const auto ports = relay_->ports();
+  SutEndpoints e;
+  e.rtsp_host = relay_->config().rtsp.host;
+  e.rtsp_port = ports.rtsp;
+  e.http_host = relay_->config().http.host;
+  e.http_port = ports.http;
+  e.admin = HttpUrl{relay_->config().admin.host, std::to_string(ports.admin), ""};
+  return e;
+}
+
+std::string BuiltinSutDriver::describe() const {
+  return "built-in reference relay" + (defects_.empty() ? std::string(" (no defects)") : " with defects: " + defects_);
+}
+
+}  // namespace camleak::runner

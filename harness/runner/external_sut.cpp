@@ -1,0 +1,150 @@
+#include "harness/runner/external_sut.hpp"
+
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <thread>
+
+#include "harness/core/errors.hpp"
+
+extern char** environ;
+
+namespace camleak::runner {
+namespace {
+
+struct HostPort {
+  std::string host;
+  uint16_t port = 0;
+};
+
+HostPort parse_rtsp_url(const std::string& url) {
+  const std::string scheme = "rtsp://";
+  if (url.rfind(scheme, 0) != 0) {
+    throw InputError(Diagnostic{.field = "sut.rtsp", .message = "expected an rtsp:// URL, got \"" + url + "\""});
+  }
+  // Reuse the HTTP parser for the authority part.
+  const HttpUrl parsed = parse_http_url("http://" + url.substr(scheme.size()), "sut.rtsp");
+  HostPort out{parsed.host, 554};
+  if (url.find(':', scheme.size()) != std::string::npos) out.port = static_cast<uint16_t>(std::stoul(parsed.port));
+  return out;
+}
+
+// Waits for `pid` to exit for at most `timeout`; true when it did (status stored).
+bool wait_exit(pid_t pid, Micros timeout, int& status) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    const pid_t r = waitpid(pid, &status, WNOHANG);
+    if (r == pid || r < 0) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    // A child's exit cannot be awaited with a timeout portably without signals; poll briefly.
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+}  // namespace
+
+pid_t spawn_shell(const std::string& command) {
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+  posix_spawnattr_setpgroup(&attr, 0);
+  const char* argv[] = {"/bin/sh", "-c", command.c_str(), nullptr};
+  pid_t pid = -1;
+  const int rc = posix_spawn(&pid, "/bin/sh", nullptr, &attr, const_cast<char* const*>(argv), environ);
+  posix_spawnattr_destroy(&attr);
+  if (rc != 0) throw HarnessError("cannot run `" + command + "`: " + std::strerror(rc));
+  return pid;
+}
+
+int run_shell(const std::string& command, Micros timeout) {
+  const pid_t pid = spawn_shell(command);
+  int status = 0;
+  if (!wait_exit(pid, timeout, status)) {
+    kill_group(pid, std::chrono::seconds(2));
+    return -1;
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+void kill_group(pid_t pid, Micros grace) noexcept {
+  if (pid <= 0) return;
+  ::kill(-pid, SIGTERM);
+  int status = 0;
+  if (!wait_exit(pid, grace, status)) {
+    ::kill(-pid, SIGKILL);
+    waitpid(pid, &status, 0);
+  }
+}
+
+ExternalSutDriver::ExternalSutDriver(scenario::ExternalSut config) : config_(std::move(config)) {
+  const HostPort rtsp = parse_rtsp_url(config_.rtsp_url);
+  endpoints_.rtsp_host = rtsp.host;
+  endpoints_.rtsp_port = rtsp.port;
+  const HttpUrl http = parse_http_url(config_.http_url, "sut.http");
+  endpoints_.http_host = http.host;
+  endpoints_.http_port = static_cast<uint16_t>(std::stoul(http.port));
+  endpoints_.admin = parse_http_url(config_.admin_url, "sut.admin");
+}
+
+ExternalSutDriver::~ExternalSutDriver() { stop(); }
+
+void ExternalSutDriver::wait_ready(const char* after) {
+  if (!config_.ready) return;
+  const HttpUrl probe = parse_http_url(config_.ready->url, "sut.ready.url");
+  const auto deadline = std::chrono::steady_clock::now() + config_.ready->timeout;
+  std::string last = "no answer";
+  while (std::chrono::steady_clock::now() < deadline) {
+    try {
+      const auto response = http_request({probe.host, probe.port, ""}, "GET", probe.path.empty() ? "/" : probe.path, {},
+                                         std::chrono::seconds(1));
+      if (response.status >= 200 && response.status < 300) return;
+      last = "status " + std::to_string(response.status);
+    } catch (const HarnessError& e) {
+      last = e.what();
+    }
+    if (started_ > 0) {
+      int status = 0;
+      if (waitpid(started_, &status, WNOHANG) == started_) {
+        started_ = -1;
+        throw HarnessError(std::string("the SUT exited ") + after + " before it was ready (start: `" + config_.start + "`)");
+      }
+    }
+    // Readiness is a property of another process: there is no event to wait on, so poll.
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  throw HarnessError(std::string("the SUT was not ready ") + after + " within " +
+                     std::to_string(config_.ready->timeout.count() / 1000) + " ms (" + config_.ready->url + ": " + last + ")");
+}
+
+void ExternalSutDriver::start() {
+  if (!config_.start.empty()) started_ = spawn_shell(config_.start);
+  wait_ready("after start");
+}
+
+void ExternalSutDriver::restart() {
+  if (config_.restart.empty()) throw HarnessError("the scenario restarts the SUT but sut.restart is not set");
+  const int rc = run_shell(config_.restart, std::chrono::seconds(60));
+  if (rc != 0) throw HarnessError("sut.restart `" + config_.restart + "` failed with status " + std::to_string(rc));
+  wait_ready("after restart");
+}
+
+void ExternalSutDriver::stop() noexcept {
+  if (!config_.stop.empty()) {
+    try {
+      run_shell(config_.stop, std::chrono::seconds(30));
+    } catch (...) {
+    }
+  }
+  if (started_ > 0) {
+    kill_group(started_, std::chrono::seconds(5));
+    started_ = -1;
+  }
+}
+
+std::string ExternalSutDriver::describe() const { return "external relay at " + config_.rtsp_url; }
+
+}  // namespace camleak::runner

@@ -1,0 +1,156 @@
+#include "harness/runner/fleet.hpp"
+
+#include <algorithm>
+#include <future>
+#include <set>
+
+#include "harness/core/errors.hpp"
+
+namespace camleak::runner {
+namespace {
+
+rtsp::RtpTransport rtp_transport(scenario::MediaTransport t) {
+  return t == scenario::MediaTransport::udp ? rtsp::RtpTransport::udp : rtsp::RtpTransport::tcp_interleaved;
+}
+
+uint16_t port_of(const std::map<std::string, uint16_t>& ports, const std::string& device, const char* role) {
+  const auto it = ports.find(device);
+  if (it == ports.end()) throw HarnessError(std::string("no ") + role + " link was created for " + device);
+  return it->second;
+}
+
+}  // namespace
+
+std::vector<std::string> watched_cameras(const scenario::Scenario& scenario, const scenario::Hub& hub) {
+  std::vector<std::string> out;
+  std::set<std::string> seen;
+  if (hub.watch_own) {
+    for (const auto& camera : hub.own_cameras) {
+      if (seen.insert(camera).second) out.push_back(camera);
+    }
+  }
+  if (hub.watch_shared) {
+    for (const auto& share : scenario.shares) {
+      if (share.account == hub.account && seen.insert(share.camera).second) out.push_back(share.camera);
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> probe_targets(const scenario::Scenario& scenario, const scenario::Hub& hub) {
+  std::set<std::string> ever_visible;
+  for (const auto& camera : scenario.fleet.cameras) {
+    if (camera.owner == hub.account) ever_visible.insert(camera.name);
+  }
+  for (const auto& share : scenario.shares) {
+    if (share.account == hub.account) ever_visible.insert(share.camera);
+  }
+  std::vector<std::string> out;
+  for (const auto& camera : scenario.fleet.cameras) {
+    if (!ever_visible.contains(camera.name)) out.push_back(camera.name);
+  }
+  return out;
+}
+
+Fleet::Fleet(const scenario::Scenario& scenario, uint64_t seed, const Credentials& credentials,
+             const DevicePorts& ports, const Clock& clock, FleetHooks hooks)
+    : work_(boost::asio::make_work_guard(io_)), key_(credentials.hmac_key) {
+  std::vector<emulators::CameraConfig> camera_configs;
+  for (const auto& camera : scenario.fleet.cameras) {
+    emulators::CameraConfig c;
+    c.name = camera.name;
+    c.owner = camera.owner;
+    c.secret = credentials.camera_secrets.at(camera.name);
+    c.rtsp_port = port_of(ports.uplink, camera.name, "uplink");
+    c.transport = rtp_transport(camera.transport);
+    c.pixel_code = camera.code;
+    c.width = static_cast<int>(camera.width);
+    c.height = static_cast<int>(camera.height);
+    c.fps = static_cast<int>(camera.fps);
+    c.gop = static_cast<int>(camera.gop);
+    c.bitrate_bps = static_cast<int64_t>(camera.bitrate_bps);
+    c.seed = seed;
+    emulators::validate(c);
+    camera_configs.push_back(std::move(c));
+  }
+  const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  const auto loops = emulators::encode_loops(camera_configs, threads);
+
+  // Decoding is the fleet's heaviest work; it runs beside the proxy, relay and I/O threads.
+  pool_ = std::make_unique<emulators::DecodePool>(std::max(1u, threads));
+
+  emulators::CameraHooks camera_hooks{.on_operation = hooks.on_operation, .on_frame_sent = hooks.on_frame_sent};
+  for (size_t i = 0; i < camera_configs.size(); ++i) {
+    auto camera = emulators::Camera::create(io_, clock, camera_configs[i], loops[i], key_, ids_, camera_hooks);
+    camera_by_name_[camera_configs[i].name] = camera;
+    cameras_.push_back(std::move(camera));
+  }
+
+  emulators::HubHooks hub_hooks{.on_operation = hooks.on_operation, .on_observation = hooks.on_observation};
+  for (const auto& hub : scenario.fleet.hubs) {
+    emulators::HubConfig c;
+    c.name = hub.name;
+    c.account = hub.account;
+    c.token = credentials.account_tokens.at(hub.account);
+    c.rtsp_port = port_of(ports.live, hub.name, "live");
+    c.transport = rtp_transport(hub.transport);
+    c.cameras = watched_cameras(scenario, hub);
+    if (hub.snapshot_interval.count() > 0 || hub.probe_interval.count() > 0) {
+      c.http_port = port_of(ports.snapshot, hub.name, "snapshot");
+    }
+    c.snapshot_interval = hub.snapshot_interval;
+    c.probe_interval = hub.probe_interval;
+    c.probe_targets = probe_targets(scenario, hub);
+    if (c.probe_targets.empty()) c.probe_interval = Micros{0};  // nothing it must not see
+    c.seed = seed;
+    emulators::validate(c);
+    auto h = emulators::Hub::create(io_, clock, std::move(c), key_, ids_, *pool_, hub_hooks);
+    hub_by_name_[hub.name] = h;
+    hubs_.push_back(std::move(h));
+  }
+  thread_ = std::thread([this] { io_.run(); });
+}
+
+Fleet::~Fleet() {
+  stop();
+  work_.reset();
+  io_.stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Fleet::start() {
+  for (auto& camera : cameras_) camera->start();
+  for (auto& hub : hubs_) hub->start();
+}
+
+void Fleet::stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  for (auto& hub : hubs_) hub->stop();
+  for (auto& camera : cameras_) camera->stop();
+  // Let the io thread finish the stop work it was handed before the pool goes away.
+  std::promise<void> drained;
+  boost::asio::post(io_, [&drained] { drained.set_value(); });
+  drained.get_future().wait_for(std::chrono::seconds(10));
+  pool_->stop();
+}
+
+void Fleet::force_reconnect(const std::string& device) {
+  if (const auto it = camera_by_name_.find(device); it != camera_by_name_.end()) {
+    it->second->force_reconnect();
+    return;
+  }
+  if (const auto it = hub_by_name_.find(device); it != hub_by_name_.end()) it->second->force_reconnect();
+}
+
+emulators::CameraCounters Fleet::camera_counters(const std::string& camera) const {
+  const auto it = camera_by_name_.find(camera);
+  return it == camera_by_name_.end() ? emulators::CameraCounters{} : it->second->counters();
+}
+
+emulators::HubCounters Fleet::hub_counters(const std::string& hub) const {
+  const auto it = hub_by_name_.find(hub);
+  return it == hub_by_name_.end() ? emulators::HubCounters{} : it->second->counters();
+}
+
+}  // namespace camleak::runner

@@ -1,0 +1,120 @@
+#include "harness/runner/oracle_inputs.hpp"
+
+#include <map>
+#include <string>
+
+namespace camleak::runner {
+namespace {
+
+using Kind = schedule::TimedAction::Kind;
+
+oracle::PhaseChecks phase_checks(const scenario::Phase& phase) {
+  return oracle::PhaseChecks{.phase = phase.name,
+                             .max_stall = phase.limits.max_stall,
+                             .max_recovery = phase.limits.max_recovery,
+                             .min_delivered_ratio = phase.limits.min_delivered_ratio,
+                             .freshness = phase.limits.freshness,
+                             .probes_refused = phase.limits.probes_refused};
+}
+
+}  // namespace
+
+std::vector<oracle::FaultWindow> fault_windows(const schedule::Timeline& timeline) {
+  std::vector<oracle::FaultWindow> faults;
+  // Open windows keyed by (kind of fault, link or device): closed by the matching end action.
+  std::map<std::string, size_t> open;
+  auto open_window = [&](const std::string& key, std::string name, std::string link, Micros at) {
+    if (open.contains(key)) return;  // already open: a second start does not restart the window
+    open[key] = faults.size();
+    faults.push_back({.name = std::move(name), .link = std::move(link), .start = at, .end = timeline.duration});
+  };
+  auto close_window = [&](const std::string& key, Micros at) {
+    const auto it = open.find(key);
+    if (it == open.end()) return;
+    faults[it->second].end = at;
+    open.erase(it);
+  };
+
+  for (const auto& action : timeline.actions) {
+    if (action.time >= timeline.duration) continue;
+    switch (action.kind) {
+      case Kind::partition_start:
+        for (const auto& link : action.links) open_window("partition/" + link, "partition " + link, link, action.time);
+        break;
+      case Kind::partition_end:
+        for (const auto& link : action.links) close_window("partition/" + link, action.time);
+        break;
+      case Kind::set_stages:
+        for (const auto& link : action.links) {
+          for (const auto& stage : action.stages) {
+            open_window("stage/" + link + "/" + stage.name, stage.type + " on " + link, link, action.time);
+          }
+        }
+        break;
+      case Kind::clear_stages:
+        for (const auto& link : action.links) {
+          // Close every open stage window of the link that this clear removes.
+          for (auto it = open.begin(); it != open.end();) {
+            const std::string prefix = "stage/" + link + "/";
+            if (it->first.rfind(prefix, 0) != 0) {
+              ++it;
+              continue;
+            }
+            const std::string stage_name = it->first.substr(prefix.size());
+            bool removed = action.stage_names.empty();
+            for (const auto& name : action.stage_names) {
+              const auto& window = faults[it->second];
+              if (name == stage_name || window.name.rfind(name + " on ", 0) == 0) removed = true;
+            }
+            if (removed) {
+              faults[it->second].end = action.time;
+              it = open.erase(it);
+            } else {
+              ++it;
+            }
+          }
+        }
+        break;
+      case Kind::drop:
+        for (const auto& device : action.devices) open_window("storm/" + device, "storm drop " + device, "", action.time);
+        break;
+      case Kind::redial:
+        for (const auto& device : action.devices) close_window("storm/" + device, action.time);
+        break;
+      case Kind::sut_restart:
+        // The restart itself is instantaneous in the schedule; the window ends when the player
+        // sees the SUT ready again, which the schedule cannot know: a second is assumed here and
+        // recovery is measured from it.
+        faults.push_back({.name = "sut restart", .link = "", .start = action.time,
+                          .end = std::min(timeline.duration, action.time + std::chrono::seconds(1))});
+        break;
+      case Kind::share:
+      case Kind::revoke:
+      case Kind::phase:
+        break;
+    }
+  }
+  return faults;
+}
+
+OracleInputs make_oracle_inputs(const scenario::Scenario& scenario, const schedule::Timeline& timeline) {
+  OracleInputs in;
+  for (const auto& account : scenario.fleet.accounts) in.truth.accounts.push_back(account.name);
+  for (const auto& camera : scenario.fleet.cameras) {
+    in.truth.cameras.push_back({.name = camera.name, .owner = camera.owner, .pixel_code = camera.code});
+  }
+  for (const auto& share : scenario.shares) {
+    in.truth.shares.push_back({.camera = share.camera, .account = share.account, .from = share.from, .until = share.until});
+  }
+  for (const auto& hub : scenario.fleet.hubs) in.truth.hubs.push_back({.name = hub.name, .account = hub.account});
+  in.truth.freshness = scenario.checks.defaults.freshness;
+
+  for (const auto& phase : scenario.phases) {
+    in.phases.push_back({.name = phase.name, .start = phase.start, .end = phase.end});
+    in.checks.phases.push_back(phase_checks(phase));
+  }
+  in.faults = fault_windows(timeline);
+  return in;
+}
+
+}  // namespace camleak::runner

@@ -1,0 +1,176 @@
+#include "harness/runner/player.hpp"
+
+#include <algorithm>
+
+#include "harness/core/errors.hpp"
+#include "harness/core/units.hpp"
+#include "harness/proxy/proxy.hpp"
+#include "harness/runner/fleet.hpp"
+#include "harness/runner/provisioner.hpp"
+#include "harness/runner/sut_driver.hpp"
+
+namespace camleak::runner {
+namespace {
+
+using Kind = schedule::TimedAction::Kind;
+
+constexpr const char* kPartitionUp = "partition_up";
+constexpr const char* kPartitionDown = "partition_down";
+
+// A partition holds a TCP stream's bytes (as a real network holds segments that TCP keeps
+// retransmitting) and releases them when it heals; UDP datagrams are simply lost.
+impair::StageSpec partition_stage(const char* name, impair::Direction direction, bool datagram) {
+  impair::StageSpec spec;
+  spec.name = name;
+  spec.direction = direction;
+  if (datagram) {
+    spec.type = "loss";
+    spec.attributes = {{"probability", 100.0}};
+  } else {
+    spec.type = "latency";
+    spec.attributes = {{"latency", int64_t{24 * 3600 * 1000}}};
+  }
+  return spec;
+}
+
+}  // namespace
+
+Player::Player(const schedule::Timeline& timeline, const Clock& clock, PlayerTargets targets)
+    : timeline_(timeline), clock_(clock), targets_(std::move(targets)) {}
+
+void Player::stop() {
+  std::lock_guard lock(mutex_);
+  stopped_ = true;
+  wake_.notify_all();
+}
+
+bool Player::wait_until(Micros t, const std::function<void(const std::string&)>& tick) {
+  std::unique_lock lock(mutex_);
+  while (!stopped_) {
+    const Micros now = clock_.now();
+    if (now >= t) return true;
+    const Micros step = std::min<Micros>(t - now, std::chrono::milliseconds(250));
+    wake_.wait_for(lock, step);
+    lock.unlock();
+    if (tick) tick(phase_);
+    lock.lock();
+  }
+  return false;
+}
+
+void Player::record(const schedule::TimedAction& action, const std::string& what) {
+  targets_.events.record(FaultEvent{.time = clock_.now(),
+                                    .link = action.links.size() == 1 ? action.links.front() : "",
+                                    .stage = std::string(schedule::to_string(action.kind)),
+                                    .action = what});
+}
+
+void Player::play(Micros until, const std::function<void(const std::string& phase)>& tick) {
+  for (const auto& action : timeline_.actions) {
+    if (action.time >= until) break;
+    // Revokes go out early (kRevokeLead) so the SUT knows before the share ends.
+    const Micros due = action.kind == Kind::revoke ? std::max(Micros{0}, action.time - kRevokeLead) : action.time;
+    if (!wait_until(due, tick)) return;
+    const Micros late = clock_.now() - due;
+    if (late > std::chrono::milliseconds(100)) {
+      warnings_.push_back(std::string(schedule::to_string(action.kind)) + " at " + units::format_duration(action.time) +
+                          " ran " + units::format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(late)) +
+                          " late");
+    }
+    execute(action);
+  }
+  wait_until(until, tick);
+}
+
+void Player::set_stages(const schedule::TimedAction& action) {
+  for (const auto& link : action.links) {
+    for (const auto& spec : action.stages) {
+      try {
+        targets_.proxy.remove_stage(link, spec.name);  // a set replaces a stage of the same name
+      } catch (const std::exception&) {
+      }
+      targets_.proxy.add_stage(link, spec);
+    }
+  }
+}
+
+void Player::clear_stages(const schedule::TimedAction& action) {
+  for (const auto& link : action.links) {
+    for (const auto& spec : targets_.proxy.link(link).stages) {
+      if (spec.name == kPartitionUp || spec.name == kPartitionDown) continue;  // partitions heal on their own
+      const bool named = action.stage_names.empty() ||
+                         std::find(action.stage_names.begin(), action.stage_names.end(), spec.name) != action.stage_names.end() ||
+                         std::find(action.stage_names.begin(), action.stage_names.end(), spec.type) != action.stage_names.end();
+      if (named) targets_.proxy.remove_stage(link, spec.name);
+    }
+  }
+}
+
+void Player::partition(const schedule::TimedAction& action, bool start) {
+  for (const auto& link : action.links) {
+    const bool datagram = targets_.datagram_links.contains(link) && targets_.datagram_links.at(link);
+    if (start) {
+      targets_.proxy.add_stage(link, partition_stage(kPartitionUp, impair::Direction::upstream, datagram));
+      targets_.proxy.add_stage(link, partition_stage(kPartitionDown, impair::Direction::downstream, datagram));
+    } else {
+      for (const char* name : {kPartitionUp, kPartitionDown}) {
+        try {
+          targets_.proxy.remove_stage(link, name);
+        } catch (const std::exception&) {
+        }
+      }
+    }
+  }
+}
+
+void Player::execute(const schedule::TimedAction& action) {
+  try {
+    switch (action.kind) {
+      case Kind::set_stages:
+        set_stages(action);
+        break;
+      case Kind::clear_stages:
+        clear_stages(action);
+        break;
+      case Kind::partition_start:
+        partition(action, true);
+        break;
+      case Kind::partition_end:
+        partition(action, false);
+        break;
+      case Kind::drop:
+        // The device's links go down: every connection is cut and new ones are refused, so the
+        // device's own retries fail until its redial.
+        for (const auto& device : action.devices) {
+          for (const auto& link : targets_.device_links[device]) targets_.proxy.set_enabled(link, false);
+        }
+        break;
+      case Kind::redial:
+        for (const auto& device : action.devices) {
+          for (const auto& link : targets_.device_links[device]) targets_.proxy.set_enabled(link, true);
+          targets_.fleet.force_reconnect(device);
+        }
+        break;
+      case Kind::sut_restart:
+        targets_.sut.restart();
+        break;
+      case Kind::share:
+        targets_.provisioner.share(action.camera, action.account);
+        break;
+      case Kind::revoke:
+        targets_.provisioner.revoke(action.camera, action.account);
+        break;
+      case Kind::phase:
+        phase_ = action.phase;
+        break;
+    }
+    record(action, action.note.empty() ? std::string(schedule::to_string(action.kind)) : action.note);
+  } catch (const std::exception& e) {
+    // A SUT that does not come back from a restart ends the run; anything else is reported.
+    if (action.kind == Kind::sut_restart) throw;
+    warnings_.push_back(std::string(schedule::to_string(action.kind)) + " at " + units::format_duration(action.time) +
+                        " failed: " + e.what());
+  }
+}
+
+}  // namespace camleak::runner

@@ -1,0 +1,340 @@
+#include "harness/runner/run.hpp"
+
+#include <openssl/rand.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+
+#include "emulators/media/still_image.hpp"
+#include "harness/core/errors.hpp"
+#include "harness/core/units.hpp"
+#include "harness/oracle/synchronized_oracle.hpp"
+#include "harness/proxy/proxy_thread.hpp"
+#include "harness/runner/builtin_sut.hpp"
+#include "harness/runner/credentials.hpp"
+#include "harness/runner/external_sut.hpp"
+#include "harness/runner/fleet.hpp"
+#include "harness/runner/oracle_inputs.hpp"
+#include "harness/runner/player.hpp"
+#include "harness/runner/provisioner.hpp"
+#include "harness/runner/run_clock.hpp"
+#include "harness/schedule/timeline.hpp"
+#include "reports/record_builder.hpp"
+#include "reports/report_directory.hpp"
+
+namespace camleak::runner {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::unique_ptr<SutDriver> make_sut(const scenario::Scenario& scenario, const std::string& state_dir) {
+  if (scenario.sut.kind == scenario::Sut::Kind::external) {
+    return std::make_unique<ExternalSutDriver>(scenario.sut.external);
+  }
+  return std::make_unique<BuiltinSutDriver>(scenario.sut.builtin, state_dir);
+}
+
+std::string upstream_for(const scenario::Link& link, const SutEndpoints& sut) {
+  auto host = [](const std::string& h) { return h.find(':') != std::string::npos ? "[" + h + "]" : h; };
+  if (link.role == scenario::LinkRole::snapshot) return host(sut.http_host) + ":" + std::to_string(sut.http_port);
+  return host(sut.rtsp_host) + ":" + std::to_string(sut.rtsp_port);
+}
+
+std::string action_text(const schedule::TimedAction& a) {
+  std::string text(schedule::to_string(a.kind));
+  auto list = [](const std::vector<std::string>& items) {
+    std::string out;
+    for (size_t i = 0; i < items.size() && i < 6; ++i) out += (i ? ", " : " ") + items[i];
+    if (items.size() > 6) out += " (+" + std::to_string(items.size() - 6) + " more)";
+    return out;
+  };
+  if (!a.stages.empty()) {
+    text += " [";
+    for (size_t i = 0; i < a.stages.size(); ++i) text += (i ? "; " : "") + schedule::stage_text(a.stages[i]);
+    text += "]";
+  }
+  if (!a.stage_names.empty()) text += list(a.stage_names);
+  if (!a.links.empty()) text += " on" + list(a.links);
+  if (!a.devices.empty()) text += " devices" + list(a.devices);
+  if (!a.camera.empty()) text += " " + a.camera + " with " + a.account;
+  if (!a.phase.empty()) text += " " + a.phase;
+  if (!a.note.empty()) text += " (" + a.note + ")";
+  return text;
+}
+
+// Offending pictures (PNG) saved while the run goes on, and pcap windows written once the
+// proxy's tap ring holds the 2 s after the finding.
+class EvidenceCollector {
+ public:
+  EvidenceCollector(std::string report_dir, size_t max_png, size_t max_pcap)
+      : dir_(std::move(report_dir)), max_png_(max_png), max_pcap_(max_pcap) {}
+
+  void on_finding(const Observation& o, const media::Picture& picture, const std::vector<std::string>& links) {
+    if (dir_.empty()) return;
+    std::lock_guard lock(mutex_);
+    if (!picture.empty() && pngs_.size() < max_png_) {
+      try {
+        const auto png = media::encode_png(picture);
+        const fs::path path = fs::path(dir_) / reports::kEvidenceDir / ("obs-" + std::to_string(o.id) + ".png");
+        fs::create_directories(path.parent_path());
+        std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(png.data()),
+                                                    static_cast<std::streamsize>(png.size()));
+        pngs_[o.id] = path;
+      } catch (const std::exception& e) {
+        errors_.push_back("could not save the picture of observation " + std::to_string(o.id) + ": " + e.what());
+      }
+    }
+    if (pcap_requests_.size() < max_pcap_) {
+      pcap_requests_.push_back({o.id, o.received_at, links});
+    }
+  }
+
+  // Writes the pcap windows whose 2 s after-period has passed (or all of them when `all`).
+  void write_due_pcaps(proxy::Proxy& proxy, Micros now, bool all) {
+    std::lock_guard lock(mutex_);
+    for (auto& r : pcap_requests_) {
+      if (r.written || (!all && now < r.at + std::chrono::seconds(2))) continue;
+      r.written = true;
+      for (const auto& link : r.links) {
+        try {
+          const fs::path path = fs::path(dir_) / reports::kEvidenceDir /
+                                ("obs-" + std::to_string(r.observation) + "-" + sanitize(link) + ".pcap");
+          fs::create_directories(path.parent_path());
+          if (proxy.write_window(link, r.at - std::chrono::seconds(2), r.at + std::chrono::seconds(2), path.string()) > 0) {
+            pcaps_[r.observation].push_back({link, path});
+          } else {
+            fs::remove(path);
+          }
+        } catch (const std::exception& e) {
+          errors_.push_back("could not write the pcap of " + link + ": " + e.what());
+        }
+      }
+    }
+  }
+
+  // Renames the saved files to the report's evidence ids and points the record at them.
+  void attach(reports::RunRecord& record) {
+    std::lock_guard lock(mutex_);
+    for (auto& evidence : record.evidence) {
+      const uint64_t id = evidence.finding.observation.id;
+      if (const auto it = pngs_.find(id); it != pngs_.end()) {
+        const std::string rel = reports::evidence_png_path(evidence.id);
+        fs::rename(it->second, fs::path(dir_) / rel);
+        evidence.png_path = rel;
+        pngs_.erase(it);
+      }
+      if (const auto it = pcaps_.find(id); it != pcaps_.end()) {
+        for (const auto& [link, path] : it->second) {
+          const std::string rel = reports::evidence_pcap_path(evidence.id, sanitize(link));
+          fs::rename(path, fs::path(dir_) / rel);
+          evidence.pcap_paths.push_back(rel);
+        }
+        pcaps_.erase(it);
+      }
+    }
+    // Pictures of findings the oracle did not keep (past its cap) are not referenced: remove.
+    for (const auto& [id, path] : pngs_) fs::remove(path);
+    for (const auto& [id, files] : pcaps_) {
+      for (const auto& f : files) fs::remove(f.second);
+    }
+    for (const auto& e : errors_) record.harness_errors.push_back(e);
+  }
+
+ private:
+  static std::string sanitize(const std::string& link) {
+    std::string out = link;
+    for (char& c : out) {
+      if (c == ':' || c == '/') c = '_';
+    }
+    return out;
+  }
+
+  struct PcapRequest {
+    uint64_t observation;
+    Micros at;
+    std::vector<std::string> links;
+    bool written = false;
+  };
+
+  std::string dir_;
+  size_t max_png_;
+  size_t max_pcap_;
+  std::mutex mutex_;
+  std::map<uint64_t, fs::path> pngs_;
+  std::vector<PcapRequest> pcap_requests_;
+  std::map<uint64_t, std::vector<std::pair<std::string, fs::path>>> pcaps_;
+  std::vector<std::string> errors_;
+};
+
+}  // namespace
+
+uint64_t choose_seed(const scenario::Scenario& scenario, const RunOptions& options) {
+  if (options.seed) return *options.seed;
+  if (scenario.seed) return *scenario.seed;
+  uint64_t seed = 0;
+  RAND_bytes(reinterpret_cast<unsigned char*>(&seed), sizeof seed);
+  return seed % 1'000'000'000;  // short enough to type in a repro command
+}
+
+RunOutcome run_scenario(const scenario::Scenario& scenario, const RunOptions& options, Progress& progress,
+                        const std::atomic<bool>& interrupted) {
+  RunOutcome out;
+  auto& record = out.record;
+  const uint64_t seed = choose_seed(scenario, options);
+  record.scenario_name = scenario.name;
+  record.scenario_description = scenario.description;
+  record.scenario_file = scenario.file;
+  record.seed = seed;
+  record.duration = scenario.duration;
+  record.started = std::chrono::system_clock::now();
+  record.repro_command = options.repro_prefix + " " + (scenario.file.empty() ? scenario.name : scenario.file) +
+                         " --seed " + std::to_string(seed);
+
+  const schedule::Timeline timeline = schedule::resolve(scenario, seed);
+  for (const auto& a : timeline.actions) record.schedule.push_back({a.time, action_text(a)});
+  OracleInputs inputs = make_oracle_inputs(scenario, timeline);
+  record.phases = inputs.phases;
+  record.faults = inputs.faults;
+  oracle::SynchronizedOracle oracle(inputs.truth, inputs.phases, inputs.faults, inputs.checks);
+
+  progress.line("start", "== " + scenario.name + " (seed " + std::to_string(seed) + ")");
+  EventLog events;
+  RunClock clock;
+  std::atomic<uint64_t> frames_checked{0};
+  std::atomic<uint64_t> leaks{0};
+  EvidenceCollector evidence(options.report_dir, options.max_png_evidence, options.max_pcap_evidence);
+  if (!options.report_dir.empty()) fs::create_directories(options.report_dir);
+
+  const std::string state_dir =
+      options.report_dir.empty() ? (fs::temp_directory_path() / ("camleak-" + std::to_string(::getpid()))).string()
+                                 : options.report_dir;
+  std::unique_ptr<SutDriver> sut;
+  std::unique_ptr<proxy::ProxyThread> proxy_thread;
+  std::unique_ptr<Fleet> fleet;
+  std::unique_ptr<Player> player;
+  try {
+    sut = make_sut(scenario, state_dir);
+    progress.line("sut", "starting " + sut->describe());
+    sut->start();
+    const SutEndpoints endpoints = sut->endpoints();
+    const Credentials credentials = make_credentials(scenario.fleet);
+    Provisioner provisioner(endpoints.admin);
+    provisioner.provision(scenario, credentials);
+
+    proxy::ProxyOptions proxy_options;
+    proxy_options.seed = seed;
+    proxy_thread = std::make_unique<proxy::ProxyThread>(clock, &events, proxy_options);
+    auto& proxy = proxy_thread->proxy();
+    const bool tap = !options.report_dir.empty() &&
+                     scenario.fleet.cameras.size() + scenario.fleet.hubs.size() <= options.max_devices_for_pcap;
+    DevicePorts ports;
+    std::map<std::string, std::vector<std::string>> device_links;  // device -> its link names
+    std::map<std::string, bool> datagram_links;
+    for (const auto& link : scenario.links) {
+      proxy::LinkConfig config{.name = link.name, .listen = "127.0.0.1:0", .upstream = upstream_for(link, endpoints),
+                               .protocol = proxy::Protocol::tcp, .enabled = true, .tap = {.ring = tap},
+                               .epoch = Micros{0}};
+      const proxy::LinkInfo info = proxy.add_link(config, link.stages);
+      auto& by_role = link.role == scenario::LinkRole::uplink ? ports.uplink
+                      : link.role == scenario::LinkRole::live ? ports.live
+                                                              : ports.snapshot;
+      by_role[link.device] = info.port;
+      device_links[link.device].push_back(link.name);
+      // Every link is the device's RTSP or HTTP connection, a TCP link. RTP over UDP does not
+      // cross the proxy yet (see the warning below).
+      datagram_links[link.name] = false;
+    }
+
+    for (const auto& link : scenario.links) {
+      if (link.transport == impair::Transport::datagram) {
+        record.harness_errors.push_back("warning: " + link.name +
+                                        " carries RTP over UDP, which goes to the SUT directly: its datagram stages are"
+                                        " not applied (use transport: tcp to impair media)");
+      }
+    }
+    std::map<std::string, std::string> uplink_of;
+    for (const auto& link : scenario.links) {
+      if (link.role == scenario::LinkRole::uplink) uplink_of[link.device] = link.name;
+    }
+    FleetHooks hooks;
+    hooks.on_operation = [&oracle](const Operation& op) { oracle.record(op); };
+    hooks.on_frame_sent = [&oracle](const emulators::FrameSent& f) { oracle.record_sent(f.camera, f.sent_at); };
+    hooks.on_observation = [&](const Observation& o, const media::Picture& picture) {
+      const oracle::Verdict verdict = oracle.judge(o);
+      frames_checked.fetch_add(1, std::memory_order_relaxed);
+      if (verdict.kind == oracle::VerdictKind::ok) return;
+      if (verdict.kind == oracle::VerdictKind::leak) leaks.fetch_add(1, std::memory_order_relaxed);
+      std::vector<std::string> links;
+      if (const auto it = device_links.find(o.hub); it != device_links.end()) links = it->second;
+      if (const auto it = uplink_of.find(verdict.camera); it != uplink_of.end()) links.push_back(it->second);
+      evidence.on_finding(o, picture, links);
+    };
+    progress.line("fleet", "encoding " + std::to_string(scenario.fleet.cameras.size()) + " camera loops, " +
+                               std::to_string(scenario.fleet.hubs.size()) + " hubs");
+    fleet = std::make_unique<Fleet>(scenario, seed, credentials, ports, clock, hooks);
+    PlayerTargets player_targets{.proxy = proxy, .fleet = *fleet, .sut = *sut, .provisioner = provisioner,
+                                 .events = events, .device_links = device_links,
+                                 .datagram_links = datagram_links};
+    player = std::make_unique<Player>(timeline, clock, std::move(player_targets));
+
+    clock.restart();
+    fleet->start();
+    player->play(scenario.duration, [&](const std::string& phase) {
+      if (interrupted.load()) player->stop();
+      evidence.write_due_pcaps(proxy, clock.now(), false);
+      progress.status({.scenario = scenario.name, .phase = phase, .elapsed = clock.now(), .total = scenario.duration,
+                       .frames_checked = frames_checked.load(), .leaks = leaks.load()});
+    });
+    const Micros run_end = std::min(clock.now(), scenario.duration);
+    fleet->stop();
+    evidence.write_due_pcaps(proxy, clock.now(), true);
+    for (const auto& w : player->warnings()) record.harness_errors.push_back("timeline: " + w);
+    if (interrupted.load()) record.harness_errors.push_back("interrupted at " + units::format_duration(run_end));
+
+    const oracle::Results results = oracle.finish(run_end);
+    reports::add_oracle_results(record, results);
+    record.duration = run_end;
+  } catch (const InputError&) {
+    throw;  // bad input found while starting (a malformed external URL): exit 2 from the CLI
+  } catch (const std::exception& e) {
+    record.harness_errors.push_back(e.what());
+    out.exit_code = static_cast<int>(ExitCode::harness_failed);
+  }
+  // Teardown in reverse order of dependence: nothing may call into a destroyed part.
+  if (player) player->stop();
+  if (fleet) fleet->stop();
+  fleet.reset();
+  const auto stored_events = events.snapshot();
+  record.fault_events = stored_events;
+  record.fault_events_dropped = events.dropped();
+  record.fault_counters = reports::count_fault_events(stored_events);
+  proxy_thread.reset();
+  if (sut) sut->stop();
+  sut.reset();
+  if (options.report_dir.empty()) fs::remove_all(state_dir);
+
+  evidence.attach(record);
+  reports::fill_active_faults(record);
+  record.finished = std::chrono::system_clock::now();
+  if (out.exit_code == 0) {
+    bool passed = true;
+    for (const auto& check : record.checks) passed = passed && check.passed;
+    out.exit_code = passed ? 0 : static_cast<int>(ExitCode::check_failed);
+  }
+  if (interrupted.load() && out.exit_code == 0) out.exit_code = static_cast<int>(ExitCode::harness_failed);
+  record.exit_code = out.exit_code;
+  if (!options.report_dir.empty()) {
+    try {
+      reports::write_report_directory(record, options.report_dir);
+    } catch (const std::exception& e) {
+      record.harness_errors.push_back(e.what());
+      out.exit_code = record.exit_code = static_cast<int>(ExitCode::harness_failed);
+    }
+  }
+  progress.finish();
+  return out;
+}
+
+}  // namespace camleak::runner

@@ -1,0 +1,144 @@
+#include "harness/runner/suite.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include <boost/json.hpp>
+
+#include "harness/core/errors.hpp"
+#include "harness/scenario/loader.hpp"
+#include "reports/run_record.hpp"
+
+namespace camleak::runner {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool is_yaml(const fs::path& p) { return p.extension() == ".yaml" || p.extension() == ".yml"; }
+
+std::string slug(const std::string& name) {
+  std::string out;
+  for (char c : name) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') ? c : '-';
+  return out.empty() ? "scenario" : out;
+}
+
+}  // namespace
+
+std::vector<std::string> collect_scenario_files(const std::vector<std::string>& paths) {
+  std::set<std::string> files;
+  std::vector<Diagnostic> problems;
+  for (const auto& p : paths) {
+    std::error_code ec;
+    if (fs::is_directory(p, ec)) {
+      for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::end(it); it.increment(ec)) {
+        if (it->is_regular_file() && is_yaml(it->path()) && scenario::read_summary(it->path().string())) {
+          files.insert(it->path().lexically_normal().string());
+        }
+      }
+    } else if (fs::is_regular_file(p, ec)) {
+      files.insert(fs::path(p).lexically_normal().string());
+    } else {
+      problems.push_back(Diagnostic{.file = p, .message = "no such file or directory"});
+    }
+  }
+  if (!problems.empty()) throw InputError(std::move(problems));
+  if (files.empty()) throw InputError("no scenario files found");
+  return {files.begin(), files.end()};
+}
+
+int run_suite(const std::vector<std::string>& files, const SuiteOptions& options, Progress& progress,
+              const std::atomic<bool>& interrupted, std::vector<SuiteEntry>* entries_out) {
+  // Validate everything before starting anything.
+  std::vector<scenario::Scenario> scenarios;
+  std::vector<Diagnostic> problems;
+  for (const auto& f : files) {
+    try {
+      scenarios.push_back(scenario::load_scenario_file(f));
+    } catch (const InputError& e) {
+      problems.insert(problems.end(), e.diagnostics().begin(), e.diagnostics().end());
+    }
+  }
+  if (!problems.empty()) throw InputError(std::move(problems));
+  if (options.no_defects) {
+    for (auto& s : scenarios) s.sut.builtin.defects.clear();
+  } else if (options.expectations) {
+    // Each incident reproduction also runs with its defects off: the same stress must pass.
+    std::vector<scenario::Scenario> with_controls;
+    for (auto& s : scenarios) {
+      with_controls.push_back(s);
+      if (s.sut.kind == scenario::Sut::Kind::builtin && !s.sut.builtin.defects.empty()) {
+        scenario::Scenario control = s;
+        control.sut.builtin.defects.clear();
+        control.name += "-defects-off";
+        with_controls.push_back(std::move(control));
+      }
+    }
+    scenarios = std::move(with_controls);
+  }
+
+  std::vector<SuiteEntry> entries;
+  std::set<std::string> used_dirs;
+  int worst = 0;
+  bool all_as_expected = true;
+  bool harness_failed = false;
+  for (const auto& s : scenarios) {
+    if (interrupted.load()) break;
+    RunOptions run = options.run;
+    if (!run.report_dir.empty()) {
+      std::string dir = slug(s.name);
+      for (int n = 2; used_dirs.contains(dir); ++n) dir = slug(s.name) + "-" + std::to_string(n);
+      used_dirs.insert(dir);
+      run.report_dir = scenarios.size() == 1 ? options.run.report_dir : (fs::path(options.run.report_dir) / dir).string();
+    }
+    const bool control = !options.no_defects && s.name.ends_with("-defects-off");
+    if (control || options.no_defects) run.repro_prefix += " --no-defects";
+    RunOutcome outcome = run_scenario(s, run, progress, interrupted);
+    SuiteEntry e{.file = s.file, .name = s.name, .seed = outcome.record.seed, .exit_code = outcome.exit_code,
+                 .leaks = outcome.record.count(oracle::VerdictKind::leak),
+                 .expect_detection = s.sut.kind == scenario::Sut::Kind::builtin && !s.sut.builtin.defects.empty(),
+                 .report_dir = run.report_dir};
+    e.as_expected = e.expect_detection ? (e.exit_code == 1 && e.leaks > 0) : e.exit_code == 0;
+    all_as_expected = all_as_expected && e.as_expected;
+    harness_failed = harness_failed || e.exit_code >= 2;
+    worst = std::max(worst, e.exit_code);
+
+    std::string verdict = std::string(reports::outcome(outcome.record));
+    if (e.leaks > 0) verdict += " (" + std::to_string(e.leaks) + " LEAK)";
+    if (options.expectations && e.expect_detection) verdict += e.as_expected ? "  defect detected, as expected" : "  DEFECT NOT DETECTED";
+    progress.line("verdict", s.name + ": " + verdict);
+    for (const auto& err : outcome.record.harness_errors) progress.line("note", "  " + err);
+    for (const auto& check : outcome.record.checks) {
+      if (!check.passed) progress.line("check", "  failed " + check.phase + ": " + check.check + ": " + check.message);
+    }
+    if (!run.report_dir.empty()) progress.line("report", "  report: " + run.report_dir + "/report.html");
+    progress.line("repro", "  repro: " + outcome.record.repro_command);
+    entries.push_back(std::move(e));
+  }
+
+  int code = worst;
+  if (options.expectations) code = harness_failed ? 3 : (all_as_expected && !interrupted.load() ? 0 : 1);
+  if (scenarios.size() > 1) {
+    size_t met = 0;
+    for (const auto& e : entries) met += e.as_expected;
+    progress.line("verdict", std::string("SUITE ") + (code == 0 ? "PASS" : "FAIL") + ": " + std::to_string(met) + "/" +
+                                 std::to_string(scenarios.size()) + " scenarios as expected");
+    if (!options.run.report_dir.empty()) {
+      boost::json::array list;
+      for (const auto& e : entries) {
+        list.push_back({{"file", e.file}, {"name", e.name}, {"seed", e.seed}, {"exit_code", e.exit_code},
+                        {"leaks", e.leaks}, {"expect_detection", e.expect_detection}, {"as_expected", e.as_expected},
+                        {"report", e.report_dir}});
+      }
+      const fs::path path = fs::path(options.run.report_dir) / "suite.json";
+      const fs::path tmp = path.string() + ".tmp";
+      std::ofstream(tmp) << boost::json::serialize(boost::json::object{{"exit_code", code}, {"scenarios", list}}) << "\n";
+      fs::rename(tmp, path);
+    }
+  }
+  if (entries_out) *entries_out = std::move(entries);
+  return code;
+}
+
+}  // namespace camleak::runner
