@@ -28,6 +28,15 @@ void check_stage_transports(Context& ctx, const LinkBlock& block, LinkRole role,
                             const std::string& path) {
   const bool any_datagram = std::find(transports.begin(), transports.end(),
                                       impair::Transport::datagram) != transports.end();
+  // Loss written as a knob (or by the profile the block overrides) is skipped on TCP links;
+  // written explicitly where no link could take it, it is a mistake worth pointing out.
+  const bool explicit_loss = block.own_loss;
+  if (explicit_loss && !any_datagram) {
+    ctx.error(at, path,
+              "`loss` applies to UDP links only, and every " + std::string(to_string(role)) +
+                  " link here carries TCP (TCP turns loss into retransmission delay: use "
+                  "`latency` and `jitter`, or `transport: udp`)");
+  }
   for (const auto& spec : block.stages) {
     const impair::StageType* type = registry.find(spec.type);
     if (type != nullptr && type->transport == impair::Transport::datagram && !any_datagram) {

@@ -260,6 +260,7 @@ LinkBlock read_link_block(Context& ctx, MapReader& map, LinkRole role,
   }
   LinkParams own;
   read_knobs(ctx, map, own);
+  block.own_loss = (own.down_loss && *own.down_loss > 0) || (own.up_loss && *own.up_loss > 0);
   block.params.apply(own);
   if (auto n = map.get("stages")) {
     if (!n->IsSequence()) {

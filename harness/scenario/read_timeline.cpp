@@ -91,6 +91,15 @@ struct EntryReader {
     for (const auto& spec : block.stages) {
       ok = check_stage_fits(spec, *role, *select, node, map.path("stages")) && ok;
     }
+    const auto t = transports(*role, *select);
+    const bool any_datagram = std::find(t.begin(), t.end(), impair::Transport::datagram) != t.end();
+    if (block.own_loss && !any_datagram) {
+      ctx.error(node, path,
+                "`loss` applies to UDP links only, and every " + std::string(to_string(*role)) +
+                    " link it selects carries TCP (use `latency` and `jitter`, or "
+                    "`transport: udp`)");
+      ok = false;
+    }
     if (!ok) return std::nullopt;
     a.role = *role;
     a.select = *select;

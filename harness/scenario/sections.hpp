@@ -43,6 +43,7 @@ struct LinkBlock {
   std::string profile;
   LinkParams params;                      // profile values with the block's own knobs applied
   std::vector<impair::StageSpec> stages;  // explicit `stages:` (attributes completed)
+  bool own_loss = false;  // `loss`, `loss_down` or `loss_up` written in the block itself
   bool empty() const { return profile.empty() && params.empty() && stages.empty(); }
 };
 

@@ -35,6 +35,15 @@ TEST(ScenarioDocs, SchemaListsEveryProfile) {
   }
 }
 
+TEST(ScenarioDocs, SchemaAndReadmeListEveryStageType) {
+  const std::string schema = read_text(source_path("scenarios/schema.json"));
+  const std::string readme = read_text(source_path("scenarios/README.md"));
+  for (const auto& type : impair::Registry::builtin().types()) {
+    EXPECT_NE(schema.find("\"" + type.name + "\""), std::string::npos) << type.name;
+    EXPECT_NE(readme.find("`" + type.name + "`"), std::string::npos) << type.name;
+  }
+}
+
 TEST(ScenarioDocs, ReadmeDocumentsEveryTopLevelKeyAndProfile) {
   const std::string readme = read_text(source_path("scenarios/README.md"));
   for (const auto& key : top_level_keys()) {

@@ -148,6 +148,20 @@ timeline:
       << text;
 }
 
+TEST(ScenarioValidation, LossOnTcpOnlyLinksIsPointedOut) {
+  EXPECT_NE(errors_of(minimal("links:\n  live: {loss: 5%}\n"))
+                .find("links.live: `loss` applies to UDP links only, and every live link here "
+                      "carries TCP"),
+            std::string::npos);
+  EXPECT_NE(errors_of(minimal("timeline:\n  - {at: 1s, set: {link: live, loss: 5%}}\n"))
+                .find("timeline[0].set: `loss` applies to UDP links only"),
+            std::string::npos);
+  // A profile's loss is simply not applied on TCP links: no error.
+  EXPECT_EQ(errors_of(minimal("links:\n  live: {profile: lossy-lte}\n")), "");
+  // On UDP links it is what the knob is for.
+  EXPECT_EQ(errors_of(minimal("  hub: {transport: udp}\nlinks:\n  live: {loss: 5%}\n")), "");
+}
+
 TEST(ScenarioValidation, OneDocumentPerFile) {
   EXPECT_EQ(errors_of(minimal() + "---\n"), "");  // a trailing separator is harmless
   EXPECT_EQ(errors_of(minimal() + "---\nname: second\n"),
