@@ -113,7 +113,7 @@ std::string format_duration(Micros d) {
     return std::string(buf);
   };
   if (us == 0) return "0s";
-  if (us % 1000 != 0) return fmt(static_cast<double>(us), "us");
+  if (us % 1000 != 0) return std::to_string(us) + "us";
   if (us < 1'000'000) return fmt(us / 1e3, "ms");
   if (us % 60'000'000 == 0) return fmt(us / 60e6, "m");
   return fmt(us / 1e6, "s");

@@ -295,7 +295,7 @@ RunOutcome run_scenario(const scenario::Scenario& scenario, const RunOptions& op
     fleet->stop();
     evidence.write_due_pcaps(proxy, clock.now(), true);
     for (const auto& w : player->warnings()) record.harness_errors.push_back("timeline: " + w);
-    if (interrupted.load()) record.harness_errors.push_back("interrupted at " + units::format_duration(run_end));
+    if (interrupted.load()) record.harness_errors.push_back("interrupted at " + units::format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(run_end)));
 
     const oracle::Results results = oracle.finish(run_end);
     reports::add_oracle_results(record, results);
