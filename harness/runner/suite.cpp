@@ -61,18 +61,23 @@ int run_suite(const std::vector<std::string>& files, const SuiteOptions& options
     }
   }
   if (!problems.empty()) throw InputError(std::move(problems));
+  // controls[i]: scenario i is an incident reproduction run again with its defects off.
+  std::vector<bool> controls(scenarios.size(), false);
   if (options.no_defects) {
     for (auto& s : scenarios) s.sut.builtin.defects.clear();
   } else if (options.expectations) {
     // Each incident reproduction also runs with its defects off: the same stress must pass.
     std::vector<scenario::Scenario> with_controls;
+    controls.clear();
     for (auto& s : scenarios) {
       with_controls.push_back(s);
+      controls.push_back(false);
       if (s.sut.kind == scenario::Sut::Kind::builtin && !s.sut.builtin.defects.empty()) {
         scenario::Scenario control = s;
         control.sut.builtin.defects.clear();
         control.name += "-defects-off";
         with_controls.push_back(std::move(control));
+        controls.push_back(true);
       }
     }
     scenarios = std::move(with_controls);
@@ -83,7 +88,8 @@ int run_suite(const std::vector<std::string>& files, const SuiteOptions& options
   int worst = 0;
   bool all_as_expected = true;
   bool harness_failed = false;
-  for (const auto& s : scenarios) {
+  for (size_t i = 0; i < scenarios.size(); ++i) {
+    const auto& s = scenarios[i];
     if (interrupted.load()) break;
     RunOptions run = options.run;
     if (!run.report_dir.empty()) {
@@ -92,8 +98,7 @@ int run_suite(const std::vector<std::string>& files, const SuiteOptions& options
       used_dirs.insert(dir);
       run.report_dir = scenarios.size() == 1 ? options.run.report_dir : (fs::path(options.run.report_dir) / dir).string();
     }
-    const bool control = !options.no_defects && s.name.ends_with("-defects-off");
-    if (control || options.no_defects) run.repro_prefix += " --no-defects";
+    if (controls[i] || options.no_defects) run.repro_prefix += " --no-defects";
     RunOutcome outcome = run_scenario(s, run, progress, interrupted);
     SuiteEntry e{.file = s.file, .name = s.name, .seed = outcome.record.seed, .exit_code = outcome.exit_code,
                  .leaks = outcome.record.count(oracle::VerdictKind::leak),
