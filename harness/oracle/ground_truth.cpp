@@ -1,5 +1,6 @@
 #include "harness/oracle/ground_truth.hpp"
 
+#include <algorithm>
 #include <functional>
 
 #include "harness/core/errors.hpp"
@@ -105,6 +106,30 @@ bool Visibility::visible(const CameraTruth& camera, std::string_view account, Mi
     if (in_flight) return true;
   }
   return false;
+}
+
+std::vector<TimeWindow> Visibility::entitled_windows(std::string_view camera_name,
+                                                     std::string_view account) const {
+  const auto index = camera_index_.find(camera_name);
+  if (index == camera_index_.end()) return {};
+  if (truth_.cameras[index->second].owner == account) return {TimeWindow{}};
+  const auto& shares = shares_[index->second];
+  const auto it = shares.find(account);
+  if (it == shares.end()) return {};
+  std::vector<TimeWindow> windows;
+  for (const auto& interval : it->second)
+    windows.push_back(TimeWindow{interval.from, interval.until.value_or(Micros::max())});
+  std::sort(windows.begin(), windows.end(),
+            [](const auto& a, const auto& b) { return a.from < b.from; });
+  std::vector<TimeWindow> merged;
+  for (const auto& w : windows) {
+    if (w.until <= w.from) continue;
+    if (!merged.empty() && w.from <= merged.back().until)
+      merged.back().until = std::max(merged.back().until, w.until);
+    else
+      merged.push_back(w);
+  }
+  return merged;
 }
 
 }  // namespace camleak::oracle

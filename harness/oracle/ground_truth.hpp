@@ -27,6 +27,13 @@ struct ShareTruth {
   std::optional<Micros> until;
 };
 
+// A span of time [from, until); until = Micros::max() for "to the end of the run".
+struct TimeWindow {
+  Micros from{0};
+  Micros until = Micros::max();
+  bool operator==(const TimeWindow&) const = default;
+};
+
 struct HubTruth {
   std::string name;
   std::string account;  // the account the hub logs in as
@@ -64,6 +71,10 @@ class Visibility {
   // but its stated owner.
   bool visible(const CameraTruth& camera, std::string_view account, Micros delivered,
                std::optional<Micros> captured) const;
+  // When `account` is entitled to watch `camera`, as sorted, disjoint windows: the whole run for
+  // the owner, the share intervals for a sharee (overlapping shares merged), none otherwise.
+  // A viewer's stream is only expected to deliver inside these windows.
+  std::vector<TimeWindow> entitled_windows(std::string_view camera, std::string_view account) const;
 
  private:
   struct Interval {

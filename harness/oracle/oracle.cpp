@@ -83,7 +83,8 @@ Micros Oracle::freshness_at(Micros t) const {
   return visibility_.truth().freshness;
 }
 
-Oracle::Stream& Oracle::stream(std::string_view hub, std::string_view camera, Micros started) {
+Oracle::Stream& Oracle::stream(std::string_view hub, std::string_view account,
+                               std::string_view camera, Micros started) {
   auto hub_it = streams_.find(hub);
   if (hub_it == streams_.end())
     hub_it = streams_.emplace(std::string(hub), NameMap<Stream>{}).first;
@@ -91,11 +92,37 @@ Oracle::Stream& Oracle::stream(std::string_view hub, std::string_view camera, Mi
   auto it = cameras.find(camera);
   if (it != cameras.end()) return it->second;
   std::vector<uint64_t> baseline(phases_.size(), 0);
-  if (auto sent = sent_.find(camera); sent != sent_.end())
-    baseline = sent->second.sent_before(phases_, started);
-  return cameras
-      .emplace(std::string(camera), Stream{StreamTracker(phases_, started), std::move(baseline)})
-      .first->second;
+  const auto sent = sent_.find(camera);
+  if (sent != sent_.end()) baseline = sent->second.sent_before(phases_, started);
+  // A camera the scenario does not know (the SUT named it) is expected throughout: its frames
+  // are judged elsewhere, and its stream's stalls are still the viewer's experience.
+  std::vector<TimeWindow> windows = visibility_.camera(camera)
+                                        ? visibility_.entitled_windows(camera, account)
+                                        : std::vector<TimeWindow>{TimeWindow{}};
+  Stream s{StreamTracker(phases_, started, windows), baseline, {}, 0, true, baseline};
+  for (const auto& w : windows) {
+    if (w.from <= started && started < w.until) s.paused = false;
+    if (w.from > started) s.edges.push_back(w.from);
+    if (w.until > started && w.until != Micros::max()) s.edges.push_back(w.until);
+  }
+  Stream& placed = cameras.emplace(std::string(camera), std::move(s)).first->second;
+  // Unordered-map nodes never move, so the pointer stays valid for the oracle's life.
+  if (sent != sent_.end() && (placed.paused || !placed.edges.empty()))
+    windowed_[std::string(camera)].push_back(&placed);
+  return placed;
+}
+
+void Oracle::settle_edges(Stream& s, const SentCounter& sent, Micros now) const {
+  for (; s.next_edge < s.edges.size() && s.edges[s.next_edge] < now; ++s.next_edge) {
+    const std::vector<uint64_t> at_edge = sent.sent_before(phases_, s.edges[s.next_edge]);
+    if (!s.paused) {
+      s.paused_at = at_edge;
+    } else {
+      for (size_t i = 0; i < at_edge.size(); ++i)
+        s.sent_baseline[i] += at_edge[i] - std::min(at_edge[i], s.paused_at[i]);
+    }
+    s.paused = !s.paused;
+  }
 }
 
 void Oracle::plot(std::string_view hub, Micros at) {
@@ -140,7 +167,7 @@ Verdict Oracle::judge(const Observation& observation) {
     const Micros started = observation.sei && verdict.kind == VerdictKind::ok
                                ? std::min(t, observation.sei->capture_time)
                                : t;
-    auto& s = stream(observation.hub, observation.requested_camera, started);
+    auto& s = stream(observation.hub, observation.account, observation.requested_camera, started);
     if (delivered) {
       const auto& sei = observation.sei;
       s.tracker.on_frame(t, sei ? std::optional<uint64_t>(sei->sequence) : std::nullopt,
@@ -193,7 +220,7 @@ void Oracle::record(const Operation& operation) {
   // until its first frame counts as a stall.
   if (operation.type == OperationType::play && !operation.process.empty() &&
       !operation.camera.empty())
-    stream(operation.process, operation.camera, operation.invoked_at);
+    stream(operation.process, operation.account, operation.camera, operation.invoked_at);
 }
 
 void Oracle::record_sent(std::string_view camera, Micros at, uint64_t frames) {
@@ -202,6 +229,8 @@ void Oracle::record_sent(std::string_view camera, Micros at, uint64_t frames) {
     throw InputError(
         Diagnostic{.field = "camera", .message = "unknown camera '" + std::string(camera) + "'"});
   it->second.add(phases_, at, frames);
+  if (const auto w = windowed_.find(camera); w != windowed_.end())
+    for (Stream* s : w->second) settle_edges(*s, it->second, at);
 }
 
 void Oracle::add_sent(std::string_view camera, std::string_view phase, uint64_t frames) {
@@ -232,6 +261,15 @@ Results Oracle::finish(Micros run_end) {
     for (auto& [camera, s] : cameras) {
       s.tracker.finish(run_end);
       const auto& sent = sent_.find(camera);
+      if (sent != sent_.end()) {
+        settle_edges(s, sent->second, Micros::max());
+        if (s.paused) {  // paused to the end: nothing sent since the pause began is charged
+          const auto& total = sent->second.per_phase();
+          for (size_t i = 0; i < total.size(); ++i)
+            s.sent_baseline[i] += total[i] - std::min(total[i], s.paused_at[i]);
+          s.paused = false;
+        }
+      }
       for (size_t i = 0; i < phases_.size(); ++i) {
         const auto& c = s.tracker.phases()[i];
         if (!c.active) continue;

@@ -65,17 +65,28 @@ class Oracle {
   template <typename V>
   using NameMap = std::unordered_map<std::string, V, Hash, std::equal_to<>>;
 
+  // Frames sent while a stream is paused (outside its expected windows: a sharee after the
+  // revoke) are not charged to it. Pauses are bounded by window edges after the stream's start;
+  // each edge is settled once the camera's sends have passed it.
   struct Stream {
     StreamTracker tracker;
-    std::vector<uint64_t> sent_baseline;  // camera's per-phase sent counts when it started
+    std::vector<uint64_t> sent_baseline;  // per phase: sent frames not charged to the stream
+    std::vector<Micros> edges;            // window edges after the start, in time order
+    size_t next_edge = 0;
+    bool paused = false;                  // outside every expected window right now
+    std::vector<uint64_t> paused_at;      // per-phase sent counts when the pause began
   };
   struct OperationTally {
     std::array<std::array<uint64_t, 3>, 5> by_type{};  // [OperationType][CompletionType]
   };
 
   Micros freshness_at(Micros t) const;
-  // The stream of `hub` watching `camera`, created as starting at `started` when new.
-  Stream& stream(std::string_view hub, std::string_view camera, Micros started);
+  // The stream of `hub` (logged in as `account`) watching `camera`, created as starting at
+  // `started` when new.
+  Stream& stream(std::string_view hub, std::string_view account, std::string_view camera,
+                 Micros started);
+  // Settles the window edges of `s` that lie before `now`, from the camera's sends.
+  void settle_edges(Stream& s, const SentCounter& sent, Micros now) const;
   void count_probe(const Operation& operation);
   void plot(std::string_view hub, Micros at);
 
@@ -92,6 +103,7 @@ class Oracle {
   uint64_t findings_dropped_ = 0;
   NameMap<NameMap<Stream>> streams_;  // hub -> requested camera -> stream
   NameMap<SentCounter> sent_;         // camera -> frames sent
+  NameMap<std::vector<Stream*>> windowed_;  // camera -> its streams with edges to settle
   std::vector<ProbeStats> probes_;    // per phase, then "run" last
   std::vector<Operation> probe_violations_;
   std::vector<OperationTally> operations_;  // per phase, then "run" last

@@ -2,11 +2,18 @@
 
 namespace camleak::oracle {
 
-StreamTracker::StreamTracker(const PhaseIndex& phases, Micros started)
-    : phases_(&phases), per_phase_(phases.size()), started_(started), last_new_(started) {
-  // The stream exists from its start to the end of the run.
-  phases.for_each_overlap(started, Micros::max(),
-                          [&](size_t i, Micros) { per_phase_[i].active = true; });
+StreamTracker::StreamTracker(const PhaseIndex& phases, Micros started,
+                             std::vector<TimeWindow> expected)
+    : phases_(&phases),
+      expected_(std::move(expected)),
+      per_phase_(phases.size()),
+      started_(started),
+      last_new_(started) {
+  // The stream exists from its start to the end of the run, wherever it is expected.
+  for (const auto& w : expected_) {
+    phases.for_each_overlap(std::max(started, w.from), w.until,
+                            [&](size_t i, Micros) { per_phase_[i].active = true; });
+  }
 }
 
 StreamTracker::Order StreamTracker::place(uint64_t sequence, std::optional<Micros> capture_time) {
@@ -47,9 +54,18 @@ StreamTracker::Order StreamTracker::place(uint64_t sequence, std::optional<Micro
 }
 
 void StreamTracker::close_span(Micros from, Micros to) {
-  phases_->for_each_overlap(from, to, [&](size_t i, Micros overlap) {
-    per_phase_[i].max_stall = std::max(per_phase_[i].max_stall, overlap);
-  });
+  for (const auto& w : expected_) {
+    phases_->for_each_overlap(std::max(from, w.from), std::min(to, w.until),
+                              [&](size_t i, Micros overlap) {
+                                per_phase_[i].max_stall = std::max(per_phase_[i].max_stall, overlap);
+                              });
+  }
+}
+
+bool StreamTracker::inside_one_window(Micros from, Micros to) const {
+  for (const auto& w : expected_)
+    if (w.from <= from && to <= w.until) return true;
+  return false;
 }
 
 void StreamTracker::on_frame(Micros received_at, std::optional<uint64_t> sequence,
@@ -73,7 +89,7 @@ void StreamTracker::on_frame(Micros received_at, std::optional<uint64_t> sequenc
 
   const Micros gap = received_at - last_new_;
   close_span(last_new_, received_at);
-  if (has_new_frame_) {
+  if (has_new_frame_ && inside_one_window(last_new_, received_at)) {
     gap_sum_ += gap;
     ++gap_count_;
     const Micros average = gap_sum_ / static_cast<int64_t>(gap_count_);

@@ -7,10 +7,14 @@
 //  - a *new* frame advances the stream: its sequence number is above every one seen before (or
 //    it carries none, when the SEI was stripped) and its verdict is OK;
 //  - stall: the longest span without a new frame, from the stream's start, split at phase
-//    boundaries (a span crossing into a phase counts in that phase for the part inside it);
+//    boundaries (a span crossing into a phase counts in that phase for the part inside it).
+//    Only time inside the stream's *expected* windows counts: a sharee's stream of a shared
+//    camera is expected while the share lasts, not after the revoke that rightly ends it;
 //  - freeze, as WebRTC's video quality analyzer defines it: the gap between two consecutive new
 //    frames exceeds max(3 x average gap, average gap + 150 ms), the average taken over every gap
-//    of the stream so far including this one; counted in the phase where the freeze ends;
+//    of the stream so far including this one; counted in the phase where the freeze ends. A gap
+//    that leaves the expected windows (a share revoked, then granted again) is a pause, neither
+//    a freeze nor part of the average;
 //  - duplicate: a sequence number seen before (same capture time); not counted as delivered;
 //  - reorder: a sequence number below the highest seen that was not seen yet (a late frame).
 //    A lower sequence number with a *later* capture time is a camera restart, not a reorder:
@@ -20,6 +24,7 @@
 #include <optional>
 #include <vector>
 
+#include "harness/oracle/ground_truth.hpp"
 #include "harness/oracle/phase_index.hpp"
 
 namespace camleak::oracle {
@@ -40,7 +45,10 @@ class StreamTracker {
   static constexpr uint64_t kWindow = 1024;
   static constexpr Micros kFreezeMinIncrease = std::chrono::milliseconds(150);
 
-  StreamTracker(const PhaseIndex& phases, Micros started);
+  // `expected`: sorted, disjoint windows in which the stream should deliver (see
+  // Visibility::entitled_windows); by default the whole run.
+  StreamTracker(const PhaseIndex& phases, Micros started,
+                std::vector<TimeWindow> expected = {TimeWindow{}});
 
   // A frame showing this stream's camera. `fresh` is false for STALE frames (delivered, but not
   // a new picture for the viewer).
@@ -57,8 +65,10 @@ class StreamTracker {
   enum class Order { advance, duplicate, reorder, restart };
   Order place(uint64_t sequence, std::optional<Micros> capture_time);
   void close_span(Micros from, Micros to);
+  bool inside_one_window(Micros from, Micros to) const;
 
   const PhaseIndex* phases_;
+  std::vector<TimeWindow> expected_;
   std::vector<StreamPhaseCounters> per_phase_;
   Micros started_;
   Micros last_new_;

@@ -73,6 +73,9 @@ TEST_F(TcpProxyTest, LatencyDelaysEachDirection) {
   client.write("ping");
   EXPECT_EQ(client.read(4), "ping");
   EXPECT_GE(since(start), 200ms);
+  // The proxy records a delay once its write completes, which can be after the client
+  // already read the bytes: wait for the record rather than racing it.
+  ASSERT_TRUE(eventually([&] { return proxy().stats("slow").downstream.delay.count() > 0; }));
   const auto stats = proxy().stats("slow");
   EXPECT_GE(stats.downstream.delay.max(), Micros{150'000});
   bool counted = false;

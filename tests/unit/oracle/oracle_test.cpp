@@ -299,6 +299,62 @@ TEST(OracleTest, StreamStartedMidPhaseIsOnlyChargedForFramesSentAfterItStarted) 
   EXPECT_EQ(find_stream(r, "hub-1", "cam-a", "all")->sent, 50u);
 }
 
+// cam-b frames to hub-1 (alice, a sharee of cam-b during [10s, 20s) in the sample truth): the
+// camera sends every 100 ms from 0 to `end`; hub-1 receives those sent in [from, to).
+void feed_shared(Oracle& oracle, Micros from, Micros to, Micros end) {
+  uint64_t seq = 1;
+  for (Micros t{0}; t < end; t += 100ms, ++seq) {
+    oracle.record_sent("cam-b", t);
+    if (t >= from && t < to) oracle.judge(frame("cam-b", 202, seq, t, t + 10ms, "bob"));
+  }
+}
+
+TEST(OracleTest, SharedStreamIsNotChargedForTheTimeAfterTheRevoke) {
+  Checks checks{.phases = {{.phase = "all", .max_stall = 1s, .min_delivered_ratio = 0.95}}};
+  Oracle oracle(sample_truth(), {{"all", 0s, 30s}}, {}, checks);
+  feed_shared(oracle, 10s, 20s, 30s);  // watched for the whole share, nothing after the revoke
+  const auto r = oracle.finish(30s);
+  const auto* m = find_stream(r, "hub-1", "cam-b", "all");
+  ASSERT_NE(m, nullptr);
+  EXPECT_EQ(m->max_stall, 100ms);
+  EXPECT_EQ(m->sent, 100u);  // 10 s .. 19.9 s: the frames sent while alice could watch
+  EXPECT_EQ(m->delivered, 100u);
+  EXPECT_TRUE(find_check(r, "max_stall", "all")->passed);
+  EXPECT_TRUE(find_check(r, "min_delivered_ratio", "all")->passed);
+}
+
+TEST(OracleTest, SharedStreamThatStallsDuringTheShareIsStillCaught) {
+  Checks checks{.phases = {{.phase = "all", .max_stall = 1s, .min_delivered_ratio = 0.95}}};
+  Oracle oracle(sample_truth(), {{"all", 0s, 30s}}, {}, checks);
+  feed_shared(oracle, 10s, 15s, 30s);  // the stream dies half way through the share
+  const auto r = oracle.finish(30s);
+  const auto* stall = find_check(r, "max_stall", "all");
+  EXPECT_FALSE(stall->passed);
+  EXPECT_EQ(stall->measured, 5090);  // last frame received at 14.91 s, share ends at 20 s
+  EXPECT_FALSE(find_check(r, "min_delivered_ratio", "all")->passed);
+  EXPECT_EQ(find_stream(r, "hub-1", "cam-b", "all")->sent, 100u);
+}
+
+TEST(OracleTest, ShareGrantedAgainResumesTheStreamWithoutAFreeze) {
+  auto truth = sample_truth();
+  truth.shares.push_back({.camera = "cam-b", .account = "alice", .from = 25s, .until = 28s});
+  Checks checks{.phases = {{.phase = "all", .max_stall = 1s}}};
+  Oracle oracle(std::move(truth), {{"all", 0s, 30s}}, {}, checks);
+  uint64_t seq = 1;
+  for (Micros t{0}; t < 30s; t += 100ms, ++seq) {
+    oracle.record_sent("cam-b", t);
+    const bool shared = (t >= 10s && t < 20s) || (t >= 25s && t < 28s);
+    if (shared) oracle.judge(frame("cam-b", 202, seq, t, t + 10ms, "bob"));
+  }
+  const auto r = oracle.finish(30s);
+  const auto* m = find_stream(r, "hub-1", "cam-b", "all");
+  ASSERT_NE(m, nullptr);
+  EXPECT_EQ(m->freezes, 0u);
+  EXPECT_EQ(m->max_stall, 100ms);
+  EXPECT_EQ(m->sent, 130u);
+  EXPECT_EQ(m->delivered, 130u);
+}
+
 TEST(OracleTest, AddSentAcceptsPerPhaseTotalsAndRejectsUnknownNames) {
   Oracle oracle(sample_truth(), {{"all", 0s, 10s}}, {}, {});
   oracle.judge(frame("cam-a", 101, 1, 1s, 1s));
