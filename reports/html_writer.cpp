@@ -311,6 +311,16 @@ void probes(const RunRecord& r, std::ostream& out) {
   out << "</table>\n";
 }
 
+void fleet_counters(const RunRecord& r, std::ostream& out) {
+  if (r.fleet_counters.empty()) return;
+  out << "<h2>Fleet counters</h2><table><tr><th>devices</th><th>counter</th><th>total</th></tr>\n";
+  for (const auto& c : r.fleet_counters) {
+    out << "<tr><td>" << esc(c.devices) << "</td><td>" << esc(c.name) << "</td><td class=\"num\">"
+        << c.value << "</td></tr>\n";
+  }
+  out << "</table>\n";
+}
+
 }  // namespace
 
 void HtmlWriter::render(const RunRecord& r, std::ostream& out) {
@@ -327,6 +337,7 @@ void HtmlWriter::render(const RunRecord& r, std::ostream& out) {
   recoveries(r, out);
   streams(r, options_, out);
   faults(r, options_, out);
+  fleet_counters(r, out);
   out << "<h2>Reproduce</h2><pre>" << esc(r.repro_command) << "</pre>\n";
   out << "<p class=\"note\">Report schema " << kReportSchema << ".</p>\n</main></body></html>\n";
 }

@@ -231,6 +231,12 @@ boost::json::value to_json(const RunRecord& r) {
     hubs.push_back(json::object{{"hub", str(series.hub)}, {"frames", std::move(frames)}});
   }
   root["frame_rates"] = json::object{{"bucket_ms", ms(r.rate_bucket)}, {"hubs", std::move(hubs)}};
+  json::object fleet;
+  for (const auto& c : r.fleet_counters) {
+    if (!fleet.contains(c.devices)) fleet[c.devices] = json::object{};
+    fleet[c.devices].as_object()[c.name] = c.value;
+  }
+  root["fleet_counters"] = std::move(fleet);
   root["repro"] = str(r.repro_command);
   root["harness_errors"] = strings(r.harness_errors);
   return root;

@@ -41,6 +41,14 @@ struct Evidence {
   std::vector<std::string> active_faults;  // link faults active at delivery, e.g. "uplink: loss 5%"
 };
 
+// A total over the fleet's devices of one kind ("hubs", "cameras"): what the emulators counted,
+// e.g. frames a hub had to drop because its decode queue was full (delivered, never judged).
+struct FleetCount {
+  std::string devices;
+  std::string name;
+  uint64_t value = 0;
+};
+
 struct RunRecord {
   std::string scenario_name;
   std::string scenario_description;
@@ -71,6 +79,7 @@ struct RunRecord {
   std::vector<oracle::HubRateSeries> frame_rates;
 
   std::string repro_command;
+  std::vector<FleetCount> fleet_counters;
   std::vector<std::string> harness_errors;
 
   uint64_t count(oracle::VerdictKind kind) const {

@@ -107,6 +107,7 @@ void Camera::dial() {
   options.user = config_.name;
   options.password = config_.secret;
   options.transport = config_.transport;
+  options.udp_router = config_.udp_router;
   options.connect_timeout = config_.connect_timeout;
   options.request_timeout = config_.request_timeout;
   options.max_send_queue_bytes = config_.max_send_queue_bytes;

@@ -24,6 +24,7 @@ struct CameraConfig {
   std::string rtsp_host = "127.0.0.1";
   uint16_t rtsp_port = 0;
   rtsp::RtpTransport transport = rtsp::RtpTransport::tcp_interleaved;
+  rtsp::UdpRouter udp_router;  // RTP over UDP through the harness proxy (none: direct)
 
   uint32_t pixel_code = 0;  // numeric code drawn into the picture (given by the scenario)
   int width = 320;

@@ -241,6 +241,7 @@ void Hub::dial(const std::shared_ptr<Play>& play) {
   options.user = config_.account;
   options.password = config_.token;
   options.transport = config_.transport;
+  options.udp_router = config_.udp_router;
   options.connect_timeout = config_.connect_timeout;
   options.request_timeout = config_.request_timeout;
   options.seed = Rng::derive(rng_.seed(), play->camera + ":dial:" + std::to_string(play->dials));

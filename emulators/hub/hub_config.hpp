@@ -23,6 +23,7 @@ struct HubConfig {
   std::string http_host = "127.0.0.1";
   uint16_t http_port = 0;  // 0: no snapshot polling and no snapshot probes
   rtsp::RtpTransport transport = rtsp::RtpTransport::tcp_interleaved;
+  rtsp::UdpRouter udp_router;  // RTP over UDP through the harness proxy (none: direct)
 
   std::vector<std::string> cameras;  // watched live: one RTSP play session each
 

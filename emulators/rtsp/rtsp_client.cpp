@@ -271,6 +271,7 @@ void RtspClient::shutdown_sockets() {
   socket_.close(ignored);
   if (udp_rtp_) udp_rtp_->close(ignored);
   if (udp_rtcp_) udp_rtcp_->close(ignored);
+  udp_route_.reset();
 }
 
 void RtspClient::fail(ClientError error) {
@@ -470,7 +471,8 @@ TransportHeader RtspClient::transport_offer(TransportMode mode) const {
   if (mode == TransportMode::record) t.mode = TransportMode::record;
   if (options_.transport == RtpTransport::udp) {
     t.lower = LowerTransport::udp;
-    t.client_port = PortPair{local_rtp_port(), local_rtcp_port()};
+    t.client_port = udp_route_ ? PortPair{udp_route_->rtp.port(), udp_route_->rtcp.port()}
+                               : PortPair{local_rtp_port(), local_rtcp_port()};
   } else {
     t.lower = LowerTransport::tcp;
     t.interleaved = PortPair{rtp_channel_, rtcp_channel_};
@@ -481,6 +483,12 @@ TransportHeader RtspClient::transport_offer(TransportMode mode) const {
 void RtspClient::step_setup(bool publish) {
   if (options_.transport == RtpTransport::udp) {
     if (ClientError e = open_udp()) return fail(e);
+    if (!publish) {
+      boost::system::error_code ec;
+      const udp::endpoint rtp = udp_rtp_->local_endpoint(ec);
+      const udp::endpoint rtcp = udp_rtcp_->local_endpoint(ec);
+      if (ClientError e = route_udp(TransportMode::play, rtp, rtcp)) return fail(e);
+    }
   }
   auto self = shared_from_this();
   Request r = make_request("SETUP", info_.control_url);
@@ -491,12 +499,23 @@ void RtspClient::step_setup(bool publish) {
   }
   send_request(std::move(r), [self, publish](const ClientError& e, const Response& resp) {
     if (e) return self->fail(e);
-    if (ClientError bad = self->accept_setup(resp)) return self->fail(bad);
+    if (ClientError bad = self->accept_setup(resp, publish)) return self->fail(bad);
     self->step_start(publish);
   });
 }
 
-ClientError RtspClient::accept_setup(const Response& response) {
+ClientError RtspClient::route_udp(TransportMode mode, const udp::endpoint& rtp,
+                                  const udp::endpoint& rtcp) {
+  if (!options_.udp_router) return ClientError{};
+  try {
+    udp_route_ = options_.udp_router(mode, rtp, rtcp);
+  } catch (const std::exception& e) {
+    return make_error(ClientErrorKind::local, std::string("UDP route: ") + e.what());
+  }
+  return ClientError{};
+}
+
+ClientError RtspClient::accept_setup(const Response& response, bool publish) {
   std::string error;
   const std::string* session = response.headers.find("Session");
   if (!session)
@@ -538,6 +557,13 @@ ClientError RtspClient::accept_setup(const Response& response) {
     }
     udp_peer_rtp_ = udp::endpoint(peer, t->server_port->first);
     udp_peer_rtcp_ = udp::endpoint(peer, t->server_port->second);
+    if (publish) {
+      if (ClientError e = route_udp(TransportMode::record, udp_peer_rtp_, udp_peer_rtcp_)) return e;
+      if (udp_route_) {
+        udp_peer_rtp_ = udp_route_->rtp;
+        udp_peer_rtcp_ = udp_route_->rtcp;
+      }
+    }
   }
   info_.session = std::move(*s);
   info_.transport = std::move(*t);

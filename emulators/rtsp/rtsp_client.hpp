@@ -59,6 +59,21 @@ namespace camleak::rtsp {
 
 enum class RtpTransport { tcp_interleaved, udp };
 
+// RTP over UDP through something in between: the harness's lossy-link proxy, which cannot see
+// the ports a session negotiates. The router is asked once per session, on the client's I/O
+// thread. Play: with our own RTP/RTCP endpoints before SETUP; the answer is offered as
+// client_port (the server sends there and the route forwards to us). Record: with the server's
+// endpoints from the SETUP answer; we send to the answer instead. `keep` holds the route open
+// for the session's life. No router, or no answer: RTP goes directly.
+struct UdpRoute {
+  boost::asio::ip::udp::endpoint rtp;
+  boost::asio::ip::udp::endpoint rtcp;
+  std::shared_ptr<void> keep;
+};
+using UdpRouter = std::function<std::optional<UdpRoute>(TransportMode mode,
+                                                        const boost::asio::ip::udp::endpoint& rtp,
+                                                        const boost::asio::ip::udp::endpoint& rtcp)>;
+
 struct RtspClientOptions {
   std::string url;   // rtsp://[user:password@]host[:port]/path
   std::string user;  // overrides the URL's credentials when non-empty
@@ -78,6 +93,7 @@ struct RtspClientOptions {
   // Session id of an earlier session, sent as the Session header of the first SETUP: the
   // resume hint of a viewer back after a reconnect (a correct server ignores or validates it).
   std::string resume_session;
+  UdpRouter udp_router;  // RTP over UDP only
 };
 
 // What the session negotiated; passed to the publish/play completion.
@@ -186,7 +202,10 @@ class RtspClient : public std::enable_shared_from_this<RtspClient> {
   bool send_interleaved(uint8_t channel, std::span<const uint8_t> packet);
   Request make_request(std::string method, std::string uri) const;
   TransportHeader transport_offer(TransportMode mode) const;
-  ClientError accept_setup(const Response& response);
+  ClientError accept_setup(const Response& response, bool publish);
+  // Asks the router (if any) for a route; errors become ClientError.
+  ClientError route_udp(TransportMode mode, const boost::asio::ip::udp::endpoint& rtp,
+                        const boost::asio::ip::udp::endpoint& rtcp);
 
   // flow steps
   void step_options(bool publish);
@@ -215,6 +234,7 @@ class RtspClient : public std::enable_shared_from_this<RtspClient> {
   std::optional<boost::asio::ip::udp::socket> udp_rtcp_;
   boost::asio::ip::udp::endpoint udp_peer_rtp_;
   boost::asio::ip::udp::endpoint udp_peer_rtcp_;
+  std::optional<UdpRoute> udp_route_;  // released when the session closes
   boost::asio::ip::udp::endpoint udp_from_rtp_;
   boost::asio::ip::udp::endpoint udp_from_rtcp_;
   std::vector<uint8_t> udp_buf_rtp_;

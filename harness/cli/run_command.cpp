@@ -1,4 +1,4 @@
-// `camleak run PATH... [--seed N] [--report DIR] [--suite] [--quiet|--json]`: run scenarios.
+// `camleak run PATH... [--seed N] [--report DIR] [--suite] [--jobs N] [--quiet|--json]`: run scenarios.
 #include <csignal>
 #include <cstdio>
 #include <memory>
@@ -25,6 +25,7 @@ void add_run_command(CLI::App& app, CommandResult& result) {
     bool no_defects = false;
     bool quiet = false;
     bool json = false;
+    size_t jobs = 1;
   };
   auto args = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("run", "Run scenario files, or every scenario in a directory (a suite)");
@@ -37,6 +38,8 @@ void add_run_command(CLI::App& app, CommandResult& result) {
                 "with LEAK, and the exit code is 0 when every scenario met its expectation");
   cmd->add_flag("--no-defects", args->no_defects,
                 "Switch off every defect of the built-in relay (the control run of an incident scenario)");
+  cmd->add_option("-j,--jobs", args->jobs, "Scenarios to run at the same time")
+      ->check(CLI::Range(size_t{1}, size_t{16}));
   cmd->add_flag("-q,--quiet", args->quiet, "Only verdicts and repro commands");
   cmd->add_flag("--json", args->json, "One JSON event per line instead of text");
   cmd->callback([args, &result] {
@@ -50,6 +53,7 @@ void add_run_command(CLI::App& app, CommandResult& result) {
     options.run.report_dir = args->no_report ? "" : args->report;
     options.expectations = args->suite;
     options.no_defects = args->no_defects;
+    options.jobs = args->jobs;
     result.exit_code = runner::run_suite(files, options, progress, g_interrupted);
   });
 }

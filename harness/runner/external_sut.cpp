@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <thread>
@@ -33,13 +34,15 @@ HostPort parse_rtsp_url(const std::string& url) {
   return out;
 }
 
-// Waits for `pid` to exit for at most `timeout`; true when it did (status stored).
-bool wait_exit(pid_t pid, Micros timeout, int& status) {
+// Waits for `pid` to exit for at most `timeout` (less when `interrupted` is set); true when it
+// did (status stored).
+bool wait_exit(pid_t pid, Micros timeout, int& status, const std::atomic<bool>* interrupted = nullptr) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (true) {
     const pid_t r = waitpid(pid, &status, WNOHANG);
     if (r == pid || r < 0) return true;
     if (std::chrono::steady_clock::now() >= deadline) return false;
+    if (interrupted != nullptr && interrupted->load()) return false;
     // A child's exit cannot be awaited with a timeout portably without signals; poll briefly.
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
@@ -60,10 +63,10 @@ pid_t spawn_shell(const std::string& command) {
   return pid;
 }
 
-int run_shell(const std::string& command, Micros timeout) {
+int run_shell(const std::string& command, Micros timeout, const std::atomic<bool>* interrupted) {
   const pid_t pid = spawn_shell(command);
   int status = 0;
-  if (!wait_exit(pid, timeout, status)) {
+  if (!wait_exit(pid, timeout, status, interrupted)) {
     kill_group(pid, std::chrono::seconds(2));
     return -1;
   }
@@ -72,15 +75,30 @@ int run_shell(const std::string& command, Micros timeout) {
 
 void kill_group(pid_t pid, Micros grace) noexcept {
   if (pid <= 0) return;
-  ::kill(-pid, SIGTERM);
+  // The leader (the shell running the command) may die at once while the SUT it started stays
+  // in the group, so it is the whole group that must be gone, not just the leader.
   int status = 0;
-  if (!wait_exit(pid, grace, status)) {
-    ::kill(-pid, SIGKILL);
-    waitpid(pid, &status, 0);
-  }
+  const auto group_gone = [&] {
+    waitpid(pid, &status, WNOHANG);  // a zombie leader would still count as a member
+    return ::kill(-pid, 0) != 0 && errno == ESRCH;
+  };
+  const auto wait_gone = [&](Micros limit) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!group_gone()) {
+      if (std::chrono::steady_clock::now() >= deadline) return false;
+      // Other processes' exits give us no event to wait on: poll briefly.
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return true;
+  };
+  ::kill(-pid, SIGTERM);
+  if (wait_gone(grace)) return;
+  ::kill(-pid, SIGKILL);
+  wait_gone(std::chrono::seconds(5));
 }
 
-ExternalSutDriver::ExternalSutDriver(scenario::ExternalSut config) : config_(std::move(config)) {
+ExternalSutDriver::ExternalSutDriver(scenario::ExternalSut config, const std::atomic<bool>* interrupted)
+    : config_(std::move(config)), interrupted_(interrupted) {
   const HostPort rtsp = parse_rtsp_url(config_.rtsp_url);
   endpoints_.rtsp_host = rtsp.host;
   endpoints_.rtsp_port = rtsp.port;
@@ -98,6 +116,8 @@ void ExternalSutDriver::wait_ready(const char* after) {
   const auto deadline = std::chrono::steady_clock::now() + config_.ready->timeout;
   std::string last = "no answer";
   while (std::chrono::steady_clock::now() < deadline) {
+    if (interrupted_ != nullptr && interrupted_->load())
+      throw HarnessError(std::string("interrupted while waiting for the SUT ") + after);
     try {
       const auto response = http_request({probe.host, probe.port, ""}, "GET", probe.path.empty() ? "/" : probe.path, {},
                                          std::chrono::seconds(1));
@@ -127,7 +147,8 @@ void ExternalSutDriver::start() {
 
 void ExternalSutDriver::restart() {
   if (config_.restart.empty()) throw HarnessError("the scenario restarts the SUT but sut.restart is not set");
-  const int rc = run_shell(config_.restart, std::chrono::seconds(60));
+  const int rc = run_shell(config_.restart, std::chrono::seconds(60), interrupted_);
+  if (interrupted_ != nullptr && interrupted_->load()) throw HarnessError("interrupted during sut.restart");
   if (rc != 0) throw HarnessError("sut.restart `" + config_.restart + "` failed with status " + std::to_string(rc));
   wait_ready("after restart");
 }

@@ -63,6 +63,8 @@ Fleet::Fleet(const scenario::Scenario& scenario, uint64_t seed, const Credential
     c.secret = credentials.camera_secrets.at(camera.name);
     c.rtsp_port = port_of(ports.uplink, camera.name, "uplink");
     c.transport = rtp_transport(camera.transport);
+    if (camera.transport == scenario::MediaTransport::udp && hooks.udp_router)
+      c.udp_router = hooks.udp_router(scenario::link_name(scenario::LinkRole::uplink, camera.name));
     c.pixel_code = camera.code;
     c.width = static_cast<int>(camera.width);
     c.height = static_cast<int>(camera.height);
@@ -94,6 +96,8 @@ Fleet::Fleet(const scenario::Scenario& scenario, uint64_t seed, const Credential
     c.token = credentials.account_tokens.at(hub.account);
     c.rtsp_port = port_of(ports.live, hub.name, "live");
     c.transport = rtp_transport(hub.transport);
+    if (hub.transport == scenario::MediaTransport::udp && hooks.udp_router)
+      c.udp_router = hooks.udp_router(scenario::link_name(scenario::LinkRole::live, hub.name));
     c.cameras = watched_cameras(scenario, hub);
     if (hub.snapshot_interval.count() > 0 || hub.probe_interval.count() > 0) {
       c.http_port = port_of(ports.snapshot, hub.name, "snapshot");

@@ -28,6 +28,8 @@ struct FleetHooks {
   emulators::OperationSink on_operation;               // any thread
   emulators::ObservationSink on_observation;           // decode workers
   std::function<void(const emulators::FrameSent&)> on_frame_sent;  // io thread
+  // The RTP-over-UDP router of a device link (`live:hub-2`), for devices with transport udp.
+  std::function<rtsp::UdpRouter(const std::string& link)> udp_router;
 };
 
 class Fleet {

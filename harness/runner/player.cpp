@@ -5,7 +5,9 @@
 #include "harness/core/errors.hpp"
 #include "harness/core/units.hpp"
 #include "harness/proxy/proxy.hpp"
+#include "harness/impair/registry.hpp"
 #include "harness/runner/fleet.hpp"
+#include "harness/runner/media_routes.hpp"
 #include "harness/runner/provisioner.hpp"
 #include "harness/runner/sut_driver.hpp"
 
@@ -31,6 +33,11 @@ impair::StageSpec partition_stage(const char* name, impair::Direction direction,
     spec.attributes = {{"latency", int64_t{24 * 3600 * 1000}}};
   }
   return spec;
+}
+
+bool is_datagram_stage(const impair::StageSpec& spec) {
+  const impair::StageType* type = impair::Registry::builtin().find(spec.type);
+  return type != nullptr && type->transport == impair::Transport::datagram;
 }
 
 }  // namespace
@@ -82,9 +89,16 @@ void Player::play(Micros until, const std::function<void(const std::string& phas
   wait_until(until, tick);
 }
 
+// On a link whose RTP goes over UDP, datagram stages act on its media routes and stream stages
+// on its RTSP connection.
 void Player::set_stages(const schedule::TimedAction& action) {
   for (const auto& link : action.links) {
+    const bool routed = targets_.routes.has_parent(link);
     for (const auto& spec : action.stages) {
+      if (routed && is_datagram_stage(spec)) {
+        targets_.routes.set_stage(link, spec);
+        continue;
+      }
       try {
         targets_.proxy.remove_stage(link, spec.name);  // a set replaces a stage of the same name
       } catch (const std::exception&) {
@@ -95,30 +109,38 @@ void Player::set_stages(const schedule::TimedAction& action) {
 }
 
 void Player::clear_stages(const schedule::TimedAction& action) {
+  const auto named = [&](const impair::StageSpec& spec) {
+    if (spec.name == kPartitionUp || spec.name == kPartitionDown) return false;  // partitions heal on their own
+    const auto& names = action.stage_names;
+    return names.empty() || std::find(names.begin(), names.end(), spec.name) != names.end() ||
+           std::find(names.begin(), names.end(), spec.type) != names.end();
+  };
   for (const auto& link : action.links) {
     for (const auto& spec : targets_.proxy.link(link).stages) {
-      if (spec.name == kPartitionUp || spec.name == kPartitionDown) continue;  // partitions heal on their own
-      const bool named = action.stage_names.empty() ||
-                         std::find(action.stage_names.begin(), action.stage_names.end(), spec.name) != action.stage_names.end() ||
-                         std::find(action.stage_names.begin(), action.stage_names.end(), spec.type) != action.stage_names.end();
-      if (named) targets_.proxy.remove_stage(link, spec.name);
+      if (named(spec)) targets_.proxy.remove_stage(link, spec.name);
+    }
+    for (const auto& spec : targets_.routes.stages(link)) {
+      if (named(spec)) targets_.routes.remove_stage(link, spec.name);
     }
   }
 }
 
 void Player::partition(const schedule::TimedAction& action, bool start) {
   for (const auto& link : action.links) {
-    const bool datagram = targets_.datagram_links.contains(link) && targets_.datagram_links.at(link);
-    if (start) {
-      targets_.proxy.add_stage(link, partition_stage(kPartitionUp, impair::Direction::upstream, datagram));
-      targets_.proxy.add_stage(link, partition_stage(kPartitionDown, impair::Direction::downstream, datagram));
-    } else {
-      for (const char* name : {kPartitionUp, kPartitionDown}) {
-        try {
-          targets_.proxy.remove_stage(link, name);
-        } catch (const std::exception&) {
-        }
+    const bool routed = targets_.routes.has_parent(link);
+    const std::pair<const char*, impair::Direction> sides[] = {{kPartitionUp, impair::Direction::upstream},
+                                                               {kPartitionDown, impair::Direction::downstream}};
+    for (const auto& [name, direction] : sides) {
+      if (start) {
+        targets_.proxy.add_stage(link, partition_stage(name, direction, false));
+        if (routed) targets_.routes.set_stage(link, partition_stage(name, direction, true));
+        continue;
       }
+      try {
+        targets_.proxy.remove_stage(link, name);
+      } catch (const std::exception&) {
+      }
+      if (routed) targets_.routes.remove_stage(link, name);
     }
   }
 }

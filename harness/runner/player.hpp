@@ -23,6 +23,7 @@ class Proxy;
 namespace camleak::runner {
 
 class Fleet;
+class MediaRoutes;
 class Provisioner;
 class SutDriver;
 
@@ -34,8 +35,9 @@ struct PlayerTargets {
   EventLog& events;
   // Device name -> its link names (a storm drops and redials all of them).
   std::map<std::string, std::vector<std::string>> device_links;
-  // Link name -> true when it carries datagrams (its partition drops instead of holding).
-  std::map<std::string, bool> datagram_links;
+  // Routes of RTP over UDP: a link registered there keeps its datagram stages there (its
+  // RTSP connection keeps the stream stages), and its partition drops datagrams as well.
+  MediaRoutes& routes;
 };
 
 class Player {

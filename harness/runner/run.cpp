@@ -11,12 +11,15 @@
 #include "emulators/media/still_image.hpp"
 #include "harness/core/errors.hpp"
 #include "harness/core/units.hpp"
+#include "harness/impair/registry.hpp"
 #include "harness/oracle/synchronized_oracle.hpp"
 #include "harness/proxy/proxy_thread.hpp"
 #include "harness/runner/builtin_sut.hpp"
 #include "harness/runner/credentials.hpp"
 #include "harness/runner/external_sut.hpp"
 #include "harness/runner/fleet.hpp"
+#include "harness/runner/fleet_totals.hpp"
+#include "harness/runner/media_routes.hpp"
 #include "harness/runner/oracle_inputs.hpp"
 #include "harness/runner/player.hpp"
 #include "harness/runner/provisioner.hpp"
@@ -30,9 +33,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::unique_ptr<SutDriver> make_sut(const scenario::Scenario& scenario, const std::string& state_dir) {
+std::unique_ptr<SutDriver> make_sut(const scenario::Scenario& scenario, const std::string& state_dir,
+                                    const std::atomic<bool>& interrupted) {
   if (scenario.sut.kind == scenario::Sut::Kind::external) {
-    return std::make_unique<ExternalSutDriver>(scenario.sut.external);
+    return std::make_unique<ExternalSutDriver>(scenario.sut.external, &interrupted);
   }
   return std::make_unique<BuiltinSutDriver>(scenario.sut.builtin, state_dir);
 }
@@ -216,10 +220,11 @@ RunOutcome run_scenario(const scenario::Scenario& scenario, const RunOptions& op
                                  : options.report_dir;
   std::unique_ptr<SutDriver> sut;
   std::unique_ptr<proxy::ProxyThread> proxy_thread;
+  std::shared_ptr<MediaRoutes> routes;
   std::unique_ptr<Fleet> fleet;
   std::unique_ptr<Player> player;
   try {
-    sut = make_sut(scenario, state_dir);
+    sut = make_sut(scenario, state_dir, interrupted);
     progress.line("sut", "starting " + sut->describe());
     sut->start();
     const SutEndpoints endpoints = sut->endpoints();
@@ -235,29 +240,28 @@ RunOutcome run_scenario(const scenario::Scenario& scenario, const RunOptions& op
                      scenario.fleet.cameras.size() + scenario.fleet.hubs.size() <= options.max_devices_for_pcap;
     DevicePorts ports;
     std::map<std::string, std::vector<std::string>> device_links;  // device -> its link names
-    std::map<std::string, bool> datagram_links;
+    routes = std::make_shared<MediaRoutes>(proxy);
     for (const auto& link : scenario.links) {
+      // A link's RTSP (or HTTP) connection gets its stream stages; with RTP over UDP the
+      // datagram stages go to the routes its sessions open.
+      std::vector<impair::StageSpec> stream_stages, datagram_stages;
+      for (const auto& spec : link.stages) {
+        const impair::StageType* type = impair::Registry::builtin().find(spec.type);
+        const bool datagram = type != nullptr && type->transport == impair::Transport::datagram;
+        (datagram ? datagram_stages : stream_stages).push_back(spec);
+      }
+      if (link.transport == impair::Transport::datagram) routes->add_parent(link.name, datagram_stages);
       proxy::LinkConfig config{.name = link.name, .listen = "127.0.0.1:0", .upstream = upstream_for(link, endpoints),
                                .protocol = proxy::Protocol::tcp, .enabled = true, .tap = {.ring = tap},
                                .epoch = Micros{0}};
-      const proxy::LinkInfo info = proxy.add_link(config, link.stages);
+      const proxy::LinkInfo info = proxy.add_link(config, stream_stages);
       auto& by_role = link.role == scenario::LinkRole::uplink ? ports.uplink
                       : link.role == scenario::LinkRole::live ? ports.live
                                                               : ports.snapshot;
       by_role[link.device] = info.port;
       device_links[link.device].push_back(link.name);
-      // Every link is the device's RTSP or HTTP connection, a TCP link. RTP over UDP does not
-      // cross the proxy yet (see the warning below).
-      datagram_links[link.name] = false;
     }
 
-    for (const auto& link : scenario.links) {
-      if (link.transport == impair::Transport::datagram) {
-        record.harness_errors.push_back("warning: " + link.name +
-                                        " carries RTP over UDP, which goes to the SUT directly: its datagram stages are"
-                                        " not applied (use transport: tcp to impair media)");
-      }
-    }
     std::map<std::string, std::string> uplink_of;
     for (const auto& link : scenario.links) {
       if (link.role == scenario::LinkRole::uplink) uplink_of[link.device] = link.name;
@@ -265,6 +269,7 @@ RunOutcome run_scenario(const scenario::Scenario& scenario, const RunOptions& op
     FleetHooks hooks;
     hooks.on_operation = [&oracle](const Operation& op) { oracle.record(op); };
     hooks.on_frame_sent = [&oracle](const emulators::FrameSent& f) { oracle.record_sent(f.camera, f.sent_at); };
+    hooks.udp_router = [&routes](const std::string& link) { return routes->router(link); };
     hooks.on_observation = [&](const Observation& o, const media::Picture& picture) {
       const oracle::Verdict verdict = oracle.judge(o);
       frames_checked.fetch_add(1, std::memory_order_relaxed);
@@ -279,8 +284,7 @@ RunOutcome run_scenario(const scenario::Scenario& scenario, const RunOptions& op
                                std::to_string(scenario.fleet.hubs.size()) + " hubs");
     fleet = std::make_unique<Fleet>(scenario, seed, credentials, ports, clock, hooks);
     PlayerTargets player_targets{.proxy = proxy, .fleet = *fleet, .sut = *sut, .provisioner = provisioner,
-                                 .events = events, .device_links = device_links,
-                                 .datagram_links = datagram_links};
+                                 .events = events, .device_links = device_links, .routes = *routes};
     player = std::make_unique<Player>(timeline, clock, std::move(player_targets));
 
     clock.restart();
@@ -304,15 +308,24 @@ RunOutcome run_scenario(const scenario::Scenario& scenario, const RunOptions& op
     throw;  // bad input found while starting (a malformed external URL): exit 2 from the CLI
   } catch (const std::exception& e) {
     record.harness_errors.push_back(e.what());
+    if (interrupted.load()) record.harness_errors.push_back("interrupted at " + units::format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(clock.now())) + ", while starting or restarting");
     out.exit_code = static_cast<int>(ExitCode::harness_failed);
   }
   // Teardown in reverse order of dependence: nothing may call into a destroyed part.
   if (player) player->stop();
-  if (fleet) fleet->stop();
+  if (fleet) {
+    fleet->stop();
+    record.fleet_counters = fleet_totals(*fleet);
+  }
   fleet.reset();
-  const auto stored_events = events.snapshot();
+  if (routes) routes->close();
+  auto stored_events = events.snapshot();
   record.fault_events = stored_events;
   record.fault_events_dropped = events.dropped();
+  // A device's many RTP routes are counted as one (`live:hub-2/rtp`).
+  if (routes) {
+    for (auto& e : stored_events) routes->relabel(e);
+  }
   record.fault_counters = reports::count_fault_events(stored_events);
   proxy_thread.reset();
   if (sut) sut->stop();

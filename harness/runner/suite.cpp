@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
+#include <optional>
 #include <set>
+#include <thread>
 
 #include <boost/json.hpp>
 
@@ -83,14 +86,12 @@ int run_suite(const std::vector<std::string>& files, const SuiteOptions& options
     scenarios = std::move(with_controls);
   }
 
-  std::vector<SuiteEntry> entries;
+  // Report directories and options are fixed up front, so they do not depend on which run
+  // finishes first.
+  std::vector<RunOptions> runs;
   std::set<std::string> used_dirs;
-  int worst = 0;
-  bool all_as_expected = true;
-  bool harness_failed = false;
   for (size_t i = 0; i < scenarios.size(); ++i) {
     const auto& s = scenarios[i];
-    if (interrupted.load()) break;
     RunOptions run = options.run;
     if (!run.report_dir.empty()) {
       std::string dir = slug(s.name);
@@ -99,19 +100,25 @@ int run_suite(const std::vector<std::string>& files, const SuiteOptions& options
       run.report_dir = scenarios.size() == 1 ? options.run.report_dir : (fs::path(options.run.report_dir) / dir).string();
     }
     if (controls[i] || options.no_defects) run.repro_prefix += " --no-defects";
+    runs.push_back(std::move(run));
+  }
+
+  std::vector<std::optional<SuiteEntry>> results(scenarios.size());
+  std::mutex print_mutex;  // one scenario's verdict block stays together on screen
+  auto run_one = [&](size_t i) {
+    const auto& s = scenarios[i];
+    const RunOptions& run = runs[i];
     RunOutcome outcome = run_scenario(s, run, progress, interrupted);
     SuiteEntry e{.file = s.file, .name = s.name, .seed = outcome.record.seed, .exit_code = outcome.exit_code,
                  .leaks = outcome.record.count(oracle::VerdictKind::leak),
                  .expect_detection = s.sut.kind == scenario::Sut::Kind::builtin && !s.sut.builtin.defects.empty(),
                  .report_dir = run.report_dir};
     e.as_expected = e.expect_detection ? (e.exit_code == 1 && e.leaks > 0) : e.exit_code == 0;
-    all_as_expected = all_as_expected && e.as_expected;
-    harness_failed = harness_failed || e.exit_code >= 2;
-    worst = std::max(worst, e.exit_code);
 
     std::string verdict = std::string(reports::outcome(outcome.record));
     if (e.leaks > 0) verdict += " (" + std::to_string(e.leaks) + " LEAK)";
     if (options.expectations && e.expect_detection) verdict += e.as_expected ? "  defect detected, as expected" : "  DEFECT NOT DETECTED";
+    std::lock_guard lock(print_mutex);
     progress.line("verdict", s.name + ": " + verdict);
     for (const auto& err : outcome.record.harness_errors) progress.line("note", "  " + err);
     for (const auto& check : outcome.record.checks) {
@@ -119,7 +126,31 @@ int run_suite(const std::vector<std::string>& files, const SuiteOptions& options
     }
     if (!run.report_dir.empty()) progress.line("report", "  report: " + run.report_dir + "/report.html");
     progress.line("repro", "  repro: " + outcome.record.repro_command);
-    entries.push_back(std::move(e));
+    results[i] = std::move(e);
+  };
+
+  // Runs are independent (each has its own relay, proxy, fleet and ports), so `jobs` of them
+  // may share the machine; each worker takes the next scenario in file order.
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t i = next++; i < scenarios.size() && !interrupted.load(); i = next++) run_one(i);
+  };
+  const size_t jobs = std::clamp<size_t>(options.jobs, 1, scenarios.size());
+  std::vector<std::thread> threads;
+  for (size_t j = 1; j < jobs; ++j) threads.emplace_back(worker);
+  worker();
+  for (auto& t : threads) t.join();
+
+  std::vector<SuiteEntry> entries;
+  int worst = 0;
+  bool all_as_expected = true;
+  bool harness_failed = false;
+  for (auto& r : results) {
+    if (!r) continue;  // not started: interrupted
+    all_as_expected = all_as_expected && r->as_expected;
+    harness_failed = harness_failed || r->exit_code >= 2;
+    worst = std::max(worst, r->exit_code);
+    entries.push_back(std::move(*r));
   }
 
   int code = worst;

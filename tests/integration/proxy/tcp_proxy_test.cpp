@@ -129,6 +129,23 @@ TEST_F(TcpProxyTest, TimeoutStopsDataThenClosesTheConnection) {
   EXPECT_EQ(server.bytes_written(), 0u);  // nothing reached the server to echo
 }
 
+TEST_F(TcpProxyTest, SlowCloseHoldsTheCloseButNotTheData) {
+  TcpServer server;
+  const uint16_t port = link("lingering", server.port(),
+                             {stage("slow_close", Direction::upstream, {{"delay", int64_t{200}}})});
+  TcpClient client(port);
+  const auto start = std::chrono::steady_clock::now();
+  client.write("data");
+  EXPECT_EQ(client.read(4), "data");
+  EXPECT_LT(since(start), 150ms);  // data passes at once
+  // The client's FIN reaches the echo server 200 ms late, so its close comes back late too.
+  const auto shut = std::chrono::steady_clock::now();
+  client.socket().shutdown(tcp::socket::shutdown_send);
+  const auto ec = client.wait_closed();
+  EXPECT_TRUE(ec == asio::error::eof || ec == asio::error::connection_reset) << ec.message();
+  EXPECT_GE(since(shut), 190ms);
+}
+
 TEST_F(TcpProxyTest, ResetPeerSendsRst) {
   TcpServer server;
   const uint16_t port = link("rst", server.port(),

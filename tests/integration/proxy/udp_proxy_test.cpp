@@ -2,6 +2,8 @@
 // client and the echo server.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "harness/proxy/proxy_thread.hpp"
 #include "tests/integration/proxy/loopback.hpp"
 
@@ -94,6 +96,47 @@ TEST_F(UdpProxyTest, DelayHoldsDatagrams) {
   EXPECT_EQ(client.receive().value_or(""), "t");
   EXPECT_GE(std::chrono::steady_clock::now() - start, 100ms);
   EXPECT_GE(proxy().stats("late").downstream.delay.max(), Micros{100'000});
+}
+
+TEST_F(UdpProxyTest, CorruptFlipsBitsButKeepsTheLength) {
+  UdpEchoServer server;
+  UdpClient client(link("noisy", server.port(),
+                        {stage("corrupt", Direction::upstream, {{"probability", int64_t{100}}})}));
+  const std::string sent(200, 'a');
+  for (int i = 0; i < 20; ++i) {
+    client.send(sent);
+    const auto back = client.receive();
+    ASSERT_TRUE(back.has_value());
+    ASSERT_EQ(back->size(), sent.size());
+    EXPECT_NE(*back, sent);
+  }
+}
+
+TEST_F(UdpProxyTest, ReorderSendsSomeDatagramsAheadOfOthers) {
+  UdpEchoServer server;
+  // Every datagram but each 3rd is held 100 ms: the 3rd, 6th and 9th overtake the others.
+  UdpClient client(link("shuffled", server.port(),
+                        {stage("reorder", Direction::upstream,
+                               {{"probability", int64_t{100}}, {"gap", int64_t{3}}, {"delay", int64_t{100}}})}));
+  std::vector<std::string> sent, received;
+  for (int i = 1; i <= 9; ++i) {
+    sent.push_back(std::to_string(i));
+    client.send(sent.back());
+  }
+  for (int i = 0; i < 9; ++i) received.push_back(client.receive().value_or("<none>"));
+  EXPECT_NE(received, sent);
+  std::sort(received.begin(), received.end());
+  EXPECT_EQ(received, sent);  // nothing lost, nothing added
+}
+
+TEST_F(UdpProxyTest, RateSpacesDatagramsOut) {
+  UdpEchoServer server;
+  // 80 kbit/s: ten 1000-byte datagrams need about 0.9 s after the first.
+  UdpClient client(link("narrow", server.port(),
+                        {stage("rate", Direction::upstream, {{"rate", int64_t{80}}})}));
+  for (int i = 0; i < 10; ++i) client.send(std::string(1000, 'r'));
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(client.receive().has_value()) << i;
+  EXPECT_GE(proxy().stats("narrow").upstream.delay.max(), Micros{800'000});
 }
 
 TEST_F(UdpProxyTest, StreamStagesAreRefusedOnUdpLinks) {

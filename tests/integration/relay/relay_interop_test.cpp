@@ -18,6 +18,7 @@
 #include <sstream>
 #include <thread>
 
+#include "emulators/hub/hub.hpp"
 #include "tests/integration/relay/relay_test_support.hpp"
 
 extern char** environ;
@@ -211,6 +212,49 @@ TEST_F(RelayInterop, FfmpegPublishWithAWrongSecretIsRefused) {
   EXPECT_NE(publisher->wait(std::chrono::seconds(20)), 0);
   EXPECT_NE(publisher->output().find("401"), std::string::npos) << publisher->output();
   EXPECT_EQ(active(*relay_, "publishers"), 0);
+}
+
+// Our hub against a stream no camleak camera made: it plays and decodes ffmpeg's frames, and
+// says they carry no identity instead of guessing one.
+TEST_F(RelayInterop, OurHubPlaysAStreamFfmpegPublished) {
+  auto publisher = publish("tcp");
+  ASSERT_TRUE(wait_for_publisher()) << publisher->output();
+
+  boost::asio::io_context io;
+  auto work = boost::asio::make_work_guard(io);
+  std::thread io_thread([&] { io.run(); });
+  SteadyClock clock;
+  emulators::IdCounter ids;
+  emulators::DecodePool pool(1);
+  std::atomic<int> decoded{0}, with_identity{0};
+  emulators::HubConfig config;
+  config.name = "hub-1";
+  config.account = "alice";
+  config.token = "tok-alice";
+  config.rtsp_port = relay_->ports().rtsp;
+  config.cameras = {"cam-1"};
+  auto hub = emulators::Hub::create(
+      io, clock, config, test_run_key(), ids, pool,
+      {.on_operation = [](const Operation&) {},
+       .on_observation = [&](const Observation& o, const media::Picture&) {
+         if (o.status == DecodeStatus::ok) ++decoded;
+         if (o.sei || o.pixel_code) ++with_identity;
+       }});
+  boost::asio::post(io, [hub] { hub->start(); });
+  EXPECT_TRUE(poll_until([&] { return decoded.load() >= 20; }, std::chrono::seconds(20)))
+      << "decoded " << decoded.load() << "\n" << publisher->output();
+  std::promise<void> stopped;
+  boost::asio::post(io, [&] {
+    hub->stop();
+    stopped.set_value();
+  });
+  stopped.get_future().wait();
+  pool.stop();
+  work.reset();
+  io.stop();
+  io_thread.join();
+  EXPECT_EQ(with_identity.load(), 0);
+  EXPECT_GE(hub->counters().frames_without_sei, 20u);
 }
 
 TEST_F(RelayInterop, GstreamerRtspsrcPlaysAndDecodes) {

@@ -85,6 +85,21 @@ TEST(JsonReportTest, ParsesBackWithSchemaVersionAndEverything) {
     EXPECT_TRUE(root.contains(key)) << key;
 }
 
+TEST(JsonReportTest, FleetCountersAreGroupedByDeviceKind) {
+  TempDir dir;
+  RunRecord record = sample_record(dir.path());
+  record.fleet_counters = {{"hubs", "access_units_dropped", 3},
+                           {"hubs", "frames_decoded", 997},
+                           {"cameras", "frames_sent", 1000}};
+  const auto root = boost::json::parse(render<JsonWriter>(record)).as_object();
+  const auto& fleet = root.at("fleet_counters").as_object();
+  EXPECT_EQ(fleet.at("hubs").at("access_units_dropped").to_number<uint64_t>(), 3u);
+  EXPECT_EQ(fleet.at("hubs").at("frames_decoded").to_number<uint64_t>(), 997u);
+  EXPECT_EQ(fleet.at("cameras").at("frames_sent").to_number<uint64_t>(), 1000u);
+  const std::string html = render<HtmlWriter>(record, HtmlOptions{.evidence_root = dir.path().string()});
+  EXPECT_NE(html.find("<td>access_units_dropped</td><td class=\"num\">3</td>"), std::string::npos);
+}
+
 TEST(JsonReportTest, InvalidUtf8FromTheNetworkStillGivesValidJson) {
   TempDir dir;
   RunRecord record = sample_record(dir.path());

@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# External-SUT mode end to end: the reference relay as a separate process (`camleak relay`),
+# named by URLs in a scenario (external_sut.yaml.in) whose own start/restart/stop commands
+# (relay_ctl.sh) launch it, restart it mid-run and stop it.
+#   external_sut_check.sh CAMLEAK clean   relay without defects: exit 0, frames checked, no LEAK,
+#                                         SPLICE or FORGED
+#   external_sut_check.sh CAMLEAK defect  relay with `restart-session-swap`, and no `stop`
+#                                         command (camleak's own teardown of the start command's
+#                                         process group must end the relay): exit 1 with LEAK
+# Both: the relay really ran as its own process and was restarted (two relay processes), and
+# after the run no relay or supervisor process, no process of the run's session and none of the
+# sockets recorded while it ran remain (proc_watch.py).
+source "$(dirname "$0")/e2e_lib.sh"
+set -uo pipefail
+camleak=$(realpath "$1") mode=$2
+here=$(cd "$(dirname "$0")" && pwd)
+watch=$here/proc_watch.py
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/camleak-external.XXXXXX")
+pid="" watcher=""
+
+
+cleanup() {
+  # Only what this script started: the run, the relays and supervisors it started, by pid.
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null; fi
+  if [ -n "$watcher" ] && kill -0 "$watcher" 2>/dev/null; then kill "$watcher" 2>/dev/null; fi
+  for f in "$tmp"/try-*/relay.pids "$tmp"/try-*/supervisor.pid; do
+    [ -f "$f" ] || continue
+    for p in $(cat "$f"); do
+      [ -n "$pid" ] && [ "$(session_of "$p")" = "$pid" ] && kill -KILL "$p" 2>/dev/null
+    done
+  done
+  if [ -n "${CAMLEAK_E2E_KEEP:-}" ]; then echo "kept $tmp"; else rm -rf "$tmp"; fi
+}
+trap cleanup EXIT
+
+fail() {
+  echo "FAIL: $*"
+  echo "--- last output of camleak run:"; tail -n 20 "$dir/out.txt" 2>/dev/null
+  echo "--- relay log:"; tail -n 20 "$dir/relay.log" 2>/dev/null
+  exit 1
+}
+
+
+# Three distinct ports free on 127.0.0.1, below the ephemeral range (so no client socket or
+# port-0 listener of this run can hold one when the relay binds it again after its restart).
+# Another program may still take one before the relay binds it: then the run is retried.
+pick_ports() {
+  python3 - <<'EOF'
+import random, socket
+low = 20000
+high = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+socks = []
+while len(socks) < 3:
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", random.randrange(low, high)))
+    except OSError:
+        s.close()
+        continue
+    socks.append(s)
+print(" ".join(str(s.getsockname()[1]) for s in socks))
+for s in socks:
+    s.close()
+EOF
+}
+
+count() {
+  python3 -c "import json; r=json.load(open('$dir/report/report.json')); c=r['verdict_counts']; print($1)" 2>/dev/null || echo "?"
+}
+
+start=$SECONDS
+for attempt in 1 2 3; do
+  dir=$tmp/try-$attempt
+  mkdir -p "$dir"
+  read -r rtsp_port http_port admin_port < <(pick_ports)
+  {
+    echo "listen: {rtsp: \"127.0.0.1:$rtsp_port\", http: \"127.0.0.1:$http_port\", admin: \"127.0.0.1:$admin_port\"}"
+    echo "state_file: \"$dir/relay-state.json\""
+    [ "$mode" = defect ] && echo "defects: [restart-session-swap]"
+  } >"$dir/relay.yaml"
+  sed -e "s|@RTSP_PORT@|$rtsp_port|g" -e "s|@HTTP_PORT@|$http_port|g" -e "s|@ADMIN_PORT@|$admin_port|g" \
+      -e "s|@CTL@|$here/relay_ctl.sh|g" -e "s|@DIR@|$dir|g" -e "s|@CAMLEAK@|$camleak|g" \
+      "$here/external_sut.yaml.in" >"$dir/scenario.yaml"
+  # Without `stop`, camleak itself must end the process group its `start` command made.
+  [ "$mode" = defect ] && sed -i '/^  stop:/d' "$dir/scenario.yaml"
+  # A session of its own: every process the run starts, directly or not, is then recognisable.
+  setsid "$camleak" run --report "$dir/report" "$dir/scenario.yaml" >"$dir/out.txt" 2>&1 &
+  pid=$!
+  wait_until '[ "$(session_of "$pid")" = "$pid" ] || ! running' 10 ||
+    fail "camleak run (pid $pid) did not become a session leader"
+  "$watch" watch "$pid" "$dir/watch.json" &
+  watcher=$!
+  wait_until '! running' 40 || fail "the run did not exit within 40 s"
+  wait "$pid"; code=$?
+  wait "$watcher"; watcher=""
+  echo "attempt $attempt: ports rtsp=$rtsp_port http=$http_port admin=$admin_port, exit=$code after $((SECONDS - start)) s"
+  # Only a port taken between pick_ports and the relay's bind is retried; anything else counts.
+  if [ "$code" -eq 3 ] && grep -q 'cannot listen\|in use' "$dir/relay.log" 2>/dev/null; then
+    echo "a relay port was taken meanwhile; retrying with other ports"
+    "$watch" leftovers "$pid" "$dir/watch.json" || fail "the failed attempt left processes or sockets behind"
+    continue
+  fi
+  break
+done
+
+echo "LEAK=$(count "c['LEAK']") SPLICE=$(count "c['SPLICE']") FORGED=$(count "c['FORGED']") checked=$(count "sum(c.values())")"
+relays=$(wc -l <"$dir/relay.pids" 2>/dev/null || echo 0)
+echo "relay processes started: $relays; relay log: $(grep -c 'camleak relay ready' "$dir/relay.log" 2>/dev/null) ready line(s)"
+case $mode in
+  clean)
+    [ "$code" -eq 0 ] || fail "expected exit 0 against a relay without defects, got $code"
+    [ "$(count "sum(c.values())")" -gt 0 ] 2>/dev/null || fail "no frames were checked"
+    for kind in LEAK SPLICE FORGED; do
+      [ "$(count "c['$kind']")" = 0 ] || fail "$kind verdicts against a relay without defects"
+    done
+    ;;
+  defect)
+    [ "$code" -eq 1 ] || fail "expected exit 1 (leak detected) against restart-session-swap, got $code"
+    [ "$(count "c['LEAK']")" -gt 0 ] 2>/dev/null || fail "report.json counts no LEAK"
+    ;;
+  *) echo "unknown mode $mode"; exit 2 ;;
+esac
+[ "$relays" -ge 2 ] || fail "expected the relay to run as a process and be restarted once (2 processes), saw $relays"
+grep -q 'restart' <(python3 -c "import json; print([s['text'] for s in json.load(open('$dir/report/report.json'))['schedule']])") ||
+  fail "the report's schedule has no SUT restart"
+
+"$watch" summary "$dir/watch.json"
+for p in $(cat "$dir/relay.pids") $(cat "$dir/supervisor.pid"); do
+  grep -q "\"pid\": $p," "$dir/watch.json" || fail "relay_ctl process $p was not seen in the run's session"
+done
+"$watch" leftovers "$pid" "$dir/watch.json" || fail "the run left processes or sockets behind"
+for port in $rtsp_port $http_port $admin_port; do
+  ss -Hltn "sport = :$port" | grep -q . && fail "relay port $port is still listened on: $(ss -Hltnp "sport = :$port")"
+done
+echo PASS
