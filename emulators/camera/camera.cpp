@@ -4,6 +4,8 @@
 
 #include "emulators/media/identity_sei.hpp"
 #include "emulators/media/media_error.hpp"
+#include "emulators/rtsp/rtcp.hpp"
+#include "emulators/rtsp/rtp.hpp"
 #include "emulators/rtsp/sdp.hpp"
 
 namespace camleak::emulators {
@@ -160,6 +162,10 @@ void Camera::on_publish_done(uint64_t generation, Micros invoked_at,
   loop_position_ = 0;  // the loop starts at its IDR: a new viewer can decode at once
   rtsp::H264PacketizerConfig packetizer;
   packetizer.ssrc = static_cast<uint32_t>(rng_.next_u64());
+  ssrc_ = packetizer.ssrc;
+  session_packets_ = 0;
+  session_octets_ = 0;
+  last_report_.reset();
   packetizer.initial_sequence = static_cast<uint16_t>(rng_.next_u64());
   packetizer.max_payload = config_.max_rtp_payload;
   packetizer_.emplace(packetizer);
@@ -234,6 +240,28 @@ void Camera::on_frame_timer() {
   arm_frame_timer();
 }
 
+// RFC 3550 6.4.1: NTP wall-clock time paired with the RTP time of the frame just sent, and this
+// session's packet and payload octet counts. Sent on the RTCP channel (or port) every interval.
+void Camera::send_sender_report(rtsp::RtspClient& client, uint32_t rtp_timestamp, Micros now) {
+  if (last_report_ && now - *last_report_ < config_.rtcp_interval) return;
+  last_report_ = now;
+  constexpr uint64_t kNtpUnixOffset = 2'208'988'800ull;  // seconds from 1900 to 1970
+  const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
+  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(since_epoch).count();
+  const uint64_t seconds = static_cast<uint64_t>(micros / 1'000'000) + kNtpUnixOffset;
+  const uint64_t fraction = (static_cast<uint64_t>(micros % 1'000'000) << 32) / 1'000'000;
+  std::vector<uint8_t> packet;
+  rtsp::append_rtcp_sr(packet, rtsp::RtcpSenderReport{.ssrc = ssrc_,
+                                                      .ntp_timestamp = (seconds << 32) | fraction,
+                                                      .rtp_timestamp = rtp_timestamp,
+                                                      .packet_count = session_packets_,
+                                                      .octet_count = session_octets_});
+  if (client.send_rtcp(packet)) {
+    std::lock_guard lock(counters_mutex_);
+    ++counters_.rtcp_reports_sent;
+  }
+}
+
 void Camera::send_frame(uint64_t slot) {
   const media::LoopFrame& frame = loop_->frame(loop_position_++);
   const uint64_t sequence = sequence_++;
@@ -283,6 +311,9 @@ void Camera::send_frame(uint64_t slot) {
       ++counters_.frames_dropped_local;
     }
   }
+  session_packets_ += static_cast<uint32_t>(packets);
+  session_octets_ += static_cast<uint32_t>(bytes - packets * rtsp::kRtpFixedHeaderSize);
+  if (complete && client_ == client) send_sender_report(*client, timestamp, capture_time);
   if (!complete) return;
   send_log_.record(capture_time);
   if (hooks_.on_frame_sent) {

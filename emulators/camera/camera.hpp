@@ -97,6 +97,7 @@ class Camera : public std::enable_shared_from_this<Camera> {
   void arm_frame_timer();
   void on_frame_timer();
   void send_frame(uint64_t slot);
+  void send_sender_report(rtsp::RtspClient& client, uint32_t rtp_timestamp, Micros now);
   void absorb_client_counters(const rtsp::RtspClient& client);
 
   boost::asio::io_context& io_;
@@ -124,6 +125,11 @@ class Camera : public std::enable_shared_from_this<Camera> {
   uint64_t loop_position_ = 0;  // running loop frame index within the session
   uint64_t sequence_ = 0;       // per-camera frame sequence, continuous across sessions
   uint32_t rtp_timestamp_base_ = 0;
+  uint32_t ssrc_ = 0;
+  // This session's RTP totals for its sender reports, and when the last one went out.
+  uint32_t session_packets_ = 0;
+  uint32_t session_octets_ = 0;
+  std::optional<Micros> last_report_;
   std::vector<std::span<const uint8_t>> nal_views_;  // reused per frame
 
   SendLog send_log_;

@@ -41,6 +41,7 @@ struct CameraConfig {
   std::chrono::milliseconds connect_timeout{5'000};
   std::chrono::milliseconds request_timeout{5'000};
   std::size_t max_rtp_payload = 1'400;
+  Micros rtcp_interval{5'000'000};  // RTCP sender reports while publishing (RFC 3550 6.2: ~5 s)
   std::size_t max_send_queue_bytes = 1u << 20;  // beyond it frames drop (counted)
   Micros send_log_bucket{100'000};
   std::size_t send_log_max_buckets = 36'000;  // 1 hour at 100 ms

@@ -17,6 +17,7 @@ struct CameraCounters {
   uint64_t keyframes_sent = 0;
   uint64_t rtp_packets_sent = 0;
   uint64_t rtp_bytes_sent = 0;
+  uint64_t rtcp_reports_sent = 0;  // sender reports
   // Bad input from the SUT, summed over every connection (from the RTSP client's counters).
   uint64_t sut_parse_errors = 0;
   uint64_t sut_bad_messages = 0;   // unframeable RTSP, oversize headers/bodies

@@ -45,6 +45,7 @@ struct HubConfig {
   std::chrono::milliseconds request_timeout{5'000};
   std::chrono::milliseconds http_timeout{5'000};
   Micros media_timeout{5'000'000};  // no RTP for this long after PLAY: a stall, redial
+  Micros rtcp_interval{5'000'000};  // RTCP receiver reports while playing (RFC 3550 6.2: ~5 s)
 
   // Bounds against a misbehaving SUT or a slow decode pool.
   std::size_t max_queued_access_units = 16;  // per stream, waiting for the decode pool

@@ -21,6 +21,7 @@ struct HubCounters {
   uint64_t rtp_invalid = 0;  // not RTP at all
   uint64_t rtp_lost = 0;
   uint64_t rtp_garbage_bytes = 0;  // bad packets, malformed aggregation/fragmentation
+  uint64_t rtcp_reports_sent = 0;  // receiver reports
   uint64_t access_units_complete = 0;
   uint64_t access_units_incomplete = 0;
   uint64_t access_units_oversize = 0;

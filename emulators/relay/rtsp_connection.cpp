@@ -7,6 +7,7 @@
 #include "emulators/relay/relay_core.hpp"
 #include "emulators/rtsp/auth.hpp"
 #include "emulators/rtsp/h264_nal.hpp"
+#include "emulators/rtsp/rtcp.hpp"
 #include "emulators/rtsp/url.hpp"
 
 namespace camleak::relay {
@@ -156,9 +157,21 @@ void RtspConnection::handle_request(rtsp::Request&& request) {
 void RtspConnection::handle_interleaved(const rtsp::InterleavedFrame& frame) {
   if (frame.channel == rtp_channel_ && role_ == Role::publisher) {
     handle_rtp(frame.payload);
+  } else if (frame.channel == rtcp_channel_) {
+    handle_rtcp(frame.payload);
   }
-  // RTCP (receiver reports from viewers, sender reports from cameras) only proves liveness,
-  // which reading it already recorded.
+}
+
+// RTCP (receiver reports from viewers, sender reports from cameras) only proves liveness, which
+// receiving it already recorded; it is counted so a test can see it arrive.
+void RtspConnection::handle_rtcp(std::span<const uint8_t> packet) {
+  const auto compound = rtsp::parse_rtcp(packet);
+  if (!compound) {
+    ++core_.counters.rtcp_invalid;
+    return;
+  }
+  core_.counters.rtcp_sender_reports_in += compound->sender_reports.size();
+  core_.counters.rtcp_receiver_reports_in += compound->receiver_reports.size();
 }
 
 void RtspConnection::handle_rtp(std::span<const uint8_t> packet) {
@@ -645,10 +658,11 @@ void RtspConnection::receive_udp_rtcp() {
   if (closed_ || !udp_rtcp_) return;
   udp_rtcp_->async_receive_from(
       asio::buffer(udp_rtcp_buf_), udp_from_,
-      [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
+      [self = shared_from_this()](const boost::system::error_code& ec, size_t n) {
         if (self->closed_ || ec == asio::error::operation_aborted) return;
         if (!ec && self->udp_from_.address() == self->udp_peer_rtp_.address()) {
           self->last_activity_ = self->core_.now();  // receiver reports keep a UDP session alive
+          self->handle_rtcp(std::span<const uint8_t>(self->udp_rtcp_buf_.data(), n));
         }
         self->receive_udp_rtcp();
       });

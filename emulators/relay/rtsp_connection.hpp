@@ -107,6 +107,7 @@ class RtspConnection : public std::enable_shared_from_this<RtspConnection>, publ
   bool open_udp(const rtsp::PortPair& client_ports);
   void receive_udp_rtp();
   void receive_udp_rtcp();
+  void handle_rtcp(std::span<const uint8_t> packet);
 
   // publish
   void attach_ingest(const std::string& channel_name);

@@ -20,6 +20,7 @@ constexpr std::pair<const char*, uint64_t HubCounters::*> kHubCounters[] = {
     {"stalls", &HubCounters::stalls},
     {"rtp_packets", &HubCounters::rtp_packets},
     {"rtp_lost", &HubCounters::rtp_lost},
+    {"rtcp_reports_sent", &HubCounters::rtcp_reports_sent},
     {"access_units_complete", &HubCounters::access_units_complete},
     {"access_units_incomplete", &HubCounters::access_units_incomplete},
     {"access_units_dropped", &HubCounters::access_units_dropped},
@@ -48,6 +49,7 @@ constexpr std::pair<const char*, uint64_t CameraCounters::*> kCameraCounters[] =
     {"frames_dropped_local", &CameraCounters::frames_dropped_local},
     {"frames_skipped", &CameraCounters::frames_skipped},
     {"rtp_packets_sent", &CameraCounters::rtp_packets_sent},
+    {"rtcp_reports_sent", &CameraCounters::rtcp_reports_sent},
     {"sut_bad_messages", &CameraCounters::sut_bad_messages},
     {"sut_garbage_bytes", &CameraCounters::sut_garbage_bytes},
 };

@@ -54,6 +54,7 @@ class FleetThroughRelay : public ::testing::Test {
                                        const std::string& secret, rtsp::RtpTransport transport) {
     CameraConfig config = small_camera(name, owner, secret, kCodes.at(name), relay_->ports().rtsp);
     config.transport = transport;
+    config.rtcp_interval = Micros{200'000};
     auto loop = media::H264Loop::encode(emulators::loop_config(config));
     auto camera = Camera::create(io_.io(), clock_, config, loop, key_, ids_,
                                  {.on_operation = recorder_.operation_sink()});
@@ -77,6 +78,7 @@ class FleetThroughRelay : public ::testing::Test {
     c.request_timeout = 2s;
     c.http_timeout = 2s;
     c.media_timeout = Micros{3'000'000};
+    c.rtcp_interval = Micros{200'000};
     c.seed = 5;
     return c;
   }
@@ -147,6 +149,18 @@ TEST_F(FleetThroughRelay, LiveFramesCarryTheirCamerasIdentityOverTcpAndUdp) {
   std::set<uint64_t> ids;
   for (const auto& o : recorder_.observations()) EXPECT_TRUE(ids.insert(o.id).second);
   for (const auto& op : ops) EXPECT_TRUE(ids.insert(op.id).second);
+
+  // RTCP both ways, over TCP and UDP: sender reports from the cameras, receiver reports from
+  // the hubs, each parsed by the relay.
+  // (Re-checked as observations arrive, which they do many times a second.)
+  ASSERT_TRUE(recorder_.wait([&](const auto&, const auto&) {
+    const auto relay = relay_->counters();
+    return relay.rtcp_sender_reports_in >= 4 && relay.rtcp_receiver_reports_in >= 4;
+  })) << "relay saw " << relay_->counters().rtcp_sender_reports_in << " SR, "
+      << relay_->counters().rtcp_receiver_reports_in << " RR";
+  for (const auto& camera : cameras_) EXPECT_GT(camera->counters().rtcp_reports_sent, 1u);
+  for (const auto& hub : hubs_) EXPECT_GT(hub->counters().rtcp_reports_sent, 1u);
+  EXPECT_EQ(relay_->counters().rtcp_invalid, 0u);
 
   const auto camera_counters = cameras_[0]->counters();
   EXPECT_GT(camera_counters.frames_sent, 25u);
