@@ -306,6 +306,14 @@ void Hub::dial(const std::shared_ptr<Play>& play) {
   const Micros invoked_at = clock_.now();
   play->client->play([self, play, generation, invoked_at](const rtsp::ClientError& error,
                                                           const rtsp::SessionInfo& info) {
+    if (!error && play->generation == generation && play->depacketizer) {
+      for (const auto& entry : info.rtp_info) {
+        if (entry.seq) {
+          play->depacketizer->expect_first_sequence(*entry.seq);
+          break;
+        }
+      }
+    }
     self->on_play_done(play, generation, invoked_at, error, info.session.id);
   });
 }

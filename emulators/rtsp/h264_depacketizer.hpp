@@ -78,6 +78,11 @@ class H264Depacketizer {
   // Processes every held packet now (missing ones count as lost) and ends the current
   // access unit, which is incomplete since its end was not seen.
   void flush();
+  // Where the stream starts (RTP-Info seq), learnt after the depacketizer was made (the PLAY
+  // answer). Ignored once packets have arrived: the start was judged then.
+  void expect_first_sequence(uint16_t sequence) {
+    if (!started_) config_.first_sequence = sequence;
+  }
 
   const DepacketizerCounters& counters() const { return counters_; }
   size_t held_packets() const { return held_count_; }

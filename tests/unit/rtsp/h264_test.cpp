@@ -338,6 +338,24 @@ TEST(H264Depacketizer, WithoutAKnownStartTheFirstAccessUnitIsNotTrusted) {
   EXPECT_EQ(d.counters().frames_incomplete, 1u);
 }
 
+TEST(H264Depacketizer, AStartLearntFromThePlayAnswerMakesTheFirstAccessUnitComplete) {
+  Rng rng(9);
+  Nals a = {nal(0x65, 200, rng)}, b = {nal(0x41, 200, rng)};
+  auto pa = packet_bytes(a, 0, 500);
+  auto pb = packet_bytes(b, 3000, 501);
+  Collector col;
+  H264Depacketizer d({}, col.sink());
+  d.expect_first_sequence(500);  // RTP-Info seq=500, after the depacketizer was made
+  d.push(pa[0]);
+  d.push(pb[0]);
+  ASSERT_EQ(col.aus.size(), 2u);
+  EXPECT_EQ(col.aus[0].nals, a);
+  EXPECT_EQ(d.counters().frames_incomplete, 0u);
+  d.expect_first_sequence(9);  // too late: the stream has started, nothing changes
+  d.push(packet_bytes(a, 6000, 502)[0]);
+  EXPECT_EQ(col.aus.size(), 3u);
+}
+
 TEST(H264Depacketizer, ReorderBeyondTheWindowBecomesLossThenLate) {
   Rng rng(10);
   std::vector<Bytes> packets;

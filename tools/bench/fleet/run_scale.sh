@@ -14,7 +14,11 @@ CAMLEAK="$BUILD/harness/cli/camleak"
 
 WORK=$(mktemp -d)
 PID=
-cleanup() { [[ -n "$PID" ]] && kill "$PID" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$WORK"; }
+cleanup() {
+  [[ -n "$PID" ]] && kill "$PID" 2>/dev/null
+  wait 2>/dev/null || true
+  if [[ -n "${CAMLEAK_BENCH_KEEP:-}" ]]; then echo "kept $WORK"; else rm -rf "$WORK"; fi
+}
 trap cleanup EXIT
 
 cat > "$WORK/scale.yaml" <<YAML
@@ -56,7 +60,7 @@ import json, sys
 work, n, secs, code, start, end = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]), float(sys.argv[6])
 progress = [json.loads(l) for l in open(f"{work}/progress.jsonl") if l.startswith("{")]
 points = [(p["elapsed_s"], p["frames_checked"]) for p in progress if p.get("event") == "progress"]
-samples = [tuple(map(float, l.split())) for l in open(f"{work}/samples")]
+samples = [tuple(map(float, l.split())) for l in open(f"{work}/samples") if len(l.split()) == 3]
 report = json.load(open(f"{work}/report/report.json"))
 run = [m for m in report["metrics"] if m["phase"] == "run"] or report["metrics"]
 sent = sum(m["sent"] for m in run)
@@ -79,7 +83,7 @@ while points and t0 < points[-1][0]:
         rate = (inside[-1][1] - inside[0][1]) / (inside[-1][0] - inside[0][0])
         print(f"  {t0:5.0f}-{t0 + window:3.0f} s: {rate:8.0f} frames checked/s")
     t0 += window
-for key in ("hub_totals", "fleet"):
+for key in ("fleet_counters",):
     if key in report:
         print(f"{key}: {report[key]}")
 PY
