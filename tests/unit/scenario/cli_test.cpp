@@ -1,9 +1,12 @@
-// The validate, list and explain subcommands, run as a user runs them.
+// The validate, list, explain and run subcommands, run as a user runs them.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 
 #include "tests/unit/scenario/test_util.hpp"
 
@@ -89,6 +92,42 @@ TEST_F(CliTest, ExplainIsReproducibleAndTheSeedMatters) {
   EXPECT_NE(a.output.find(" drop "), std::string::npos);
   EXPECT_NE(a.output.find(" redial "), std::string::npos);
   EXPECT_EQ(run("explain tests/data/scenarios/broken/leaks_nonzero.yaml").exit_code, 2);
+}
+
+TEST_F(CliTest, RunWithoutASeedDrawsOnePrintsItAndPutsItInTheRepro) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("camleak-cli-seed-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto file = dir / "unseeded.yaml";
+  {
+    std::ofstream out(file);
+    out << "name: unseeded\ndescription: no seed anywhere\nduration: 1s\n"
+           "fleet:\n  accounts: 1\n  camera: {resolution: 320x240, fps: 5, gop: 5}\n"
+           "  hub: {snapshot_interval: 0s, probe: {interval: 0s}}\n";
+  }
+  // The digits right after `marker` in `text` ("" when the marker is absent).
+  const auto number_after = [](const std::string& text, const std::string& marker) {
+    const auto at = text.find(marker);
+    if (at == std::string::npos) return std::string();
+    size_t end = at + marker.size();
+    while (end < text.size() && std::isdigit(static_cast<unsigned char>(text[end]))) ++end;
+    return text.substr(at + marker.size(), end - at - marker.size());
+  };
+  const auto seed_of = [&](const CliResult& r) {
+    const std::string printed = number_after(r.output, "== unseeded (seed ");
+    const std::string replay = number_after(r.output, "unseeded.yaml --seed ");
+    EXPECT_FALSE(printed.empty()) << r.output;
+    EXPECT_EQ(printed, replay) << "the repro line must replay the drawn seed\n" << r.output;
+    return printed;
+  };
+  const CliResult first = run("run --no-report " + file.string());
+  const CliResult second = run("run --no-report " + file.string());
+  std::filesystem::remove_all(dir);
+  EXPECT_EQ(first.exit_code, 0) << first.output;
+  EXPECT_EQ(second.exit_code, 0) << second.output;
+  const std::string a = seed_of(first), b = seed_of(second);
+  EXPECT_FALSE(a.empty());
+  EXPECT_NE(a, b);  // drawn afresh each run (equal with chance 1e-9)
 }
 
 }  // namespace
