@@ -3,12 +3,13 @@
 //            a camleak proxy in the foreground until SIGINT/SIGTERM
 //   echo     --port P                       a TCP echo server
 //   pingpong --port P [--count N] [--size B] round trips of B-byte messages: p50/p99 in us
-//   accuracy --conns N --latency MS [--jitter MS --distribution D] [--seconds S]
+//   accuracy --conns N --latency MS [--jitter MS --distribution D] [--seconds S] [--peers-nice N]
 //            in-process echo server + camleak link with a downstream latency toxic; N
 //            connections each send a message every 100 ms; prints the error of the measured
 //            round trip against the configured delay (quantile against quantile)
 //   idle     --port P --conns N --pid PID   RSS of PID before/after N idle connections
 //   links    --count N                      N links at once: creation time, RSS per link
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -183,10 +184,20 @@ int accuracy(const std::map<std::string, std::vector<std::string>>& a) {
   const double jitter = std::stod(arg(a, "--jitter", "0"));
   const std::string distribution = arg(a, "--distribution", "normal");
   const double seconds = std::stod(arg(a, "--seconds", "3"));
+  // The echo server and the measuring client share this machine's cores with the proxy. A
+  // positive value lowers their priority (nice) so that the proxy thread is not kept waiting
+  // for a core behind them: the error measured is then the proxy's own.
+  const int peers_nice = std::stoi(arg(a, "--peers-nice", "0"));
+  const auto lower_this_thread = [peers_nice] {
+    if (peers_nice > 0) setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), peers_nice);
+  };
 
   asio::io_context server_io(1);
   Echo server(server_io, 0);
-  std::thread server_thread([&] { server_io.run(); });
+  std::thread server_thread([&] {
+    lower_this_thread();
+    server_io.run();
+  });
 
   camleak::SteadyClock clock;
   camleak::EventLog events(10);
@@ -240,6 +251,7 @@ int accuracy(const std::map<std::string, std::vector<std::string>>& a) {
     c.timer.expires_after(std::chrono::microseconds(rng() % 100'000));  // spread the phases
     c.timer.async_wait([&](auto) { send(c); });
   }
+  lower_this_thread();
   io.run();
   const auto stats = proxy.proxy().stats("acc");
   for (auto& c : clients) c->socket.close();
