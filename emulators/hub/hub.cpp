@@ -8,7 +8,6 @@
 #include "emulators/media/still_image.hpp"
 #include "emulators/rtsp/h264_depacketizer.hpp"
 #include "emulators/rtsp/rtcp.hpp"
-#include "emulators/rtsp/rtp.hpp"
 #include "emulators/rtsp/rtsp_client.hpp"
 
 namespace camleak::emulators {
@@ -64,13 +63,9 @@ struct Hub::Play {
   Micros last_media{};
   bool streaming = false;
 
-  // Receiver reports (RFC 3550 6.4.2) of the current session: the source and its extended
-  // highest sequence number, and what the previous report covered.
+  // Receiver reports (RFC 3550 6.4.2) of the current session: our SSRC, and what the previous
+  // report covered (the depacketizer follows the source and its sequence numbers).
   uint32_t report_ssrc = 0;
-  uint32_t source_ssrc = 0;
-  bool sequence_started = false;
-  uint16_t max_sequence = 0;
-  uint32_t sequence_cycles = 0;
   std::optional<Micros> last_report;
   uint64_t reported_received = 0;
   uint64_t reported_lost = 0;
@@ -265,8 +260,6 @@ void Hub::dial(const std::shared_ptr<Play>& play) {
   }
   play->client = rtsp::RtspClient::create(io_, std::move(options));
   play->report_ssrc = static_cast<uint32_t>(rng_.next_u64());
-  play->sequence_started = false;
-  play->sequence_cycles = 0;
   play->last_report.reset();
   play->reported_received = 0;
   play->reported_lost = 0;
@@ -292,7 +285,6 @@ void Hub::dial(const std::shared_ptr<Play>& play) {
     if (play->generation != generation || !play->depacketizer) return;
     play->last_media = self->clock_.now();
     play->depacketizer->push(packet);
-    self->track_sequence(*play, packet);
     self->send_receiver_report(*play, play->last_media);
   });
   play->client->on_session_error([self, play, generation](const rtsp::ClientError&) {
@@ -318,25 +310,8 @@ void Hub::dial(const std::shared_ptr<Play>& play) {
   });
 }
 
-void Hub::track_sequence(Play& play, std::span<const uint8_t> packet) {
-  const auto rtp = rtsp::parse_rtp(packet);
-  if (!rtp) return;
-  const uint16_t sequence = rtp->header.sequence;
-  play.source_ssrc = rtp->header.ssrc;
-  if (!play.sequence_started) {
-    play.sequence_started = true;
-    play.max_sequence = sequence;
-    return;
-  }
-  // A sequence ahead of the highest (modulo 2^16) advances it; wrapping past 0 starts a cycle.
-  if (static_cast<int16_t>(sequence - play.max_sequence) > 0) {
-    if (sequence < play.max_sequence) ++play.sequence_cycles;
-    play.max_sequence = sequence;
-  }
-}
-
 void Hub::send_receiver_report(Play& play, Micros now) {
-  if (!play.client || !play.depacketizer || !play.sequence_started) return;
+  if (!play.client || !play.depacketizer || !play.depacketizer->started()) return;
   if (!play.last_report) {
     play.last_report = now;  // the first report covers one interval
     return;
@@ -350,10 +325,10 @@ void Hub::send_receiver_report(Play& play, Micros now) {
   play.reported_lost = counters.packets_lost;
   const uint64_t expected = received + lost;
   rtsp::RtcpReportBlock block{
-      .ssrc = play.source_ssrc,
+      .ssrc = play.depacketizer->ssrc(),
       .fraction_lost = static_cast<uint8_t>(expected == 0 ? 0 : std::min<uint64_t>(255, lost * 256 / expected)),
       .cumulative_lost = static_cast<int32_t>(std::min<uint64_t>(counters.packets_lost, 0x7FFFFF)),
-      .highest_sequence = (play.sequence_cycles << 16) | play.max_sequence};
+      .highest_sequence = play.depacketizer->extended_highest_sequence()};
   std::vector<uint8_t> packet;
   rtsp::append_rtcp_rr(packet, rtsp::RtcpReceiverReport{.ssrc = play.report_ssrc, .reports = {block}});
   if (play.client->send_rtcp(packet)) shared_->update([](HubCounters& c) { ++c.rtcp_reports_sent; });

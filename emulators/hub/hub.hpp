@@ -99,7 +99,6 @@ class Hub : public std::enable_shared_from_this<Hub> {
   void drop_connection(Play& play);
   void schedule_redial(const std::shared_ptr<Play>& play);
   void arm_watchdog(const std::shared_ptr<Play>& play);
-  void track_sequence(Play& play, std::span<const uint8_t> packet);
   void send_receiver_report(Play& play, Micros now);
   void finish_probe(const std::shared_ptr<Play>& play);
 

@@ -32,6 +32,7 @@ void H264Depacketizer::restart(uint32_t ssrc, uint16_t sequence, bool start_know
   ssrc_ = ssrc;
   expected_ = sequence;
   highest_ = start_known ? static_cast<uint16_t>(sequence - 1) : sequence;
+  sequence_cycles_ = 0;
   history_ = 0;
   first_au_untrusted_ = !start_known;
 }
@@ -87,10 +88,12 @@ void H264Depacketizer::push(std::span<const uint8_t> packet) {
       return;
     }
   }
-  if (seq_diff(seq, highest_) < 0)
+  if (seq_diff(seq, highest_) < 0) {
     ++counters_.packets_reordered;
-  else
+  } else {
+    if (seq < highest_) ++sequence_cycles_;
     highest_ = seq;
+  }
 
   if (d > 0) {
     give_up_until_within_window(seq);

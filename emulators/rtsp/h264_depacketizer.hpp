@@ -86,6 +86,11 @@ class H264Depacketizer {
 
   const DepacketizerCounters& counters() const { return counters_; }
   size_t held_packets() const { return held_count_; }
+  // For RTCP receiver reports (RFC 3550 6.4.1): the source followed since the last (re)start,
+  // and its extended highest sequence number (wraps past 0 counted in the upper 16 bits).
+  bool started() const { return started_; }
+  uint32_t ssrc() const { return ssrc_; }
+  uint32_t extended_highest_sequence() const { return (sequence_cycles_ << 16) | highest_; }
 
  private:
   struct Slot {
@@ -116,6 +121,7 @@ class H264Depacketizer {
   uint32_t ssrc_ = 0;
   uint16_t expected_ = 0;    // next sequence number to assemble
   uint16_t highest_ = 0;     // highest sequence number seen
+  uint32_t sequence_cycles_ = 0;  // times highest_ wrapped past 0 since the last restart
   uint64_t history_ = 0;     // bit k: expected_-1-k was received (duplicate detection)
   std::vector<Slot> slots_;  // reorder window, indexed by sequence % size
   size_t held_count_ = 0;

@@ -188,6 +188,11 @@ void Registry::add(StageType type) {
   types_.push_back(std::move(type));
 }
 
+bool Registry::is_datagram(std::string_view name) const {
+  const StageType* type = find(name);
+  return type != nullptr && type->transport == Transport::datagram;
+}
+
 const StageType* Registry::find(std::string_view name) const {
   for (const auto& type : types_) {
     if (type.name == name) return &type;

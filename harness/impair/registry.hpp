@@ -46,6 +46,8 @@ class Registry {
   const StageType* find(std::string_view name) const;
   // Like find(), but throws InputError (field "type", with a did-you-mean) for unknown names.
   const StageType& get(std::string_view name) const;
+  // True when `name` is a datagram (UDP) stage type; false for stream types and unknown names.
+  bool is_datagram(std::string_view name) const;
   const std::vector<StageType>& types() const { return types_; }
   std::vector<std::string> names(Transport transport) const;
 

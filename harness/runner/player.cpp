@@ -35,11 +35,6 @@ impair::StageSpec partition_stage(const char* name, impair::Direction direction,
   return spec;
 }
 
-bool is_datagram_stage(const impair::StageSpec& spec) {
-  const impair::StageType* type = impair::Registry::builtin().find(spec.type);
-  return type != nullptr && type->transport == impair::Transport::datagram;
-}
-
 }  // namespace
 
 Player::Player(const schedule::Timeline& timeline, const Clock& clock, PlayerTargets targets)
@@ -95,7 +90,7 @@ void Player::set_stages(const schedule::TimedAction& action) {
   for (const auto& link : action.links) {
     const bool routed = targets_.routes.has_parent(link);
     for (const auto& spec : action.stages) {
-      if (routed && is_datagram_stage(spec)) {
+      if (routed && impair::Registry::builtin().is_datagram(spec.type)) {
         targets_.routes.set_stage(link, spec);
         continue;
       }

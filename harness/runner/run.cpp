@@ -245,11 +245,8 @@ RunOutcome run_scenario(const scenario::Scenario& scenario, const RunOptions& op
       // A link's RTSP (or HTTP) connection gets its stream stages; with RTP over UDP the
       // datagram stages go to the routes its sessions open.
       std::vector<impair::StageSpec> stream_stages, datagram_stages;
-      for (const auto& spec : link.stages) {
-        const impair::StageType* type = impair::Registry::builtin().find(spec.type);
-        const bool datagram = type != nullptr && type->transport == impair::Transport::datagram;
-        (datagram ? datagram_stages : stream_stages).push_back(spec);
-      }
+      for (const auto& spec : link.stages)
+        (impair::Registry::builtin().is_datagram(spec.type) ? datagram_stages : stream_stages).push_back(spec);
       if (link.transport == impair::Transport::datagram) routes->add_parent(link.name, datagram_stages);
       proxy::LinkConfig config{.name = link.name, .listen = "127.0.0.1:0", .upstream = upstream_for(link, endpoints),
                                .protocol = proxy::Protocol::tcp, .enabled = true, .tap = {.ring = tap},

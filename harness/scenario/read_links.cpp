@@ -38,8 +38,7 @@ void check_stage_transports(Context& ctx, const LinkBlock& block, LinkRole role,
                   "`latency` and `jitter`, or `transport: udp`)");
   }
   for (const auto& spec : block.stages) {
-    const impair::StageType* type = registry.find(spec.type);
-    if (type != nullptr && type->transport == impair::Transport::datagram && !any_datagram) {
+    if (registry.is_datagram(spec.type) && !any_datagram) {
       ctx.error(at, path,
                 "stage `" + spec.name + "` (" + spec.type + ") acts on UDP flows, but every " +
                     std::string(to_string(role)) +

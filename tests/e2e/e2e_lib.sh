@@ -1,5 +1,5 @@
 # Shell helpers shared by the e2e checks (sourced). They expect `pid` to hold the pid of the
-# `camleak run` under test.
+# `camleak run` under test, `watcher` that of its proc_watch.py, and `tmp` the work directory.
 
 # The session id of process $1 (field 6 of /proc/PID/stat, after the command name).
 session_of() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f4; }
@@ -12,4 +12,13 @@ wait_until() {
     [ "$SECONDS" -ge "$deadline" ] && return 1
     sleep 0.1
   done
+}
+# Cleanup, first step: the run (if it is still there) and its watcher.
+stop_run_and_watcher() {
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null; fi
+  if [ -n "$watcher" ] && kill -0 "$watcher" 2>/dev/null; then kill "$watcher" 2>/dev/null; fi
+}
+# Cleanup, last step: the work directory goes, unless CAMLEAK_E2E_KEEP asks to keep it.
+remove_tmp() {
+  if [ -n "${CAMLEAK_E2E_KEEP:-}" ]; then echo "kept $tmp"; else rm -rf "$tmp"; fi
 }

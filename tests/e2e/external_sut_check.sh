@@ -18,18 +18,16 @@ watch=$here/proc_watch.py
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/camleak-external.XXXXXX")
 pid="" watcher=""
 
-
 cleanup() {
   # Only what this script started: the run, the relays and supervisors it started, by pid.
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null; fi
-  if [ -n "$watcher" ] && kill -0 "$watcher" 2>/dev/null; then kill "$watcher" 2>/dev/null; fi
+  stop_run_and_watcher
   for f in "$tmp"/try-*/relay.pids "$tmp"/try-*/supervisor.pid; do
     [ -f "$f" ] || continue
     for p in $(cat "$f"); do
       [ -n "$pid" ] && [ "$(session_of "$p")" = "$pid" ] && kill -KILL "$p" 2>/dev/null
     done
   done
-  if [ -n "${CAMLEAK_E2E_KEEP:-}" ]; then echo "kept $tmp"; else rm -rf "$tmp"; fi
+  remove_tmp
 }
 trap cleanup EXIT
 
@@ -39,7 +37,6 @@ fail() {
   echo "--- relay log:"; tail -n 20 "$dir/relay.log" 2>/dev/null
   exit 1
 }
-
 
 # Three distinct ports free on 127.0.0.1, below the ephemeral range (so no client socket or
 # port-0 listener of this run can hold one when the relay binds it again after its restart).

@@ -19,14 +19,13 @@ pid="" watcher=""
 
 cleanup() {
   # Only what this script started: the run, and (after a failure) its recorded processes.
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null; fi
-  if [ -n "$watcher" ] && kill -0 "$watcher" 2>/dev/null; then kill "$watcher" 2>/dev/null; fi
+  stop_run_and_watcher
   if [ -f "$tmp/watch.json" ]; then
     for p in $(python3 -c "import json; print(' '.join(str(p['pid']) for p in json.load(open('$tmp/watch.json'))['processes']))"); do
       [ "$p" != "$pid" ] && [ "$(session_of "$p")" = "$pid" ] && kill -KILL "$p" 2>/dev/null
     done
   fi
-  if [ -n "${CAMLEAK_E2E_KEEP:-}" ]; then echo "kept $tmp"; else rm -rf "$tmp"; fi
+  remove_tmp
 }
 trap cleanup EXIT
 
@@ -37,8 +36,6 @@ fail() {
   exit 1
 }
 
-
-# The session id of the run, once setsid has made it a session leader.
 # Number of JSON progress events of the run that report checked frames.
 progress_seen() {
   python3 - "$tmp/out.jsonl" <<'EOF'

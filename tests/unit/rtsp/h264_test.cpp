@@ -356,6 +356,20 @@ TEST(H264Depacketizer, AStartLearntFromThePlayAnswerMakesTheFirstAccessUnitCompl
   EXPECT_EQ(col.aus.size(), 3u);
 }
 
+TEST(H264Depacketizer, ExtendedHighestSequenceCountsWrapsForReceiverReports) {
+  Rng rng(9);
+  Nals a = {nal(0x41, 100, rng)};
+  Collector col;
+  H264Depacketizer d({.first_sequence = 65534}, col.sink());
+  EXPECT_FALSE(d.started());
+  for (uint16_t seq : {65534, 65535, 0, 1}) d.push(packet_bytes(a, seq * 3000u, seq)[0]);
+  EXPECT_TRUE(d.started());
+  EXPECT_EQ(d.extended_highest_sequence(), 65536u + 1u);
+  d.push(packet_bytes(a, 0, 65535)[0]);  // late: the highest does not move back
+  EXPECT_EQ(d.extended_highest_sequence(), 65536u + 1u);
+  EXPECT_EQ(d.ssrc(), parse_rtp(packet_bytes(a, 0, 1)[0])->header.ssrc);
+}
+
 TEST(H264Depacketizer, ReorderBeyondTheWindowBecomesLossThenLate) {
   Rng rng(10);
   std::vector<Bytes> packets;

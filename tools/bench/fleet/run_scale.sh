@@ -83,7 +83,5 @@ while points and t0 < points[-1][0]:
         rate = (inside[-1][1] - inside[0][1]) / (inside[-1][0] - inside[0][0])
         print(f"  {t0:5.0f}-{t0 + window:3.0f} s: {rate:8.0f} frames checked/s")
     t0 += window
-for key in ("fleet_counters",):
-    if key in report:
-        print(f"{key}: {report[key]}")
+print(f"fleet counters: {report.get('fleet_counters')}")
 PY
