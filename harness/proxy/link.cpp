@@ -17,11 +17,8 @@ ProxyShared::ProxyShared(boost::asio::io_context& io_context, const Clock& proxy
       scratch(std::max<size_t>(proxy_options.read_chunk, 65536)),
       wall_at_zero(
           std::chrono::system_clock::now() -
-          std::chrono::duration_cast<std::chrono::system_clock::duration>(proxy_clock.now())) {}
-
-std::chrono::steady_clock::time_point ProxyShared::deadline(Micros at) const {
-  return std::chrono::steady_clock::now() + (at - clock.now());
-}
+          std::chrono::duration_cast<std::chrono::system_clock::duration>(proxy_clock.now())),
+      wakeups(io_context, proxy_clock) {}
 
 void ProxyShared::event(const std::string& link, uint64_t connection, std::string_view direction,
                         std::string_view action, uint64_t bytes) const {

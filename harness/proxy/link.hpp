@@ -18,6 +18,7 @@
 #include "harness/proxy/link_stats.hpp"
 #include "harness/proxy/link_tap.hpp"
 #include "harness/proxy/proxy_options.hpp"
+#include "harness/proxy/wakeups.hpp"
 
 namespace camleak::proxy {
 
@@ -35,9 +36,9 @@ struct ProxyShared {
   // copied out of it when a stage must hold it or the receiver is slower than the sender.
   std::vector<uint8_t> scratch;
   std::chrono::system_clock::time_point wall_at_zero;
+  // Every session's chain wake-ups.
+  Wakeups wakeups;
 
-  // The steady_clock time point of proxy-clock time `at`, for timers.
-  std::chrono::steady_clock::time_point deadline(Micros at) const;
   void event(const std::string& link, uint64_t connection, std::string_view direction,
              std::string_view action, uint64_t bytes = 0) const;
 };

@@ -234,6 +234,7 @@ void Proxy::flush_taps() {
 void Proxy::shutdown() {
   run([&] {
     for (auto& [name, link] : links_) link->stop();
+    shared_->wakeups.clear();  // nothing left to wake
   });
 }
 

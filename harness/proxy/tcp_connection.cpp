@@ -41,9 +41,9 @@ TcpConnection::TcpConnection(std::shared_ptr<Link> link, tcp::socket client, uin
   auto up_chain = link_->make_chain(index_, Direction::upstream, now, up_stages);
   auto down_chain = link_->make_chain(index_, Direction::downstream, now, down_stages);
   up_ = std::make_unique<Pipe>(Direction::upstream, client_, upstream_, std::move(up_chain),
-                               up_stages, link_->proxy().io);
+                               up_stages);
   down_ = std::make_unique<Pipe>(Direction::downstream, upstream_, client_, std::move(down_chain),
-                                 down_stages, link_->proxy().io);
+                                 down_stages);
 }
 
 TcpConnection::~TcpConnection() = default;
@@ -128,10 +128,18 @@ void TcpConnection::start_read(Pipe& p) {
 void TcpConnection::on_readable(Pipe& p, const error_code& wait_ec) {
   p.reading = false;
   if (finished_ || wait_ec == asio::error::operation_aborted) return;
+  auto& wakeups = link_->proxy().wakeups;
+  wakeups.run_due();
+  if (finished_) return;
   if (wait_ec) return on_end_of_input(p, Packet::Kind::reset, link_->proxy().clock.now());
   auto& buffer = link_->proxy().scratch;
-  const Micros now = link_->proxy().clock.now();
   for (int i = 0; i < kReadBudget; ++i) {
+    if (i > 0) {
+      wakeups.run_due();  // between reads too: one read and its write can take tens of us
+      // A wake-up may have acted on this pipe: stopped it, or queued the next wait itself.
+      if (finished_ || p.eof || p.reading || over_limit(p) || !p.spill.empty()) return;
+    }
+    const Micros now = link_->proxy().clock.now();
     error_code ec;
     const size_t n = p.src.read_some(asio::buffer(buffer), ec);
     if (would_block(ec)) break;
@@ -148,6 +156,9 @@ void TcpConnection::on_readable(Pipe& p, const error_code& wait_ec) {
       pump(p);
       if (finished_ || over_limit(p)) return;  // on_written resumes reading
     }
+    // A short read emptied the socket. Waiting again costs no read that would only say
+    // "would block": the reactor re-checks readiness when the wait is queued.
+    if (n < buffer.size()) break;
   }
   start_read(p);
 }
@@ -178,6 +189,8 @@ bool TcpConnection::forward_fast(Pipe& p, const uint8_t* data, size_t size, Micr
 void TcpConnection::on_spill_written(Pipe& p, const error_code& ec) {
   p.writing = false;
   if (finished_ || ec == asio::error::operation_aborted) return;
+  link_->proxy().wakeups.run_due();
+  if (finished_) return;
   if (ec) return abort_both("write-failed");
   written(p, p.spill.data(), p.spill.size(), p.spill_entered, link_->proxy().clock.now());
   // Release the copy: an idle connection should hold no buffer.
@@ -222,13 +235,15 @@ void TcpConnection::arm_timer(Pipe& p, Micros now) {
   if (*wake < now + kMinTimerStep) wake = now + kMinTimerStep;
   if (p.timer_at && *p.timer_at <= *wake) return;  // an earlier wake-up is already set
   p.timer_at = wake;
-  p.timer.expires_at(link_->proxy().deadline(*wake));
-  p.timer.async_wait([self = shared_from_this(), &p](const error_code& ec) {
-    if (ec == asio::error::operation_aborted) return;
-    p.timer_at.reset();
-    self->pump(p);
-    self->start_read(p);  // a stage may have dropped what it held
-  });
+  link_->proxy().wakeups.schedule(*wake, weak_from_this(), slot(p), ++p.timer_ticket);
+}
+
+void TcpConnection::wake(int which, uint64_t ticket) {
+  Pipe& p = which == 0 ? up() : down();
+  if (finished_ || ticket != p.timer_ticket) return;  // superseded by an earlier wake-up
+  p.timer_at.reset();
+  pump(p);
+  start_read(p);  // a stage may have dropped what it held
 }
 
 void TcpConnection::start_write(Pipe& p) {
@@ -259,6 +274,8 @@ void TcpConnection::start_write(Pipe& p) {
 void TcpConnection::on_written(Pipe& p, const error_code& ec) {
   p.writing = false;
   if (finished_ || ec == asio::error::operation_aborted) return;
+  link_->proxy().wakeups.run_due();
+  if (finished_) return;
   if (ec) return abort_both("write-failed");
   const Micros now = link_->proxy().clock.now();
   for (size_t i = 0; i < p.gathered && !p.out.empty(); ++i) {
@@ -333,8 +350,6 @@ void TcpConnection::finish() {
   if (finished_) return;
   finished_ = true;
   error_code ignored;
-  up().timer.cancel();
-  down().timer.cancel();
   if (resolver_) resolver_->cancel();
   client_.close(ignored);
   upstream_.close(ignored);

@@ -7,7 +7,6 @@
 // yet. Otherwise each read becomes a Packet pushed through the chain. Reading from a side
 // pauses while its direction holds more than the buffer limit.
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <deque>
 #include <memory>
 #include <optional>
@@ -25,7 +24,9 @@ struct UpstreamTarget {
   std::string port;
 };
 
-class TcpConnection final : public Session, public std::enable_shared_from_this<TcpConnection> {
+class TcpConnection final : public Session,
+                            public Wakeable,
+                            public std::enable_shared_from_this<TcpConnection> {
  public:
   TcpConnection(std::shared_ptr<Link> link, boost::asio::ip::tcp::socket client, uint64_t index);
   ~TcpConnection() override;
@@ -40,14 +41,14 @@ class TcpConnection final : public Session, public std::enable_shared_from_this<
   void reset() override;
   void close() override;
   void collect(std::map<std::string, StageStats>& into) const override;
+  void wake(int slot, uint64_t ticket) override;
 
  private:
   using tcp = boost::asio::ip::tcp;
 
   struct Pipe {
-    Pipe(impair::Direction d, tcp::socket& from, tcp::socket& to, impair::Chain c, size_t stages,
-         boost::asio::io_context& io)
-        : direction(d), src(from), dst(to), chain(std::move(c)), active_stages(stages), timer(io) {}
+    Pipe(impair::Direction d, tcp::socket& from, tcp::socket& to, impair::Chain c, size_t stages)
+        : direction(d), src(from), dst(to), chain(std::move(c)), active_stages(stages) {}
     impair::Direction direction;
     tcp::socket& src;
     tcp::socket& dst;
@@ -59,8 +60,8 @@ class TcpConnection final : public Session, public std::enable_shared_from_this<
     size_t gathered = 0;         // packets in the write in flight
     std::vector<uint8_t> spill;  // fast path: what the receiver could not take yet
     Micros spill_entered{};
-    boost::asio::steady_timer timer;
-    std::optional<Micros> timer_at;
+    std::optional<Micros> timer_at;  // the wake-up asked of the proxy's Wakeups
+    uint64_t timer_ticket = 0;
     bool reading = false;
     bool writing = false;
     bool eof = false;   // nothing more will be read from src
@@ -71,6 +72,7 @@ class TcpConnection final : public Session, public std::enable_shared_from_this<
   void on_connected(const boost::system::error_code& ec);
   Pipe& up() { return *up_; }
   Pipe& down() { return *down_; }
+  int slot(const Pipe& p) const { return &p == up_.get() ? 0 : 1; }
 
   bool fast(const Pipe& p) const {
     return p.active_stages == 0 && p.out.empty() && !p.writing && p.chain.empty();

@@ -33,10 +33,8 @@ UdpFlow::UdpFlow(std::shared_ptr<UdpLink> link, udp::endpoint client, uint64_t i
   size_t up_stages = 0, down_stages = 0;
   auto up_chain = link_->make_chain(index_, Direction::upstream, now, up_stages);
   auto down_chain = link_->make_chain(index_, Direction::downstream, now, down_stages);
-  up_ = std::make_unique<Pipe>(Direction::upstream, std::move(up_chain), up_stages,
-                               link_->proxy().io);
-  down_ = std::make_unique<Pipe>(Direction::downstream, std::move(down_chain), down_stages,
-                                 link_->proxy().io);
+  up_ = std::make_unique<Pipe>(Direction::upstream, std::move(up_chain), up_stages);
+  down_ = std::make_unique<Pipe>(Direction::downstream, std::move(down_chain), down_stages);
 }
 
 bool UdpFlow::start(const udp::endpoint& upstream) {
@@ -66,6 +64,7 @@ void UdpFlow::from_client(const uint8_t* data, size_t size, Micros now) {
 void UdpFlow::receive_from_upstream() {
   upstream_.async_wait(udp::socket::wait_read, [self = shared_from_this()](const error_code& ec) {
     if (self->finished_ || ec == asio::error::operation_aborted) return;
+    self->link_->proxy().wakeups.run_due();
     auto& buffer = self->link_->proxy().scratch;
     const Micros now = self->link_->proxy().clock.now();
     for (int i = 0; i < kReadBudget && !self->finished_; ++i) {
@@ -122,12 +121,15 @@ void UdpFlow::arm_timer(Pipe& p, Micros now) {
   if (*wake < now + kMinTimerStep) wake = now + kMinTimerStep;
   if (p.timer_at && *p.timer_at <= *wake) return;
   p.timer_at = wake;
-  p.timer.expires_at(link_->proxy().deadline(*wake));
-  p.timer.async_wait([self = shared_from_this(), &p](const error_code& ec) {
-    if (ec == asio::error::operation_aborted) return;
-    p.timer_at.reset();
-    self->pump(p);
-  });
+  link_->proxy().wakeups.schedule(*wake, weak_from_this(), &p == up_.get() ? 0 : 1,
+                                  ++p.timer_ticket);
+}
+
+void UdpFlow::wake(int slot, uint64_t ticket) {
+  Pipe& p = slot == 0 ? *up_ : *down_;
+  if (finished_ || ticket != p.timer_ticket) return;  // superseded by an earlier wake-up
+  p.timer_at.reset();
+  pump(p);
 }
 
 void UdpFlow::send(Pipe& p, const uint8_t* data, size_t size, Micros entered, Micros now) {
@@ -157,8 +159,6 @@ void UdpFlow::finish() {
   if (finished_) return;
   finished_ = true;
   error_code ignored;
-  up_->timer.cancel();
-  down_->timer.cancel();
   upstream_.close(ignored);
   link_->forget(client_);
   link_->retire(*this);
@@ -252,6 +252,7 @@ void UdpLink::receive() {
 
 void UdpLink::on_readable(const error_code& wait_ec) {
   if (wait_ec == asio::error::operation_aborted || !socket_.is_open()) return;
+  proxy_->wakeups.run_due();
   auto& buffer = proxy_->scratch;
   const Micros now = proxy_->clock.now();
   for (int i = 0; i < kReadBudget; ++i) {

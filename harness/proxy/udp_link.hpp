@@ -15,7 +15,9 @@ namespace camleak::proxy {
 
 class UdpLink;
 
-class UdpFlow final : public Session, public std::enable_shared_from_this<UdpFlow> {
+class UdpFlow final : public Session,
+                      public Wakeable,
+                      public std::enable_shared_from_this<UdpFlow> {
  public:
   UdpFlow(std::shared_ptr<UdpLink> link, boost::asio::ip::udp::endpoint client, uint64_t index);
 
@@ -34,16 +36,17 @@ class UdpFlow final : public Session, public std::enable_shared_from_this<UdpFlo
   void reset() override { finish(); }
   void close() override { finish(); }
   void collect(std::map<std::string, StageStats>& into) const override;
+  void wake(int slot, uint64_t ticket) override;
 
  private:
   struct Pipe {
-    Pipe(impair::Direction d, impair::Chain c, size_t stages, boost::asio::io_context& io)
-        : direction(d), chain(std::move(c)), active_stages(stages), timer(io) {}
+    Pipe(impair::Direction d, impair::Chain c, size_t stages)
+        : direction(d), chain(std::move(c)), active_stages(stages) {}
     impair::Direction direction;
     impair::Chain chain;
     size_t active_stages;
-    boost::asio::steady_timer timer;
-    std::optional<Micros> timer_at;
+    std::optional<Micros> timer_at;  // the wake-up asked of the proxy's Wakeups
+    uint64_t timer_ticket = 0;
   };
 
   void receive_from_upstream();

@@ -5,11 +5,14 @@
 //   pingpong --port P [--count N] [--size B] round trips of B-byte messages: p50/p99 in us
 //   accuracy --conns N --latency MS [--jitter MS --distribution D] [--seconds S] [--peers-nice N]
 //            in-process echo server + camleak link with a downstream latency toxic; N
-//            connections each send a message every 100 ms; prints the error of the measured
-//            round trip against the configured delay (quantile against quantile)
+//            connections each send a 16-byte message every 100 ms in evenly spread slots;
+//            prints each message's error against the delay the proxy drew for it, for the
+//            round trip and for the proxy's leg alone
 //   idle     --port P --conns N --pid PID   RSS of PID before/after N idle connections
 //   links    --count N                      N links at once: creation time, RSS per link
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -28,6 +31,7 @@
 
 #include "harness/core/clock.hpp"
 #include "harness/core/event_log.hpp"
+#include "harness/impair/chain.hpp"
 #include "harness/proxy/proxy.hpp"
 #include "harness/proxy/proxy_thread.hpp"
 
@@ -71,32 +75,58 @@ std::vector<std::string> split(const std::string& s, char sep) {
 }
 
 // ---- echo server ----
+double realtime_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+// The accuracy client's message: the echo server writes the moment it sends the echo back, so
+// the client can time the proxy's downstream leg alone (echo's send to the client's socket).
+struct Stamped {
+  double echo_sent_ns = 0;
+  double unused = 0;
+};
+static_assert(sizeof(Stamped) == 16);
+
 class Echo {
  public:
-  Echo(asio::io_context& io, uint16_t port) : acceptor_(io, loopback(port)) { accept(); }
+  // stamp: a whole 16-byte message gets the echo's send time (Stamped).
+  Echo(asio::io_context& io, uint16_t port, bool stamp = false)
+      : acceptor_(io, loopback(port)), stamp_(stamp) {
+    accept();
+  }
   uint16_t port() const { return acceptor_.local_endpoint().port(); }
 
  private:
   struct Conn : std::enable_shared_from_this<Conn> {
-    explicit Conn(tcp::socket s) : socket(std::move(s)) { socket.set_option(tcp::no_delay(true)); }
+    Conn(tcp::socket s, bool stamp) : socket(std::move(s)), stamp(stamp) {
+      socket.set_option(tcp::no_delay(true));
+    }
     void run() {
       socket.async_read_some(asio::buffer(buf), [self = shared_from_this()](auto ec, size_t n) {
         if (ec) return;
+        if (self->stamp && n == sizeof(Stamped)) {
+          const Stamped s{.echo_sent_ns = realtime_ns()};
+          std::memcpy(self->buf.data(), &s, sizeof(s));
+        }
         asio::async_write(self->socket, asio::buffer(self->buf, n), [self](auto e, size_t) {
           if (!e) self->run();
         });
       });
     }
     tcp::socket socket;
+    bool stamp;
     std::array<char, 16384> buf{};
   };
   void accept() {
     acceptor_.async_accept([this](auto ec, tcp::socket s) {
-      if (!ec) std::make_shared<Conn>(std::move(s))->run();
+      if (!ec) std::make_shared<Conn>(std::move(s), stamp_)->run();
       accept();
     });
   }
   tcp::acceptor acceptor_;
+  bool stamp_;
 };
 
 int serve(const std::map<std::string, std::vector<std::string>>& a) {
@@ -156,28 +186,6 @@ int pingpong(const std::map<std::string, std::vector<std::string>>& a) {
   return 0;
 }
 
-// The normal distribution's quantile, for the expected delays with jitter.
-double normal_quantile(double p) {
-  // Acklam's rational approximation (relative error < 1.2e-9).
-  static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,  -2.759285104469687e+02,
-                             1.383577518672690e+02,  -3.066479806614716e+01, 2.506628277459239e+00};
-  static const double b[] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
-                             6.680131188771972e+01, -1.328068155288572e+01};
-  static const double c[] = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
-                             -2.549732539343734e+00, 4.374664141464968e+00,  2.938163982698783e+00};
-  static const double d[] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
-                             3.754408661907416e+00};
-  if (p < 0.02425) {
-    const double q = std::sqrt(-2 * std::log(p));
-    return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
-           ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
-  }
-  if (p > 1 - 0.02425) return -normal_quantile(1 - p);
-  const double q = p - 0.5, r = q * q;
-  return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
-         (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
-}
-
 int accuracy(const std::map<std::string, std::vector<std::string>>& a) {
   const int conns = std::stoi(arg(a, "--conns", "1"));
   const double latency = std::stod(arg(a, "--latency", "50"));
@@ -193,7 +201,7 @@ int accuracy(const std::map<std::string, std::vector<std::string>>& a) {
   };
 
   asio::io_context server_io(1);
-  Echo server(server_io, 0);
+  Echo server(server_io, 0, /*stamp=*/true);
   std::thread server_thread([&] {
     lower_this_thread();
     server_io.run();
@@ -201,7 +209,8 @@ int accuracy(const std::map<std::string, std::vector<std::string>>& a) {
 
   camleak::SteadyClock clock;
   camleak::EventLog events(10);
-  camleak::proxy::ProxyThread proxy(clock, &events);
+  const camleak::proxy::ProxyOptions options{.seed = 1};
+  camleak::proxy::ProxyThread proxy(clock, &events, options);
   camleak::impair::Attributes attrs{{"latency", static_cast<int64_t>(latency)}};
   if (jitter > 0) {
     attrs["jitter"] = static_cast<int64_t>(jitter);
@@ -218,37 +227,115 @@ int accuracy(const std::map<std::string, std::vector<std::string>>& a) {
     explicit Client(asio::io_context& io) : socket(io), timer(io) {}
     tcp::socket socket;
     asio::steady_timer timer;
-    std::array<char, 16> out{}, in{};
+    std::array<char, 16> out{};
+    Stamped in{};
+    size_t received = 0;
+    double sent_ns = 0;         // CLOCK_REALTIME, the clock of the kernel's receive timestamps
+    double kernel_last_ns = 0;  // when the kernel queued the last byte of the echo
     Clock::time_point sent;
+    Clock::time_point next;  // this connection's slot in the schedule
+    // The delays the proxy's chain gives this connection's chunks, in order: the same chain
+    // (link, connection index, direction, seed) built here draws the same ones.
+    std::optional<camleak::impair::Chain> replica;
+    int64_t chunks = 0;
+    double next_delay_ms() {
+      const camleak::Micros at{chunks++ * 100'000};
+      replica->push({.kind = camleak::impair::Packet::Kind::data,
+                     .bytes = std::vector<uint8_t>(16),
+                     .entered_at = at},
+                    at);
+      const auto ready = replica->next_wakeup(at).value_or(at);
+      while (replica->pop(ready)) {
+      }
+      return std::chrono::duration<double, std::milli>(ready - at).count();
+    }
   };
-  std::vector<double> rtt_ms;
+  // Each message's error: measured minus the delay the proxy drew for it.
+  std::vector<double> rtt_ms, kernel_rtt_ms, one_way_ms;
   std::vector<std::unique_ptr<Client>> clients;
-  const auto end = Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                                      std::chrono::duration<double>(seconds + 0.5));
-  const auto warm = Clock::now() + 500ms;
-  std::mt19937 rng(1);
-  std::function<void(Client&)> send = [&](Client& c) {
-    c.sent = Clock::now();
-    asio::async_write(c.socket, asio::buffer(c.out), [&](auto ec, size_t) {
+  Clock::time_point warm, end;
+  std::function<void(Client&)> send;
+  // The echo is read with recvmsg for the kernel's receive timestamp (SO_TIMESTAMPNS): the
+  // moment the proxy's bytes reached this socket, whatever this thread's own wake-up delay.
+  std::function<void(Client&)> receive = [&](Client& c) {
+    c.socket.async_wait(tcp::socket::wait_read, [&](auto ec) {
       if (ec) return;
-      asio::async_read(c.socket, asio::buffer(c.in), [&](auto e, size_t) {
-        if (e) return;
-        const auto now = Clock::now();
-        if (now > warm) {
-          rtt_ms.push_back(std::chrono::duration<double, std::milli>(now - c.sent).count());
+      char buf[64];
+      alignas(cmsghdr) char control[CMSG_SPACE(sizeof(timespec))];
+      iovec iov{buf, sizeof(buf)};
+      msghdr msg{};
+      msg.msg_iov = &iov;
+      msg.msg_iovlen = 1;
+      msg.msg_control = control;
+      msg.msg_controllen = sizeof(control);
+      const ssize_t n = ::recvmsg(c.socket.native_handle(), &msg, MSG_DONTWAIT);
+      if (n == 0) return;
+      if (n < 0) return receive(c);  // spurious readiness
+      for (auto* cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
+        if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_TIMESTAMPNS) {
+          timespec ts{};
+          std::memcpy(&ts, CMSG_DATA(cm), sizeof(ts));
+          c.kernel_last_ns = ts.tv_sec * 1e9 + ts.tv_nsec;
         }
-        if (now > end) return;
-        c.timer.expires_at(c.sent + 100ms);
-        c.timer.async_wait([&](auto) { send(c); });
-      });
+      }
+      if (c.received == 0 && n == sizeof(Stamped)) std::memcpy(&c.in, buf, sizeof(Stamped));
+      c.received += static_cast<size_t>(n);
+      if (c.received < c.out.size()) return receive(c);
+      const auto now = Clock::now();
+      const double delay = c.next_delay_ms();
+      if (now > warm) {
+        rtt_ms.push_back(std::chrono::duration<double, std::milli>(now - c.sent).count() - delay);
+        if (c.kernel_last_ns > 0) {
+          kernel_rtt_ms.push_back((c.kernel_last_ns - c.sent_ns) / 1e6 - delay);
+          if (c.in.echo_sent_ns > 0) {
+            one_way_ms.push_back((c.kernel_last_ns - c.in.echo_sent_ns) / 1e6 - delay);
+          }
+        }
+      }
+      if (now > end) return;
+      c.next += 100ms;
+      c.timer.expires_at(c.next);
+      c.timer.async_wait([&](auto) { send(c); });
     });
+  };
+  send = [&](Client& c) {
+    c.received = 0;
+    c.kernel_last_ns = 0;
+    c.in = {};
+    c.sent = Clock::now();
+    c.sent_ns = realtime_ns();
+    boost::system::error_code ec;
+    asio::write(c.socket, asio::buffer(c.out), ec);  // 16 bytes: the socket buffer takes them
+    if (!ec) receive(c);
   };
   for (int i = 0; i < conns; ++i) {
     clients.push_back(std::make_unique<Client>(io));
     auto& c = *clients.back();
     c.socket.connect(loopback(port));
     c.socket.set_option(tcp::no_delay(true));
-    c.timer.expires_after(std::chrono::microseconds(rng() % 100'000));  // spread the phases
+    const int on = 1;
+    ::setsockopt(c.socket.native_handle(), SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on));
+    // The proxy numbers connections in the order it accepts them: the order of these connects.
+    c.replica.emplace(
+        camleak::impair::ChainContext{.link = "acc",
+                                      .connection = static_cast<uint64_t>(i),
+                                      .direction = camleak::impair::Direction::downstream,
+                                      .seed = options.seed},
+        proxy.proxy().registry());
+    for (const auto& spec : proxy.proxy().link("acc").stages)
+      c.replica->add(spec, camleak::Micros{0});
+  }
+  // Every connection sends once per 100 ms in its own slot, the slots spread evenly, and each
+  // send keeps to its slot (not "100 ms after the last send"), so that a late round cannot
+  // bunch the connections into bursts that stay together for the rest of the run.
+  const auto start = Clock::now() + 50ms;
+  warm = start + 500ms;
+  end = start +
+        std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds + 0.5));
+  for (int i = 0; i < conns; ++i) {
+    auto& c = *clients[i];
+    c.next = start + std::chrono::microseconds(100'000LL * i / conns);
+    c.timer.expires_at(c.next);
     c.timer.async_wait([&](auto) { send(c); });
   }
   lower_this_thread();
@@ -258,21 +345,26 @@ int accuracy(const std::map<std::string, std::vector<std::string>>& a) {
   server_io.stop();
   server_thread.join();
 
-  std::printf("samples %zu (proxy's own added delay downstream: p50 %.3f ms, p99 %.3f ms)\n",
-              rtt_ms.size(), stats.downstream.delay.percentile(50).count() / 1000.0,
-              stats.downstream.delay.percentile(99).count() / 1000.0);
-  for (double p : {50.0, 99.0}) {
-    const double expected = latency + jitter * (jitter > 0 ? normal_quantile(p / 100.0) : 0.0);
-    const double measured = percentile(rtt_ms, p);
-    std::printf("p%.0f expected_ms %.3f measured_ms %.3f error_ms %+.3f\n", p, expected, measured,
-                measured - expected);
-  }
-  if (jitter == 0) {
-    std::vector<double> err;
-    for (double r : rtt_ms) err.push_back(r - latency);
-    std::printf("per-message error_ms p50 %+.3f p99 %+.3f\n", percentile(err, 50),
-                percentile(err, 99));
-  }
+  // Three views of the same messages, each message's error against the delay the proxy drew
+  // for it:
+  //   round trip          the client's clock, send to the echo's arrival: what an application
+  //                       sees, with the echo server's and the client's own scheduling delays;
+  //   kernel round trip   ended by the kernel's receive timestamp (SO_TIMESTAMPNS) instead;
+  //   proxy leg           the echo's send (stamped in the message) to the client socket's
+  //                       receive timestamp: only the leg with the toxic, so only the proxy's
+  //                       error (the echo's bytes reach the proxy's socket within that send).
+  std::printf(
+      "samples %zu, proxy's own histogram of the delay it added: p50 <= %.3f ms, p99 <= "
+      "%.3f ms\n",
+      rtt_ms.size(), stats.downstream.delay.percentile(50).count() / 1000.0,
+      stats.downstream.delay.percentile(99).count() / 1000.0);
+  const auto report = [&](const char* name, const std::vector<double>& error_ms) {
+    std::printf("%-18s error p50 %+.3f ms  p99 %+.3f ms  max %+.3f ms\n", name,
+                percentile(error_ms, 50), percentile(error_ms, 99), percentile(error_ms, 100));
+  };
+  report("round trip", rtt_ms);
+  report("kernel round trip", kernel_rtt_ms);
+  report("proxy leg", one_way_ms);
   return 0;
 }
 

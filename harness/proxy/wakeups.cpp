@@ -1,0 +1,51 @@
+#include "harness/proxy/wakeups.hpp"
+
+namespace camleak::proxy {
+
+Wakeups::Wakeups(boost::asio::io_context& io, const Clock& clock) : clock_(clock), timer_(io) {}
+
+void Wakeups::schedule(Micros at, std::weak_ptr<Wakeable> target, int slot, uint64_t ticket) {
+  queue_.push(at, std::move(target), slot, ticket);
+  if (!running_ && (!armed_at_ || at < *armed_at_)) arm();
+}
+
+void Wakeups::run_due() {
+  if (running_ || queue_.size() == 0) return;
+  const Micros now = clock_.now();
+  // Take out everything due first: what a wake-up schedules waits for the next pass, even if
+  // it is due at once, so a target that keeps asking for "now" cannot hold the thread.
+  while (auto entry = queue_.pop_due(now)) due_.push_back(std::move(*entry));
+  if (due_.empty()) return;
+  running_ = true;
+  for (auto& entry : due_) {
+    if (auto target = entry.target.lock()) target->wake(entry.slot, entry.ticket);
+  }
+  due_.clear();
+  running_ = false;
+  arm();
+}
+
+void Wakeups::arm() {
+  const auto earliest = queue_.earliest();
+  if (earliest == armed_at_) return;
+  armed_at_ = earliest;
+  if (!earliest) {
+    timer_.cancel();
+    return;
+  }
+  timer_.expires_at(std::chrono::steady_clock::now() + (*earliest - clock_.now()));
+  timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;  // re-armed or stopped
+    armed_at_.reset();
+    run_due();
+    arm();
+  });
+}
+
+void Wakeups::clear() {
+  queue_ = WakeupQueue();
+  armed_at_.reset();
+  timer_.cancel();
+}
+
+}  // namespace camleak::proxy

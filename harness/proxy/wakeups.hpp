@@ -1,0 +1,41 @@
+#pragma once
+// One timer for every chain of the proxy. Sessions schedule their chains' wake-ups here; one
+// steady_timer waits for the earliest, and the proxy's I/O handlers also run what is due when
+// they start. The io_context works through the readiness events of one epoll_wait (up to 128)
+// before it looks at its timers again, so on a busy proxy a per-session steady_timer that
+// comes due meanwhile waits for the whole batch: milliseconds at 1,000 connections. Here it
+// waits for at most the handler that is running.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <vector>
+
+#include "harness/proxy/wakeup_queue.hpp"
+
+namespace camleak::proxy {
+
+class Wakeups {
+ public:
+  Wakeups(boost::asio::io_context& io, const Clock& clock);
+
+  // Wakes `target` (slot, ticket) at proxy-clock time `at`, or soon after.
+  void schedule(Micros at, std::weak_ptr<Wakeable> target, int slot, uint64_t ticket);
+  // Wakes every target that is due now. Cheap when nothing is: one clock read.
+  void run_due();
+  // Drops every queued wake-up and stops the timer, so the io_context can run out of work
+  // (the proxy's shutdown, once its sessions are closed). Later schedules work as before.
+  void clear();
+
+  size_t pending() const { return queue_.size(); }
+
+ private:
+  void arm();
+
+  const Clock& clock_;
+  boost::asio::steady_timer timer_;
+  WakeupQueue queue_;
+  std::vector<WakeupQueue::Entry> due_;  // the pass being run (kept for its capacity)
+  std::optional<Micros> armed_at_;
+  bool running_ = false;  // run_due is on the stack: a wake-up's own I/O must not re-enter it
+};
+
+}  // namespace camleak::proxy

@@ -1,0 +1,108 @@
+#include "harness/proxy/wakeups.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+#include <functional>
+
+namespace camleak::proxy {
+namespace {
+
+struct Target : Wakeable {
+  void wake(int slot, uint64_t ticket) override {
+    woken.emplace_back(slot, ticket);
+    if (on_wake) on_wake();
+  }
+  std::vector<std::pair<int, uint64_t>> woken;
+  std::function<void()> on_wake;
+};
+
+TEST(Wakeups, RunDueWakesWhatIsDueInTimeOrder) {
+  boost::asio::io_context io;
+  ManualClock clock;
+  Wakeups wakeups(io, clock);
+  auto a = std::make_shared<Target>();
+  auto b = std::make_shared<Target>();
+  wakeups.schedule(Micros{500}, b, 1, 7);
+  wakeups.schedule(Micros{200}, a, 0, 3);
+  wakeups.schedule(Micros{900}, a, 1, 4);
+
+  clock.set(Micros{199});
+  wakeups.run_due();
+  EXPECT_TRUE(a->woken.empty());
+
+  clock.set(Micros{600});
+  wakeups.run_due();
+  EXPECT_EQ(a->woken, (std::vector<std::pair<int, uint64_t>>{{0, 3}}));
+  EXPECT_EQ(b->woken, (std::vector<std::pair<int, uint64_t>>{{1, 7}}));
+  EXPECT_EQ(wakeups.pending(), 1u);
+}
+
+TEST(Wakeups, AWakeUpThatAsksForNowWaitsForTheNextPass) {
+  boost::asio::io_context io;
+  ManualClock clock(Micros{1000});
+  Wakeups wakeups(io, clock);
+  auto t = std::make_shared<Target>();
+  uint64_t ticket = 0;
+  t->on_wake = [&] { wakeups.schedule(clock.now(), t, 0, ++ticket); };
+  wakeups.schedule(clock.now(), t, 0, ++ticket);
+  wakeups.run_due();
+  EXPECT_EQ(t->woken.size(), 1u);  // not an endless loop
+  wakeups.run_due();
+  EXPECT_EQ(t->woken.size(), 2u);
+}
+
+TEST(Wakeups, AnEndedTargetIsSkipped) {
+  boost::asio::io_context io;
+  ManualClock clock;
+  Wakeups wakeups(io, clock);
+  auto gone = std::make_shared<Target>();
+  auto kept = std::make_shared<Target>();
+  wakeups.schedule(Micros{10}, gone, 0, 1);
+  wakeups.schedule(Micros{10}, kept, 0, 2);
+  gone.reset();
+  clock.set(Micros{10});
+  wakeups.run_due();
+  EXPECT_EQ(kept->woken.size(), 1u);
+  EXPECT_EQ(wakeups.pending(), 0u);
+}
+
+TEST(Wakeups, TheTimerWakesAtTheTimeAskedOnARealClock) {
+  boost::asio::io_context io;
+  SteadyClock clock;
+  Wakeups wakeups(io, clock);
+  auto t = std::make_shared<Target>();
+  Micros woken_at{-1};
+  t->on_wake = [&] { woken_at = clock.now(); };
+  const Micros at = clock.now() + Micros{3000};
+  // Scheduled later first, then earlier: the timer must be moved to the earlier one.
+  wakeups.schedule(at + Micros{2000}, t, 1, 2);
+  wakeups.schedule(at, t, 0, 1);
+  io.run_for(std::chrono::seconds(5));  // returns when the queue is empty: no work is left
+  ASSERT_EQ(t->woken.size(), 2u);
+  EXPECT_EQ(t->woken[0], (std::pair<int, uint64_t>{0, 1}));
+  EXPECT_EQ(t->woken[1], (std::pair<int, uint64_t>{1, 2}));
+  EXPECT_GE(woken_at, at + Micros{2000});
+}
+
+TEST(Wakeups, ClearLeavesTheIoContextWithoutWorkAndSchedulingWorksAfter) {
+  boost::asio::io_context io;
+  SteadyClock clock;
+  Wakeups wakeups(io, clock);
+  auto t = std::make_shared<Target>();
+  wakeups.schedule(clock.now() + Micros{60'000'000}, t, 0, 1);  // a minute away
+  wakeups.clear();
+  EXPECT_EQ(wakeups.pending(), 0u);
+  const auto started = std::chrono::steady_clock::now();
+  io.run_for(std::chrono::seconds(30));  // returns at once: the timer was the only work
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));
+  EXPECT_TRUE(t->woken.empty());
+
+  io.restart();
+  wakeups.schedule(clock.now() + Micros{1000}, t, 0, 2);
+  io.run_for(std::chrono::seconds(5));
+  EXPECT_EQ(t->woken, (std::vector<std::pair<int, uint64_t>>{{0, 2}}));
+}
+
+}  // namespace
+}  // namespace camleak::proxy
