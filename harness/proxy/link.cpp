@@ -40,7 +40,7 @@ Link::Link(std::shared_ptr<ProxyShared> proxy, LinkConfig config,
       epoch_(config_.epoch.value_or(proxy_->clock.now())) {
   counters_.name = config_.name;
   if (!config_.tap.pcap_file.empty() || config_.tap.ring) {
-    tap_ = std::make_unique<LinkTap>(config_.tap, proxy_->options.tap_ring_bytes,
+    tap_ = std::make_shared<LinkTap>(config_.tap, proxy_->options.tap_ring_bytes,
                                      proxy_->options.tap_ring_age, proxy_->wall_at_zero);
   }
 }

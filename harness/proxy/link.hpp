@@ -76,6 +76,9 @@ class Link : public std::enable_shared_from_this<Link> {
   LinkInfo info() const;
   LinkStats stats() const;
   LinkTap* tap() { return tap_.get(); }
+  // Shared so that the proxy can keep a removed link's ring (and sessions still finishing can
+  // keep writing to it).
+  std::shared_ptr<LinkTap> shared_tap() const { return tap_; }
 
   // Stage changes apply to every current session and to every later one.
   void add_stage(const impair::StageSpec& spec);
@@ -107,7 +110,7 @@ class Link : public std::enable_shared_from_this<Link> {
   Micros epoch_;
   LinkStats counters_;
   std::map<std::string, StageStats> retired_;
-  std::unique_ptr<LinkTap> tap_;
+  std::shared_ptr<LinkTap> tap_;
   std::map<uint64_t, std::shared_ptr<Session>> sessions_;
   uint64_t next_index_ = 0;
 };

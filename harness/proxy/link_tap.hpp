@@ -30,6 +30,7 @@ class LinkTap {
   size_t write_window(Micros from, Micros to, const std::string& path) const;
   void flush();
   size_t ring_frames() const { return ring_.size(); }
+  size_t ring_bytes() const { return ring_bytes_; }
 
  private:
   struct Record {

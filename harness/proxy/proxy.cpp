@@ -2,6 +2,7 @@
 
 #include <boost/asio/post.hpp>
 #include <future>
+#include <set>
 #include <type_traits>
 
 #include "harness/core/errors.hpp"
@@ -101,7 +102,9 @@ LinkInfo Proxy::add_link(LinkConfig config, std::vector<impair::StageSpec> stage
 
 void Proxy::remove_link(const std::string& name) {
   run([&] {
-    find(name).stop();
+    Link& link = find(name);
+    link.stop();
+    retire_tap(link);
     links_.erase(name);
   });
 }
@@ -211,9 +214,43 @@ LinkStats Proxy::stats(const std::string& link) const {
   return run([&] { return find(link).stats(); });
 }
 
+void Proxy::retire_tap(const Link& link) {
+  const auto tap = link.shared_tap();
+  if (!tap || !link.config().tap.ring) return;
+  const Micros now = shared_->clock.now();
+  retired_taps_.push_back({link.config().name, now, tap});
+  size_t bytes = 0;
+  for (const auto& r : retired_taps_) bytes += r.tap->ring_bytes();
+  while (!retired_taps_.empty() &&
+         (bytes > shared_->options.retired_tap_bytes ||
+          retired_taps_.front().removed_at < now - shared_->options.tap_ring_age)) {
+    bytes -= retired_taps_.front().tap->ring_bytes();
+    retired_taps_.pop_front();
+  }
+}
+
+std::vector<std::string> Proxy::tapped_links(const std::string& prefix) const {
+  return run([&] {
+    std::set<std::string> names;
+    for (const auto& [name, link] : links_) {
+      if (link->config().tap.ring && name.rfind(prefix, 0) == 0) names.insert(name);
+    }
+    for (const auto& r : retired_taps_) {
+      if (r.link.rfind(prefix, 0) == 0) names.insert(r.link);
+    }
+    return std::vector<std::string>(names.begin(), names.end());
+  });
+}
+
 size_t Proxy::write_window(const std::string& link_name, Micros from, Micros to,
                            const std::string& path) const {
   return run([&]() -> size_t {
+    if (!links_.count(link_name)) {
+      // Newest first: a name can come back after its link was removed.
+      for (auto it = retired_taps_.rbegin(); it != retired_taps_.rend(); ++it) {
+        if (it->link == link_name) return it->tap->write_window(from, to, path);
+      }
+    }
     Link& link = find(link_name);
     if (!link.tap() || !link.config().tap.ring) {
       throw ProxyError(ProxyError::Kind::bad_request,

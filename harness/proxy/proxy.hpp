@@ -7,6 +7,7 @@
 // waited for, or directly when called from that io_context's thread). The io_context must be
 // running on some thread for calls from other threads to return; ProxyThread provides one.
 #include <boost/asio/io_context.hpp>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -25,6 +26,7 @@
 namespace camleak::proxy {
 
 class Link;
+class LinkTap;
 struct ProxyShared;
 
 struct LinkUpdate {
@@ -78,8 +80,12 @@ class Proxy {
   LinkStats stats(const std::string& link) const;
   // Writes the link's tapped frames with time in [from, to] (proxy clock) to a pcap file.
   // The link needs TapConfig::ring. Returns the number of frames written.
+  // A link removed less than tap_ring_age ago still answers from the ring it had.
   size_t write_window(const std::string& link, Micros from, Micros to,
                       const std::string& path) const;
+  // Names of the links, live or recently removed, whose ring write_window can read, that begin
+  // with `prefix` (`live:hub-2/` lists that device's RTP routes).
+  std::vector<std::string> tapped_links(const std::string& prefix) const;
   void flush_taps();
   // Closes every link (and its connections). The proxy stays usable.
   void shutdown();
@@ -95,9 +101,17 @@ class Proxy {
   Link& find(const std::string& name) const;
   impair::StageSpec complete(const Link& link, impair::StageSpec spec) const;
   std::shared_ptr<Link> make_link(LinkConfig config, std::vector<impair::StageSpec> stages);
+  void retire_tap(const Link& link);
+
+  struct RetiredTap {
+    std::string link;
+    Micros removed_at;
+    std::shared_ptr<LinkTap> tap;
+  };
 
   std::shared_ptr<ProxyShared> shared_;
   std::map<std::string, std::shared_ptr<Link>> links_;
+  std::deque<RetiredTap> retired_taps_;  // oldest first
 };
 
 }  // namespace camleak::proxy

@@ -16,7 +16,8 @@ std::string endpoint_text(const udp::endpoint& e) {
 
 }  // namespace
 
-void MediaRoutes::add_parent(const std::string& parent, const std::vector<impair::StageSpec>& stages) {
+void MediaRoutes::add_parent(const std::string& parent,
+                             const std::vector<impair::StageSpec>& stages) {
   std::lock_guard lock(mutex_);
   parents_[parent].stages = stages;
 }
@@ -39,13 +40,14 @@ rtsp::UdpRouter MediaRoutes::router(const std::string& parent) {
 impair::StageSpec MediaRoutes::placed(impair::StageSpec spec, bool flipped) {
   if (flipped) {
     spec.direction = spec.direction == impair::Direction::upstream ? impair::Direction::downstream
-                                                                    : impair::Direction::upstream;
+                                                                   : impair::Direction::upstream;
   }
   return spec;
 }
 
 std::optional<rtsp::UdpRoute> MediaRoutes::open(const std::string& parent, rtsp::TransportMode mode,
-                                                const udp::endpoint& rtp, const udp::endpoint& rtcp) {
+                                                const udp::endpoint& rtp,
+                                                const udp::endpoint& rtcp) {
   std::lock_guard lock(mutex_);
   const auto it = parents_.find(parent);
   if (closed_ || it == parents_.end()) return std::nullopt;
@@ -67,6 +69,7 @@ std::optional<rtsp::UdpRoute> MediaRoutes::open(const std::string& parent, rtsp:
                                .upstream = endpoint_text(target),
                                .protocol = proxy::Protocol::udp,
                                .enabled = true,
+                               .tap = {.ring = tap_},
                                .epoch = Micros{0}};  // stage windows on the run's timeline
       const proxy::LinkInfo info = proxy_.add_link(config, stages);
       links.push_back(config.name);
@@ -127,7 +130,8 @@ void MediaRoutes::set_stage(const std::string& parent, const impair::StageSpec& 
 bool MediaRoutes::remove_stage(const std::string& parent, const std::string& name) {
   std::lock_guard lock(mutex_);
   auto& p = parents_.at(parent);
-  const auto erased = std::erase_if(p.stages, [&](const impair::StageSpec& s) { return s.name == name; });
+  const auto erased =
+      std::erase_if(p.stages, [&](const impair::StageSpec& s) { return s.name == name; });
   if (erased == 0) return false;
   if (closed_) return true;
   for (const auto& [link, flipped] : p.routes) {
@@ -161,7 +165,8 @@ size_t MediaRoutes::routes_open() const {
 std::string MediaRoutes::family(const std::string& link) {
   for (const char* kind : {"/rtp/", "/rtcp/"}) {
     const auto at = link.rfind(kind);
-    if (at != std::string::npos) return link.substr(0, at + std::char_traits<char>::length(kind) - 1);
+    if (at != std::string::npos)
+      return link.substr(0, at + std::char_traits<char>::length(kind) - 1);
   }
   return link;
 }

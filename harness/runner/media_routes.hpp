@@ -13,6 +13,10 @@
 // A storm's drop needs nothing here: cutting the device's RTSP connection ends its sessions,
 // and with them their routes; the redial opens new ones.
 //
+// With pcap evidence on, each route keeps a tap ring like its parent link; the proxy keeps a
+// removed route's ring for its ring age, so evidence written after the session ended still
+// has the media.
+//
 // Directions: a stage's direction is the media's (downstream = toward the device). A play
 // route receives from the SUT on its listening side and forwards to the hub, the reverse of the
 // hub's TCP link, so its stages' directions are flipped; a record route runs like the camera's
@@ -37,7 +41,8 @@ namespace camleak::runner {
 
 class MediaRoutes : public std::enable_shared_from_this<MediaRoutes> {
  public:
-  explicit MediaRoutes(proxy::Proxy& proxy) : proxy_(proxy) {}
+  // `tap`: each route keeps a tap ring, as the device links do, for pcap evidence.
+  explicit MediaRoutes(proxy::Proxy& proxy, bool tap = false) : proxy_(proxy), tap_(tap) {}
 
   // Registers `parent` (a device link whose media goes over UDP) with its baseline datagram
   // stages.
@@ -70,7 +75,7 @@ class MediaRoutes : public std::enable_shared_from_this<MediaRoutes> {
     std::vector<impair::StageSpec> stages;  // by media direction
     size_t opened = 0;
     std::map<std::string, bool> routes;  // open route link -> flipped (a play route)
-    bool plays = false;                   // has opened play routes
+    bool plays = false;                  // has opened play routes
   };
 
   std::optional<rtsp::UdpRoute> open(const std::string& parent, rtsp::TransportMode mode,
@@ -80,6 +85,7 @@ class MediaRoutes : public std::enable_shared_from_this<MediaRoutes> {
   static impair::StageSpec placed(impair::StageSpec spec, bool flipped);
 
   proxy::Proxy& proxy_;
+  bool tap_;
   // Held while calling the proxy too, so close() waits for calls in flight.
   mutable std::mutex mutex_;
   bool closed_ = false;

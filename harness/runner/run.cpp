@@ -102,7 +102,14 @@ class EvidenceCollector {
     for (auto& r : pcap_requests_) {
       if (r.written || (!all && now < r.at + std::chrono::seconds(2))) continue;
       r.written = true;
+      // A device's RTP routes (`live:hub-2/rtp/3`), open or already closed with their session,
+      // are written beside its RTSP link; those with nothing in the window are left out.
+      std::vector<std::string> links;
       for (const auto& link : r.links) {
+        links.push_back(link);
+        for (auto& route : proxy.tapped_links(link + "/")) links.push_back(std::move(route));
+      }
+      for (const auto& link : links) {
         try {
           const fs::path path = fs::path(dir_) / reports::kEvidenceDir /
                                 ("obs-" + std::to_string(r.observation) + "-" + sanitize(link) + ".pcap");
@@ -240,7 +247,7 @@ RunOutcome run_scenario(const scenario::Scenario& scenario, const RunOptions& op
                      scenario.fleet.cameras.size() + scenario.fleet.hubs.size() <= options.max_devices_for_pcap;
     DevicePorts ports;
     std::map<std::string, std::vector<std::string>> device_links;  // device -> its link names
-    routes = std::make_shared<MediaRoutes>(proxy);
+    routes = std::make_shared<MediaRoutes>(proxy, tap);
     for (const auto& link : scenario.links) {
       // A link's RTSP (or HTTP) connection gets its stream stages; with RTP over UDP the
       // datagram stages go to the routes its sessions open.

@@ -120,5 +120,61 @@ TEST_F(PcapTapTest, UdpDatagramsAreWrittenBothWays) {
   EXPECT_EQ(frames[0].bytes.size(), 14u + 20 + 8 + 4);
 }
 
+// A session's RTP route is removed when the session ends, usually before the evidence around
+// a finding is written: the removed link's ring must still answer.
+TEST_F(PcapTapTest, ARemovedLinksRingStillAnswersForItsWindow) {
+  UdpEchoServer server;
+  auto& proxy = runner_.proxy();
+  const auto add = [&](const std::string& name) {
+    return proxy
+        .add_link(LinkConfig{.name = name,
+                             .upstream = "127.0.0.1:" + std::to_string(server.port()),
+                             .protocol = Protocol::udp,
+                             .tap = {.ring = true}})
+        .port;
+  };
+  const Micros from = clock_.now();
+  {
+    UdpClient client(add("cam/rtp/1"));
+    for (int i = 0; i < 4; ++i) {
+      client.send("frame");
+      ASSERT_TRUE(client.receive().has_value());
+    }
+  }
+  add("cam/rtp/2");
+  add("other/rtp/1");
+  proxy.remove_link("cam/rtp/1");
+
+  EXPECT_EQ(proxy.tapped_links("cam/"), (std::vector<std::string>{"cam/rtp/1", "cam/rtp/2"}));
+  const std::string file = (dir_ / "removed.pcap").string();
+  EXPECT_EQ(proxy.write_window("cam/rtp/1", from, clock_.now(), file), 8u);
+  EXPECT_EQ(read_pcap(file).size(), 8u);
+}
+
+TEST_F(PcapTapTest, RemovedRingsAreKeptWithinTheirByteBudgetOldestDroppedFirst) {
+  ProxyThread runner(clock_, &events_, ProxyOptions{.retired_tap_bytes = 1000});
+  UdpEchoServer server;
+  auto& proxy = runner.proxy();
+  const Micros from = clock_.now();
+  for (const std::string name : {"a", "b"}) {
+    UdpClient client(
+        proxy
+            .add_link(LinkConfig{.name = name,
+                                 .upstream = "127.0.0.1:" + std::to_string(server.port()),
+                                 .protocol = Protocol::udp,
+                                 .tap = {.ring = true}})
+            .port);
+    // 2 x 3 frames of 14 + 20 + 8 + 100 bytes: about 850 bytes per link's ring.
+    for (int i = 0; i < 3; ++i) {
+      client.send(std::string(100, 'x'));
+      ASSERT_TRUE(client.receive().has_value());
+    }
+    proxy.remove_link(name);
+  }
+  EXPECT_EQ(proxy.tapped_links(""), (std::vector<std::string>{"b"}));
+  EXPECT_EQ(proxy.write_window("b", from, clock_.now(), (dir_ / "b.pcap").string()), 6u);
+  EXPECT_THROW(proxy.write_window("a", from, clock_.now(), (dir_ / "a.pcap").string()), ProxyError);
+}
+
 }  // namespace
 }  // namespace camleak::proxy

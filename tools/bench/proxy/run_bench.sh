@@ -63,13 +63,26 @@ for streams in 1 4; do
     "$(python3 -c "print(${TP[camleak$streams]}/${TP[direct$streams]})")"
 done
 
-echo "== added round-trip latency (64-byte ping-pong, 20000 round trips, us) =="
-read -r _ D50 _ D99 < <("$TOOL" pingpong --port "$ECHO")
-read -r _ C50 _ C99 < <("$TOOL" pingpong --port "$CL_ECHO")
-read -r _ H50 _ H99 < <("$TOOL" pingpong --port "$HA_ECHO")
-printf "direct    p50 %7.1f  p99 %7.1f\n" "$D50" "$D99"
-printf "camleak   p50 %7.1f  p99 %7.1f   added p50 %6.1f  p99 %6.1f\n" "$C50" "$C99" "$(python3 -c "print($C50-$D50)")" "$(python3 -c "print($C99-$D99)")"
-printf "haproxy   p50 %7.1f  p99 %7.1f   added p50 %6.1f  p99 %6.1f\n" "$H50" "$H99" "$(python3 -c "print($H50-$D50)")" "$(python3 -c "print($H99-$D99)")"
+echo "== added round-trip latency (64-byte ping-pong, 5 interleaved rounds of 20000, median of rounds, us) =="
+# The machine's own round trip drifts between runs by more than a proxy adds, so direct, camleak
+# and haproxy take turns and each figure is the median over the rounds.
+declare -A PP
+for round in 1 2 3 4 5; do
+  for target in direct:$ECHO camleak:$CL_ECHO haproxy:$HA_ECHO; do
+    name=${target%%:*}; port=${target##*:}
+    read -r _ p50 _ p99 < <("$TOOL" pingpong --port "$port")
+    PP[$name]+="$p50,$p99 "
+  done
+done
+python3 - "${PP[direct]}" "${PP[camleak]}" "${PP[haproxy]}" <<'PY'
+import statistics, sys
+rounds = [[tuple(map(float, r.split(","))) for r in arg.split()] for arg in sys.argv[1:]]
+med = [(statistics.median(r[0] for r in x), statistics.median(r[1] for r in x)) for x in rounds]
+d = med[0]
+print("direct    p50 %7.1f  p99 %7.1f" % d)
+for name, m in (("camleak", med[1]), ("haproxy", med[2])):
+    print("%-9s p50 %7.1f  p99 %7.1f   added p50 %6.1f  p99 %6.1f" % (name, m[0], m[1], m[0] - d[0], m[1] - d[1]))
+PY
 
 echo "== latency injection accuracy (downstream latency toxic; error against the configured delay) =="
 echo "   'proxy leg' is the leg with the toxic alone (the proxy's error); the round trips add the"

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The restart-session-swap incident with RTP over UDP (cameras and hubs): the leak must be caught
+# as over TCP, and each finding's evidence must hold pcaps of the hub's RTP routes, although a
+# route is removed with its session, often before the evidence is written.
+#   udp_evidence_check.sh CAMLEAK INCIDENT_YAML
+set -uo pipefail
+camleak=$1 incident=$2
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/camleak-e2e-udp.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+# The same scenario, media over UDP: the camera line gains `transport: udp`, the hub block a
+# `transport: udp` line.
+sed -e 's/bitrate: 192kbps}/bitrate: 192kbps, transport: udp}/' \
+    -e 's/^    watch: \[own\]$/    transport: udp\n    watch: [own]/' "$incident" > "$tmp/scenario.yaml"
+[ "$(grep -c 'transport: udp' "$tmp/scenario.yaml")" -eq 2 ] ||
+  { echo "FAIL: could not switch $incident to UDP media"; exit 1; }
+"$camleak" run --quiet --report "$tmp/report" "$tmp/scenario.yaml"
+code=$?
+[ "$code" -eq 1 ] || { echo "FAIL: expected exit 1 (leak detected), got $code"; exit 1; }
+python3 - "$tmp/report" <<'PY'
+import json, os, struct, sys
+report = sys.argv[1]
+r = json.load(open(os.path.join(report, "report.json")))
+leaks = [e for e in r["evidence"] if e.get("pcaps")]
+assert leaks, "no finding has pcap evidence"
+routes = [p for e in leaks for p in e["pcaps"] if "_rtp_" in p]
+assert routes, "no finding has a pcap of an RTP route: %s" % leaks[0]["pcaps"]
+for rel in routes:
+    with open(os.path.join(report, rel), "rb") as f:
+        magic, _, _, _, _, _, linktype = struct.unpack("<IHHiIII", f.read(24))
+        assert magic in (0xA1B2C3D4, 0xA1B23C4D) and linktype == 1, rel
+        assert f.read(16), rel + " holds no packet"
+print("PASS: %d findings with pcaps, %d RTP route pcaps" % (len(leaks), len(routes)))
+PY
