@@ -1,5 +1,7 @@
 #include "harness/proxy/link_tap.hpp"
 
+#include <algorithm>
+
 #include "harness/core/rng.hpp"
 
 namespace camleak::proxy {
@@ -35,6 +37,15 @@ size_t LinkTap::write_window(Micros from, Micros to, const std::string& path) co
   }
   out.flush();
   return written;
+}
+
+size_t LinkTap::frames_in(Micros from, Micros to) const {
+  // The ring is in time order: frames are recorded as the proxy forwards them.
+  const auto first = std::lower_bound(ring_.begin(), ring_.end(), from,
+                                      [](const Record& r, Micros t) { return r.time < t; });
+  const auto last = std::upper_bound(first, ring_.end(), to,
+                                     [](Micros t, const Record& r) { return t < r.time; });
+  return static_cast<size_t>(last - first);
 }
 
 void LinkTap::flush() {

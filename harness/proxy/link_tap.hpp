@@ -31,6 +31,8 @@ class LinkTap {
   void flush();
   size_t ring_frames() const { return ring_.size(); }
   size_t ring_bytes() const { return ring_bytes_; }
+  // How many of the ring's frames have a time in [from, to].
+  size_t frames_in(Micros from, Micros to) const;
 
  private:
   struct Record {

@@ -217,8 +217,12 @@ LinkStats Proxy::stats(const std::string& link) const {
 void Proxy::retire_tap(const Link& link) {
   const auto tap = link.shared_tap();
   if (!tap || !link.config().tap.ring) return;
+  retired_taps_.push_back({link.config().name, shared_->clock.now(), tap});
+  prune_retired_taps();
+}
+
+void Proxy::prune_retired_taps() const {
   const Micros now = shared_->clock.now();
-  retired_taps_.push_back({link.config().name, now, tap});
   size_t bytes = 0;
   for (const auto& r : retired_taps_) bytes += r.tap->ring_bytes();
   while (!retired_taps_.empty() &&
@@ -229,14 +233,19 @@ void Proxy::retire_tap(const Link& link) {
   }
 }
 
-std::vector<std::string> Proxy::tapped_links(const std::string& prefix) const {
+std::vector<std::string> Proxy::tapped_links(const std::string& prefix, Micros from,
+                                             Micros to) const {
   return run([&] {
+    prune_retired_taps();
     std::set<std::string> names;
     for (const auto& [name, link] : links_) {
-      if (link->config().tap.ring && name.rfind(prefix, 0) == 0) names.insert(name);
+      if (link->config().tap.ring && link->tap() && name.rfind(prefix, 0) == 0 &&
+          link->tap()->frames_in(from, to) > 0) {
+        names.insert(name);
+      }
     }
     for (const auto& r : retired_taps_) {
-      if (r.link.rfind(prefix, 0) == 0) names.insert(r.link);
+      if (r.link.rfind(prefix, 0) == 0 && r.tap->frames_in(from, to) > 0) names.insert(r.link);
     }
     return std::vector<std::string>(names.begin(), names.end());
   });
@@ -245,6 +254,7 @@ std::vector<std::string> Proxy::tapped_links(const std::string& prefix) const {
 size_t Proxy::write_window(const std::string& link_name, Micros from, Micros to,
                            const std::string& path) const {
   return run([&]() -> size_t {
+    prune_retired_taps();
     if (!links_.count(link_name)) {
       // Newest first: a name can come back after its link was removed.
       for (auto it = retired_taps_.rbegin(); it != retired_taps_.rend(); ++it) {

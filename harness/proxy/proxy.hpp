@@ -80,12 +80,13 @@ class Proxy {
   LinkStats stats(const std::string& link) const;
   // Writes the link's tapped frames with time in [from, to] (proxy clock) to a pcap file.
   // The link needs TapConfig::ring. Returns the number of frames written.
-  // A link removed less than tap_ring_age ago still answers from the ring it had.
+  // A link removed less than tap_ring_age ago (and within retired_tap_bytes) still answers
+  // from the ring it had.
   size_t write_window(const std::string& link, Micros from, Micros to,
                       const std::string& path) const;
-  // Names of the links, live or recently removed, whose ring write_window can read, that begin
-  // with `prefix` (`live:hub-2/` lists that device's RTP routes).
-  std::vector<std::string> tapped_links(const std::string& prefix) const;
+  // Names of the links, live or recently removed, that begin with `prefix` and whose ring holds
+  // frames in [from, to] (`live:hub-2/` lists that device's RTP routes with media then).
+  std::vector<std::string> tapped_links(const std::string& prefix, Micros from, Micros to) const;
   void flush_taps();
   // Closes every link (and its connections). The proxy stays usable.
   void shutdown();
@@ -102,6 +103,8 @@ class Proxy {
   impair::StageSpec complete(const Link& link, impair::StageSpec spec) const;
   std::shared_ptr<Link> make_link(LinkConfig config, std::vector<impair::StageSpec> stages);
   void retire_tap(const Link& link);
+  // Drops the removed links' rings past their age or the byte budget, oldest first.
+  void prune_retired_taps() const;
 
   struct RetiredTap {
     std::string link;
@@ -111,7 +114,7 @@ class Proxy {
 
   std::shared_ptr<ProxyShared> shared_;
   std::map<std::string, std::shared_ptr<Link>> links_;
-  std::deque<RetiredTap> retired_taps_;  // oldest first
+  mutable std::deque<RetiredTap> retired_taps_;  // oldest first
 };
 
 }  // namespace camleak::proxy

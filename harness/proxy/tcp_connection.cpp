@@ -128,17 +128,14 @@ void TcpConnection::start_read(Pipe& p) {
 void TcpConnection::on_readable(Pipe& p, const error_code& wait_ec) {
   p.reading = false;
   if (finished_ || wait_ec == asio::error::operation_aborted) return;
-  auto& wakeups = link_->proxy().wakeups;
-  wakeups.run_due();
-  if (finished_) return;
   if (wait_ec) return on_end_of_input(p, Packet::Kind::reset, link_->proxy().clock.now());
+  auto& wakeups = link_->proxy().wakeups;
   auto& buffer = link_->proxy().scratch;
   for (int i = 0; i < kReadBudget; ++i) {
-    if (i > 0) {
-      wakeups.run_due();  // between reads too: one read and its write can take tens of us
-      // A wake-up may have acted on this pipe: stopped it, or queued the next wait itself.
-      if (finished_ || p.eof || p.reading || over_limit(p) || !p.spill.empty()) return;
-    }
+    // Due wake-ups first, and again between reads (one read and its write can take tens of
+    // us). A wake-up may act on this very pipe: end it, pause it, or queue the next wait.
+    wakeups.run_due();
+    if (finished_ || p.eof || p.reading || over_limit(p) || !p.spill.empty()) return;
     const Micros now = link_->proxy().clock.now();
     error_code ec;
     const size_t n = p.src.read_some(asio::buffer(buffer), ec);
@@ -189,12 +186,13 @@ bool TcpConnection::forward_fast(Pipe& p, const uint8_t* data, size_t size, Micr
 void TcpConnection::on_spill_written(Pipe& p, const error_code& ec) {
   p.writing = false;
   if (finished_ || ec == asio::error::operation_aborted) return;
-  link_->proxy().wakeups.run_due();
-  if (finished_) return;
   if (ec) return abort_both("write-failed");
   written(p, p.spill.data(), p.spill.size(), p.spill_entered, link_->proxy().clock.now());
   // Release the copy: an idle connection should hold no buffer.
   std::vector<uint8_t>().swap(p.spill);
+  // Only now that the pipe is settled: a due wake-up may write on this very pipe.
+  link_->proxy().wakeups.run_due();
+  if (finished_) return;
   start_write(p);  // a stage may have been added meanwhile
   start_read(p);
 }
@@ -238,6 +236,10 @@ void TcpConnection::arm_timer(Pipe& p, Micros now) {
   link_->proxy().wakeups.schedule(*wake, weak_from_this(), slot(p), ++p.timer_ticket);
 }
 
+bool TcpConnection::wants(int which, uint64_t ticket) const {
+  return !finished_ && ticket == (which == 0 ? up_ : down_)->timer_ticket;
+}
+
 void TcpConnection::wake(int which, uint64_t ticket) {
   Pipe& p = which == 0 ? up() : down();
   if (finished_ || ticket != p.timer_ticket) return;  // superseded by an earlier wake-up
@@ -274,8 +276,6 @@ void TcpConnection::start_write(Pipe& p) {
 void TcpConnection::on_written(Pipe& p, const error_code& ec) {
   p.writing = false;
   if (finished_ || ec == asio::error::operation_aborted) return;
-  link_->proxy().wakeups.run_due();
-  if (finished_) return;
   if (ec) return abort_both("write-failed");
   const Micros now = link_->proxy().clock.now();
   for (size_t i = 0; i < p.gathered && !p.out.empty(); ++i) {
@@ -285,6 +285,10 @@ void TcpConnection::on_written(Pipe& p, const error_code& ec) {
     p.out.pop_front();
   }
   p.gathered = 0;
+  // Only now that the written packets are off the queue: a due wake-up may write on this very
+  // pipe, and must not send them again.
+  link_->proxy().wakeups.run_due();
+  if (finished_) return;
   start_write(p);
   start_read(p);
 }

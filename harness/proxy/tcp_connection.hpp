@@ -42,6 +42,7 @@ class TcpConnection final : public Session,
   void close() override;
   void collect(std::map<std::string, StageStats>& into) const override;
   void wake(int slot, uint64_t ticket) override;
+  bool wants(int slot, uint64_t ticket) const override;
 
  private:
   using tcp = boost::asio::ip::tcp;

@@ -125,6 +125,10 @@ void UdpFlow::arm_timer(Pipe& p, Micros now) {
                                   ++p.timer_ticket);
 }
 
+bool UdpFlow::wants(int slot, uint64_t ticket) const {
+  return !finished_ && ticket == (slot == 0 ? up_ : down_)->timer_ticket;
+}
+
 void UdpFlow::wake(int slot, uint64_t ticket) {
   Pipe& p = slot == 0 ? *up_ : *down_;
   if (finished_ || ticket != p.timer_ticket) return;  // superseded by an earlier wake-up

@@ -37,6 +37,7 @@ class UdpFlow final : public Session,
   void close() override { finish(); }
   void collect(std::map<std::string, StageStats>& into) const override;
   void wake(int slot, uint64_t ticket) override;
+  bool wants(int slot, uint64_t ticket) const override;
 
  private:
   struct Pipe {

@@ -29,6 +29,14 @@ std::optional<WakeupQueue::Entry> WakeupQueue::pop_due(Micros now) {
   return entry;
 }
 
+void WakeupQueue::drop_unwanted() {
+  std::erase_if(heap_, [](const Entry& e) {
+    const auto target = e.target.lock();
+    return !target || !target->wants(e.slot, e.ticket);
+  });
+  std::make_heap(heap_.begin(), heap_.end(), later);
+}
+
 std::optional<Micros> WakeupQueue::earliest() const {
   if (heap_.empty()) return std::nullopt;
   return heap_.front().at;

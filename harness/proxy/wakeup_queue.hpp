@@ -17,6 +17,9 @@ class Wakeable {
   // `slot` says which of the target's timers (a direction); `ticket` which request. A target
   // ignores a ticket it has since replaced.
   virtual void wake(int slot, uint64_t ticket) = 0;
+  // Whether that request still stands (false once replaced, or the target has ended): the
+  // queue drops the entries nobody wants when it grows.
+  virtual bool wants(int slot, uint64_t ticket) const = 0;
 };
 
 class WakeupQueue {
@@ -34,6 +37,8 @@ class WakeupQueue {
   std::optional<Entry> pop_due(Micros now);
   std::optional<Micros> earliest() const;
   size_t size() const { return heap_.size(); }
+  // Drops the entries whose target has ended or no longer wants them.
+  void drop_unwanted();
 
  private:
   std::vector<Entry> heap_;

@@ -1,11 +1,17 @@
 #include "harness/proxy/wakeups.hpp"
 
+#include <algorithm>
+
 namespace camleak::proxy {
 
 Wakeups::Wakeups(boost::asio::io_context& io, const Clock& clock) : clock_(clock), timer_(io) {}
 
 void Wakeups::schedule(Micros at, std::weak_ptr<Wakeable> target, int slot, uint64_t ticket) {
   queue_.push(at, std::move(target), slot, ticket);
+  if (queue_.size() >= compact_at_) {
+    queue_.drop_unwanted();
+    compact_at_ = std::max(kMinCompactAt, 2 * queue_.size());
+  }
   if (!running_ && (!armed_at_ || at < *armed_at_)) arm();
 }
 
@@ -16,12 +22,20 @@ void Wakeups::run_due() {
   // it is due at once, so a target that keeps asking for "now" cannot hold the thread.
   while (auto entry = queue_.pop_due(now)) due_.push_back(std::move(*entry));
   if (due_.empty()) return;
-  running_ = true;
-  for (auto& entry : due_) {
-    if (auto target = entry.target.lock()) target->wake(entry.slot, entry.ticket);
+  {
+    running_ = true;
+    // Reset even if a wake-up throws: a flag left set would stop every later wake-up.
+    struct Done {
+      Wakeups& w;
+      ~Done() {
+        w.due_.clear();
+        w.running_ = false;
+      }
+    } done{*this};
+    for (auto& entry : due_) {
+      if (auto target = entry.target.lock()) target->wake(entry.slot, entry.ticket);
+    }
   }
-  due_.clear();
-  running_ = false;
   arm();
 }
 

@@ -21,8 +21,9 @@ class Wakeups {
   void schedule(Micros at, std::weak_ptr<Wakeable> target, int slot, uint64_t ticket);
   // Wakes every target that is due now. Cheap when nothing is: one clock read.
   void run_due();
-  // Drops every queued wake-up and stops the timer, so the io_context can run out of work
-  // (the proxy's shutdown, once its sessions are closed). Later schedules work as before.
+  // Drops every queued wake-up and stops the timer, so the io_context can run out of work.
+  // For the proxy's shutdown, once every session is closed: a live session whose wake-up is
+  // dropped here would wait for it forever. Later schedules work as before.
   void clear();
 
   size_t pending() const { return queue_.size(); }
@@ -35,6 +36,11 @@ class Wakeups {
   WakeupQueue queue_;
   std::vector<WakeupQueue::Entry> due_;  // the pass being run (kept for its capacity)
   std::optional<Micros> armed_at_;
+  // Entries of ended sessions and replaced requests stay in the queue until they come due,
+  // which can be minutes (a stage window, a timeout): past this size the queue drops them,
+  // and the bound doubles from what remains, so the cost per schedule stays constant.
+  size_t compact_at_ = kMinCompactAt;
+  static constexpr size_t kMinCompactAt = 4096;
   bool running_ = false;  // run_due is on the stack: a wake-up's own I/O must not re-enter it
 };
 

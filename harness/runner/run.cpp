@@ -73,6 +73,8 @@ std::string action_text(const schedule::TimedAction& a) {
 // proxy's tap ring holds the 2 s after the finding.
 class EvidenceCollector {
  public:
+  static constexpr Micros kPcapHalfWindow = std::chrono::seconds(2);  // before and after
+
   EvidenceCollector(std::string report_dir, size_t max_png, size_t max_pcap)
       : dir_(std::move(report_dir)), max_png_(max_png), max_pcap_(max_pcap) {}
 
@@ -96,25 +98,27 @@ class EvidenceCollector {
     }
   }
 
-  // Writes the pcap windows whose 2 s after-period has passed (or all of them when `all`).
+  // Writes the pcap windows whose after-period has passed (or all of them when `all`).
   void write_due_pcaps(proxy::Proxy& proxy, Micros now, bool all) {
     std::lock_guard lock(mutex_);
     for (auto& r : pcap_requests_) {
-      if (r.written || (!all && now < r.at + std::chrono::seconds(2))) continue;
+      if (r.written || (!all && now < r.at + kPcapHalfWindow)) continue;
       r.written = true;
+      const Micros from = r.at - kPcapHalfWindow, to = r.at + kPcapHalfWindow;
       // A device's RTP routes (`live:hub-2/rtp/3`), open or already closed with their session,
       // are written beside its RTSP link; those with nothing in the window are left out.
       std::vector<std::string> links;
       for (const auto& link : r.links) {
         links.push_back(link);
-        for (auto& route : proxy.tapped_links(link + "/")) links.push_back(std::move(route));
+        const auto routes = proxy.tapped_links(link + "/", from, to);
+        links.insert(links.end(), routes.begin(), routes.end());
       }
       for (const auto& link : links) {
         try {
           const fs::path path = fs::path(dir_) / reports::kEvidenceDir /
                                 ("obs-" + std::to_string(r.observation) + "-" + sanitize(link) + ".pcap");
           fs::create_directories(path.parent_path());
-          if (proxy.write_window(link, r.at - std::chrono::seconds(2), r.at + std::chrono::seconds(2), path.string()) > 0) {
+          if (proxy.write_window(link, from, to, path.string()) > 0) {
             pcaps_[r.observation].push_back({link, path});
           } else {
             fs::remove(path);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The restart-session-swap incident with RTP over UDP (cameras and hubs): the leak must be caught
-# as over TCP, and each finding's evidence must hold pcaps of the hub's RTP routes, although a
-# route is removed with its session, often before the evidence is written.
+# as over TCP, and the findings' evidence must hold pcaps of the hub's RTP routes, including the
+# route of a session that had already ended (and its route been removed) when it was written.
 #   udp_evidence_check.sh CAMLEAK INCIDENT_YAML
 set -uo pipefail
 camleak=$1 incident=$2
@@ -24,6 +24,12 @@ leaks = [e for e in r["evidence"] if e.get("pcaps")]
 assert leaks, "no finding has pcap evidence"
 routes = [p for e in leaks for p in e["pcaps"] if "_rtp_" in p]
 assert routes, "no finding has a pcap of an RTP route: %s" % leaks[0]["pcaps"]
+# The leak starts as hub-1 redials after the blip: around it, the session that the blip ended
+# (its route already removed when the evidence is written) and the new one both carried media.
+def hub_routes(e):
+    return {p.rsplit("_rtp_", 1)[1] for p in e["pcaps"] if "live_hub-1_rtp_" in p}
+assert any(len(hub_routes(e)) >= 2 for e in leaks), \
+    "no finding has the pcaps of both hub-1 sessions around the blip: %s" % [e["pcaps"] for e in leaks[:3]]
 for rel in routes:
     with open(os.path.join(report, rel), "rb") as f:
         magic, _, _, _, _, _, linktype = struct.unpack("<IHHiIII", f.read(24))

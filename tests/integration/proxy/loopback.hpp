@@ -7,8 +7,10 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace camleak::proxy::testing {
 
@@ -127,6 +129,56 @@ class UdpEchoServer {
   udp::endpoint from_;
   std::array<char, 65536> buf_{};
   std::atomic<uint64_t> received_{0};
+  std::thread thread_;
+};
+
+// Byte i of what PatternServer sends: a sequence that shows any byte lost, repeated or moved.
+inline uint8_t pattern_byte(uint64_t i) {
+  return static_cast<uint8_t>((i * 7 + i / 251) % 251);
+}
+
+// A TCP server that sends each client `total` bytes of pattern_byte in writes of `chunk` bytes,
+// then closes its side.
+class PatternServer {
+ public:
+  PatternServer(uint64_t total, size_t chunk)
+      : total_(total),
+        chunk_(chunk),
+        acceptor_(io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
+    acceptor_.async_accept([this](auto ec, tcp::socket s) {
+      if (ec) return;
+      socket_.emplace(std::move(s));
+      send();
+    });
+    thread_ = std::thread([this] { io_.run(); });
+  }
+  ~PatternServer() {
+    asio::post(io_, [this] { io_.stop(); });
+    thread_.join();
+  }
+  uint16_t port() const { return acceptor_.local_endpoint().port(); }
+
+ private:
+  void send() {
+    if (sent_ == total_) {
+      boost::system::error_code ignored;
+      socket_->shutdown(tcp::socket::shutdown_send, ignored);
+      return;
+    }
+    buf_.resize(std::min<uint64_t>(chunk_, total_ - sent_));
+    for (size_t k = 0; k < buf_.size(); ++k) buf_[k] = pattern_byte(sent_ + k);
+    asio::async_write(*socket_, asio::buffer(buf_), [this](auto ec, size_t n) {
+      sent_ += n;
+      if (!ec) send();
+    });
+  }
+  uint64_t total_;
+  size_t chunk_;
+  uint64_t sent_ = 0;
+  std::vector<uint8_t> buf_;
+  asio::io_context io_;
+  tcp::acceptor acceptor_;
+  std::optional<tcp::socket> socket_;
   std::thread thread_;
 };
 

@@ -141,11 +141,14 @@ TEST_F(PcapTapTest, ARemovedLinksRingStillAnswersForItsWindow) {
       ASSERT_TRUE(client.receive().has_value());
     }
   }
-  add("cam/rtp/2");
+  add("cam/rtp/2");  // open, but nothing went through it
   add("other/rtp/1");
   proxy.remove_link("cam/rtp/1");
 
-  EXPECT_EQ(proxy.tapped_links("cam/"), (std::vector<std::string>{"cam/rtp/1", "cam/rtp/2"}));
+  EXPECT_EQ(proxy.tapped_links("cam/", from, clock_.now()),
+            (std::vector<std::string>{"cam/rtp/1"}));
+  EXPECT_TRUE(
+      proxy.tapped_links("cam/", clock_.now() + Micros{1}, clock_.now() + Micros{2}).empty());
   const std::string file = (dir_ / "removed.pcap").string();
   EXPECT_EQ(proxy.write_window("cam/rtp/1", from, clock_.now(), file), 8u);
   EXPECT_EQ(read_pcap(file).size(), 8u);
@@ -171,9 +174,36 @@ TEST_F(PcapTapTest, RemovedRingsAreKeptWithinTheirByteBudgetOldestDroppedFirst) 
     }
     proxy.remove_link(name);
   }
-  EXPECT_EQ(proxy.tapped_links(""), (std::vector<std::string>{"b"}));
+  EXPECT_EQ(proxy.tapped_links("", from, clock_.now()), (std::vector<std::string>{"b"}));
   EXPECT_EQ(proxy.write_window("b", from, clock_.now(), (dir_ / "b.pcap").string()), 6u);
   EXPECT_THROW(proxy.write_window("a", from, clock_.now(), (dir_ / "a.pcap").string()), ProxyError);
+}
+
+TEST(RetiredTaps, ARemovedLinksRingIsDroppedAfterItsAge) {
+  ManualClock clock(Micros{1'000'000});
+  EventLog events;
+  ProxyThread runner(clock, &events, ProxyOptions{.tap_ring_age = std::chrono::seconds(30)});
+  UdpEchoServer server;
+  auto& proxy = runner.proxy();
+  const Micros from = clock.now();
+  {
+    UdpClient client(
+        proxy
+            .add_link(LinkConfig{.name = "route",
+                                 .upstream = "127.0.0.1:" + std::to_string(server.port()),
+                                 .protocol = Protocol::udp,
+                                 .tap = {.ring = true}})
+            .port);
+    client.send("rtp");
+    ASSERT_TRUE(client.receive().has_value());
+  }
+  proxy.remove_link("route");
+  clock.advance(std::chrono::seconds(29));
+  EXPECT_EQ(proxy.tapped_links("", from, clock.now()), (std::vector<std::string>{"route"}));
+  clock.advance(std::chrono::seconds(2));  // 31 s after the removal
+  EXPECT_TRUE(proxy.tapped_links("", from, clock.now()).empty());
+  EXPECT_THROW(proxy.write_window("route", from, clock.now(), "/nonexistent/never-written.pcap"),
+               ProxyError);
 }
 
 }  // namespace

@@ -85,6 +85,29 @@ TEST_F(TcpProxyTest, LatencyDelaysEachDirection) {
   EXPECT_TRUE(counted);
 }
 
+// Many small chunks through a delayed direction toward a client that reads slowly: writes
+// complete while wake-ups come due, the pipe pauses and resumes reading, and every byte must
+// arrive once and in order.
+TEST_F(TcpProxyTest, DelayedDirectionToASlowReaderKeepsEveryByteInOrder) {
+  constexpr uint64_t kTotal = 256 << 10;
+  PatternServer server(kTotal, 100);
+  const uint16_t port = link(
+      "slow-reader", server.port(),
+      {stage("latency", Direction::downstream, {{"latency", int64_t{2}}, {"jitter", int64_t{1}}})});
+  TcpClient client(port);
+  client.socket().set_option(asio::socket_base::receive_buffer_size(4096));
+  uint64_t offset = 0;
+  while (offset < kTotal) {
+    const std::string got = client.read(1024);
+    for (size_t k = 0; k < got.size(); ++k) {
+      ASSERT_EQ(static_cast<uint8_t>(got[k]), pattern_byte(offset + k)) << "at byte " << offset + k;
+    }
+    offset += got.size();
+    if (got.size() < 1024) break;  // the connection ended or the deadline passed
+  }
+  EXPECT_EQ(offset, kTotal) << client.last_error().message();
+}
+
 TEST_F(TcpProxyTest, StagesAddedAndRemovedApplyToLiveConnections) {
   TcpServer server;
   const uint16_t port = link("live", server.port());

@@ -7,6 +7,7 @@ namespace {
 
 struct Recorder : Wakeable {
   void wake(int slot, uint64_t ticket) override { woken.emplace_back(slot, ticket); }
+  bool wants(int, uint64_t ticket) const override { return ticket % 2 == 0; }
   std::vector<std::pair<int, uint64_t>> woken;
 };
 
@@ -55,6 +56,22 @@ TEST(WakeupQueue, KeepsOnlyAWeakHoldOnItsTargets) {
   auto e = q.pop_due(Micros{1});
   ASSERT_TRUE(e);
   EXPECT_TRUE(e->target.expired());
+}
+
+TEST(WakeupQueue, DropUnwantedKeepsOnlyLiveWantedEntriesInOrder) {
+  WakeupQueue q;
+  auto target = std::make_shared<Recorder>();  // wants even tickets only
+  auto ended = std::make_shared<Recorder>();
+  for (uint64_t ticket = 1; ticket <= 10; ++ticket) {
+    q.push(Micros{static_cast<int64_t>(100 - ticket)}, target, 0, ticket);
+  }
+  q.push(Micros{1}, ended, 0, 2);
+  ended.reset();
+  q.drop_unwanted();
+  EXPECT_EQ(q.size(), 5u);
+  std::vector<uint64_t> order;
+  while (auto e = q.pop_due(Micros{1000})) order.push_back(e->ticket);
+  EXPECT_EQ(order, (std::vector<uint64_t>{10, 8, 6, 4, 2}));
 }
 
 }  // namespace

@@ -18,6 +18,11 @@ for seed in $(seq "$FIRST" "$LAST"); do
   "$CAMLEAK" run --suite --quiet --jobs "$JOBS" --seed "$seed" --report "$WORK/$seed" scenarios/incidents \
     > "$WORK/$seed.txt" 2>&1
   set -e
+  if [[ ! -f "$WORK/$seed/suite.json" ]]; then
+    # The run did not get as far as its summary: show why, and count it as a miss.
+    echo "seed $(printf '%4s' "$seed") run    MISS (no suite.json): $(tail -n 3 "$WORK/$seed.txt" | tr '\n' ' ')"
+    continue
+  fi
   python3 - "$WORK/$seed/suite.json" "$seed" <<'PY'
 import json, sys
 suite = json.load(open(sys.argv[1]))
