@@ -16,6 +16,11 @@ LinkTap::LinkTap(const TapConfig& config, size_t ring_bytes, Micros ring_age,
 }
 
 void LinkTap::record(Micros now, std::vector<uint8_t> frame) {
+  // Handlers of one link read the clock at different points (a UDP link's fast path once per
+  // batch, its stages when they release), so times can step back by microseconds: keep the
+  // capture in time order, which pcap readers and frames_in() expect.
+  now = std::max(now, last_time_);
+  last_time_ = now;
   if (file_) file_->write(wall(now), frame);
   if (!ring_enabled_) return;
   ring_bytes_ += frame.size();

@@ -48,6 +48,7 @@ class LinkTap {
   std::chrono::system_clock::time_point wall_at_zero_;
   std::deque<Record> ring_;
   size_t ring_bytes_ = 0;
+  Micros last_time_{};  // of the last frame recorded: frames never go back in time
 };
 
 // The tap's view of one TCP connection: consistent sequence and acknowledgement numbers,

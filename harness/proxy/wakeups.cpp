@@ -24,18 +24,29 @@ void Wakeups::run_due() {
   if (due_.empty()) return;
   {
     running_ = true;
-    // Reset even if a wake-up throws: a flag left set would stop every later wake-up.
+    size_t next = 0;
+    // Even if a wake-up throws: the flag must not stay set (it would stop every later
+    // wake-up), and the entries not run yet go back to the queue (their targets would not ask
+    // again, believing they are scheduled).
     struct Done {
       Wakeups& w;
+      const size_t& next;
       ~Done() {
+        for (size_t i = next; i < w.due_.size(); ++i) {
+          auto& e = w.due_[i];
+          w.queue_.push(e.at, std::move(e.target), e.slot, e.ticket);
+        }
         w.due_.clear();
         w.running_ = false;
       }
-    } done{*this};
-    for (auto& entry : due_) {
+    } done{*this, next};
+    while (next < due_.size()) {
+      const auto& entry = due_[next++];
       if (auto target = entry.target.lock()) target->wake(entry.slot, entry.ticket);
     }
   }
+  // After a peak (a burst of connections that ended), let the compaction bound come down.
+  if (queue_.size() < compact_at_ / 4) compact_at_ = std::max(kMinCompactAt, compact_at_ / 2);
   arm();
 }
 
@@ -58,6 +69,7 @@ void Wakeups::arm() {
 
 void Wakeups::clear() {
   queue_ = WakeupQueue();
+  compact_at_ = kMinCompactAt;
   armed_at_.reset();
   timer_.cancel();
 }

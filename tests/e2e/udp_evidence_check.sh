@@ -8,11 +8,13 @@ camleak=$1 incident=$2
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/camleak-e2e-udp.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 # The same scenario, media over UDP: the camera line gains `transport: udp`, the hub block a
-# `transport: udp` line.
+# `transport: udp` line. The blip is cut to 300 ms so that the first findings (as hub-1 redials)
+# come well within 2 s of the last media of the session the blip ended.
 sed -e 's/bitrate: 192kbps}/bitrate: 192kbps, transport: udp}/' \
-    -e 's/^    watch: \[own\]$/    transport: udp\n    watch: [own]/' "$incident" > "$tmp/scenario.yaml"
-[ "$(grep -c 'transport: udp' "$tmp/scenario.yaml")" -eq 2 ] ||
-  { echo "FAIL: could not switch $incident to UDP media"; exit 1; }
+    -e 's/^    watch: \[own\]$/    transport: udp\n    watch: [own]/' \
+    -e 's/mode: all-at-once, down: 1s}/mode: all-at-once, down: 300ms}/' "$incident" > "$tmp/scenario.yaml"
+[ "$(grep -c 'transport: udp' "$tmp/scenario.yaml")" -eq 2 ] && grep -q 'down: 300ms' "$tmp/scenario.yaml" ||
+  { echo "FAIL: could not switch $incident to UDP media with a short blip"; exit 1; }
 "$camleak" run --quiet --report "$tmp/report" "$tmp/scenario.yaml"
 code=$?
 [ "$code" -eq 1 ] || { echo "FAIL: expected exit 1 (leak detected), got $code"; exit 1; }

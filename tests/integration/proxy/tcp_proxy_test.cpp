@@ -85,29 +85,6 @@ TEST_F(TcpProxyTest, LatencyDelaysEachDirection) {
   EXPECT_TRUE(counted);
 }
 
-// Many small chunks through a delayed direction toward a client that reads slowly: writes
-// complete while wake-ups come due, the pipe pauses and resumes reading, and every byte must
-// arrive once and in order.
-TEST_F(TcpProxyTest, DelayedDirectionToASlowReaderKeepsEveryByteInOrder) {
-  constexpr uint64_t kTotal = 256 << 10;
-  PatternServer server(kTotal, 100);
-  const uint16_t port = link(
-      "slow-reader", server.port(),
-      {stage("latency", Direction::downstream, {{"latency", int64_t{2}}, {"jitter", int64_t{1}}})});
-  TcpClient client(port);
-  client.socket().set_option(asio::socket_base::receive_buffer_size(4096));
-  uint64_t offset = 0;
-  while (offset < kTotal) {
-    const std::string got = client.read(1024);
-    for (size_t k = 0; k < got.size(); ++k) {
-      ASSERT_EQ(static_cast<uint8_t>(got[k]), pattern_byte(offset + k)) << "at byte " << offset + k;
-    }
-    offset += got.size();
-    if (got.size() < 1024) break;  // the connection ended or the deadline passed
-  }
-  EXPECT_EQ(offset, kTotal) << client.last_error().message();
-}
-
 TEST_F(TcpProxyTest, StagesAddedAndRemovedApplyToLiveConnections) {
   TcpServer server;
   const uint16_t port = link("live", server.port());
@@ -287,6 +264,39 @@ TEST_F(TcpProxyTest, FaultDecisionsAreLogged) {
   }
   EXPECT_TRUE(closed_by_stage);
 }
+
+// Many small chunks through a delayed direction toward a client that reads slowly: writes
+// complete while wake-ups come due, and every byte must arrive once and in order. With a small
+// direction limit the pipe also keeps pausing and resuming its reads.
+class SlowReaderTest : public TcpProxyTest,
+                       public ::testing::WithParamInterface<size_t /*direction limit*/> {
+ protected:
+  SlowReaderTest() : TcpProxyTest(ProxyOptions{.direction_buffer_limit = GetParam()}) {}
+};
+
+TEST_P(SlowReaderTest, DelayedDirectionKeepsEveryByteInOrder) {
+  constexpr uint64_t kTotal = 128 << 10;
+  PatternServer server(kTotal, 100);
+  const uint16_t port = link(
+      "slow-reader", server.port(),
+      {stage("latency", Direction::downstream, {{"latency", int64_t{2}}, {"jitter", int64_t{1}}})});
+  TcpClient client(port);
+  client.socket().set_option(asio::socket_base::receive_buffer_size(4096));
+  uint64_t offset = 0;
+  while (offset < kTotal) {
+    const std::string got = client.read(1024);
+    for (size_t k = 0; k < got.size(); ++k) {
+      ASSERT_EQ(static_cast<uint8_t>(got[k]), pattern_byte(offset + k)) << "at byte " << offset + k;
+    }
+    offset += got.size();
+    if (got.size() < 1024) break;  // the connection ended or the deadline passed
+  }
+  EXPECT_EQ(offset, kTotal) << client.last_error().message();
+}
+
+INSTANTIATE_TEST_SUITE_P(DirectionLimits, SlowReaderTest,
+                         ::testing::Values(size_t{1} << 20, size_t{8} << 10),
+                         [](const auto& info) { return "limit_" + std::to_string(info.param); });
 
 // A client that never reads: the proxy stops reading from the upstream once the direction
 // holds its limit, so its memory stays bounded while the server is blocked.

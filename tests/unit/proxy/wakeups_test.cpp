@@ -5,6 +5,7 @@
 #include <boost/asio/io_context.hpp>
 #include <functional>
 #include <optional>
+#include <stdexcept>
 
 namespace camleak::proxy {
 namespace {
@@ -139,6 +140,28 @@ TEST(Wakeups, ClearLeavesTheIoContextWithoutWorkAndSchedulingWorksAfter) {
   wakeups.schedule(clock.now() + Micros{1000}, t, 0, 2);
   io.run_for(std::chrono::seconds(5));
   EXPECT_EQ(t->woken, (std::vector<std::pair<int, uint64_t>>{{0, 2}}));
+}
+
+TEST(Wakeups, AWakeUpThatThrowsLosesNoOtherWakeUp) {
+  boost::asio::io_context io;
+  ManualClock clock;
+  Wakeups wakeups(io, clock);
+  auto thrower = std::make_shared<Target>();
+  auto other = std::make_shared<Target>();
+  bool thrown = false;
+  thrower->on_wake = [&] {
+    if (!thrown) {
+      thrown = true;
+      throw std::runtime_error("wake failed");
+    }
+  };
+  wakeups.schedule(Micros{10}, thrower, 0, 1);
+  wakeups.schedule(Micros{10}, other, 0, 2);
+  clock.set(Micros{10});
+  EXPECT_THROW(wakeups.run_due(), std::runtime_error);
+  EXPECT_TRUE(other->woken.empty());
+  wakeups.run_due();  // not stuck "running", and the other wake-up is still queued
+  EXPECT_EQ(other->woken, (std::vector<std::pair<int, uint64_t>>{{0, 2}}));
 }
 
 }  // namespace
