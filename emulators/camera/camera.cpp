@@ -245,17 +245,14 @@ void Camera::on_frame_timer() {
 void Camera::send_sender_report(rtsp::RtspClient& client, uint32_t rtp_timestamp, Micros now) {
   if (last_report_ && now - *last_report_ < config_.rtcp_interval) return;
   last_report_ = now;
-  constexpr uint64_t kNtpUnixOffset = 2'208'988'800ull;  // seconds from 1900 to 1970
-  const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
-  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(since_epoch).count();
-  const uint64_t seconds = static_cast<uint64_t>(micros / 1'000'000) + kNtpUnixOffset;
-  const uint64_t fraction = (static_cast<uint64_t>(micros % 1'000'000) << 32) / 1'000'000;
   std::vector<uint8_t> packet;
-  rtsp::append_rtcp_sr(packet, rtsp::RtcpSenderReport{.ssrc = ssrc_,
-                                                      .ntp_timestamp = (seconds << 32) | fraction,
-                                                      .rtp_timestamp = rtp_timestamp,
-                                                      .packet_count = session_packets_,
-                                                      .octet_count = session_octets_});
+  rtsp::append_rtcp_sr(
+      packet,
+      rtsp::RtcpSenderReport{.ssrc = ssrc_,
+                             .ntp_timestamp = rtsp::ntp_timestamp(std::chrono::system_clock::now()),
+                             .rtp_timestamp = rtp_timestamp,
+                             .packet_count = session_packets_,
+                             .octet_count = session_octets_});
   if (client.send_rtcp(packet)) {
     std::lock_guard lock(counters_mutex_);
     ++counters_.rtcp_reports_sent;

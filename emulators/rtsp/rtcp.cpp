@@ -111,4 +111,13 @@ std::optional<RtcpCompound> parse_rtcp(std::span<const uint8_t> data) {
   return out;
 }
 
+uint64_t ntp_timestamp(std::chrono::system_clock::time_point t) {
+  constexpr uint64_t kNtpUnixOffset = 2'208'988'800ull;  // seconds from 1900 to 1970
+  const auto micros =
+      std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
+  const uint64_t seconds = static_cast<uint64_t>(micros / 1'000'000) + kNtpUnixOffset;
+  const uint64_t fraction = (static_cast<uint64_t>(micros % 1'000'000) << 32) / 1'000'000;
+  return (seconds << 32) | fraction;
+}
+
 }  // namespace camleak::rtsp

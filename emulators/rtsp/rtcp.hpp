@@ -2,6 +2,7 @@
 // Minimal RTCP (RFC 3550 section 6.4): sender reports (SR, PT 200) and receiver reports
 // (RR, PT 201) with report blocks, built and parsed. Compound packets are walked; other
 // packet types (SDES, BYE, APP) are counted and skipped.
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -47,5 +48,8 @@ void append_rtcp_sr(std::vector<uint8_t>& out, const RtcpSenderReport& sr);
 void append_rtcp_rr(std::vector<uint8_t>& out, const RtcpReceiverReport& rr);
 // nullopt when any packet of the compound is malformed (version, length, report count).
 std::optional<RtcpCompound> parse_rtcp(std::span<const uint8_t> data);
+
+// A wall-clock time as an SR's NTP timestamp (32.32 fixed point seconds since 1900).
+uint64_t ntp_timestamp(std::chrono::system_clock::time_point t);
 
 }  // namespace camleak::rtsp

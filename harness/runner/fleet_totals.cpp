@@ -54,26 +54,26 @@ constexpr std::pair<const char*, uint64_t CameraCounters::*> kCameraCounters[] =
     {"sut_garbage_bytes", &CameraCounters::sut_garbage_bytes},
 };
 
+// Each listed counter summed over `devices`, under `group`; nothing for a fleet without any.
+template <typename Devices, typename Counters, size_t N>
+void add_totals(const char* group, const Devices& devices,
+                const std::pair<const char*, uint64_t Counters::*> (&fields)[N],
+                std::vector<reports::FleetCount>& out) {
+  if (devices.empty()) return;
+  Counters sum;
+  for (const auto& device : devices) {
+    const Counters c = device->counters();
+    for (const auto& [name, member] : fields) sum.*member += c.*member;
+  }
+  for (const auto& [name, member] : fields) out.push_back({group, name, sum.*member});
+}
+
 }  // namespace
 
 std::vector<reports::FleetCount> fleet_totals(const Fleet& fleet) {
   std::vector<reports::FleetCount> out;
-  if (!fleet.hubs().empty()) {
-    HubCounters sum;
-    for (const auto& hub : fleet.hubs()) {
-      const HubCounters c = hub->counters();
-      for (const auto& [name, member] : kHubCounters) sum.*member += c.*member;
-    }
-    for (const auto& [name, member] : kHubCounters) out.push_back({"hubs", name, sum.*member});
-  }
-  if (!fleet.cameras().empty()) {
-    CameraCounters sum;
-    for (const auto& camera : fleet.cameras()) {
-      const CameraCounters c = camera->counters();
-      for (const auto& [name, member] : kCameraCounters) sum.*member += c.*member;
-    }
-    for (const auto& [name, member] : kCameraCounters) out.push_back({"cameras", name, sum.*member});
-  }
+  add_totals("hubs", fleet.hubs(), kHubCounters, out);
+  add_totals("cameras", fleet.cameras(), kCameraCounters, out);
   return out;
 }
 

@@ -13,6 +13,23 @@ wait_until() {
     sleep 0.1
   done
 }
+# Waits until the run (started under setsid) leads its own session, then watches it with
+# proc_watch.py ($1) into $2. Calls the checker's `fail` if the run never leads a session.
+watch_run() {
+  wait_until '[ "$(session_of "$pid")" = "$pid" ] || ! running' 10 ||
+    fail "camleak run (pid $pid) did not become a session leader"
+  "$1" watch "$pid" "$2" &
+  watcher=$!
+}
+# Cleanup: kills those of the given processes that are still in the run's session.
+kill_in_run_session() {
+  local p
+  for p in "$@"; do
+    if [ -n "$pid" ] && [ "$p" != "$pid" ] && [ "$(session_of "$p")" = "$pid" ]; then
+      kill -KILL "$p" 2>/dev/null
+    fi
+  done
+}
 # Cleanup, first step: the run (if it is still there) and its watcher.
 stop_run_and_watcher() {
   if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null; fi

@@ -22,10 +22,7 @@ cleanup() {
   # Only what this script started: the run, the relays and supervisors it started, by pid.
   stop_run_and_watcher
   for f in "$tmp"/try-*/relay.pids "$tmp"/try-*/supervisor.pid; do
-    [ -f "$f" ] || continue
-    for p in $(cat "$f"); do
-      [ -n "$pid" ] && [ "$(session_of "$p")" = "$pid" ] && kill -KILL "$p" 2>/dev/null
-    done
+    [ -f "$f" ] && kill_in_run_session $(cat "$f")
   done
   remove_tmp
 }
@@ -83,10 +80,7 @@ for attempt in 1 2 3; do
   # A session of its own: every process the run starts, directly or not, is then recognisable.
   setsid "$camleak" run --report "$dir/report" "$dir/scenario.yaml" >"$dir/out.txt" 2>&1 &
   pid=$!
-  wait_until '[ "$(session_of "$pid")" = "$pid" ] || ! running' 10 ||
-    fail "camleak run (pid $pid) did not become a session leader"
-  "$watch" watch "$pid" "$dir/watch.json" &
-  watcher=$!
+  watch_run "$watch" "$dir/watch.json"
   wait_until '! running' 40 || fail "the run did not exit within 40 s"
   wait "$pid"; code=$?
   wait "$watcher"; watcher=""

@@ -21,9 +21,7 @@ cleanup() {
   # Only what this script started: the run, and (after a failure) its recorded processes.
   stop_run_and_watcher
   if [ -f "$tmp/watch.json" ]; then
-    for p in $(python3 -c "import json; print(' '.join(str(p['pid']) for p in json.load(open('$tmp/watch.json'))['processes']))"); do
-      [ "$p" != "$pid" ] && [ "$(session_of "$p")" = "$pid" ] && kill -KILL "$p" 2>/dev/null
-    done
+    kill_in_run_session $(python3 -c "import json; print(' '.join(str(p['pid']) for p in json.load(open('$tmp/watch.json'))['processes']))")
   fi
   remove_tmp
 }
@@ -58,10 +56,7 @@ start=$SECONDS
 # A session of its own: every process the run starts, directly or not, is then recognisable.
 setsid "$camleak" run --json --report "$tmp/report" "$scenario" >"$tmp/out.jsonl" 2>"$tmp/err.txt" &
 pid=$!
-wait_until '[ "$(session_of "$pid")" = "$pid" ] || ! running' 10 ||
-  fail "camleak run (pid $pid) did not become a session leader"
-"$watch" watch "$pid" "$tmp/watch.json" &
-watcher=$!
+watch_run "$watch" "$tmp/watch.json"
 
 case $mode in
   exit)

@@ -25,10 +25,18 @@ struct Target : Wakeable {
   std::optional<uint64_t> wanted_ticket;
 };
 
-TEST(Wakeups, RunDueWakesWhatIsDueInTimeOrder) {
+// One io_context, clock and Wakeups per test; the manual clock's time is set by the test.
+template <typename TestClock>
+class WakeupsOn : public ::testing::Test {
+ protected:
   boost::asio::io_context io;
-  ManualClock clock;
-  Wakeups wakeups(io, clock);
+  TestClock clock;
+  Wakeups wakeups{io, clock};
+};
+using WakeupsManualClock = WakeupsOn<ManualClock>;
+using WakeupsRealClock = WakeupsOn<SteadyClock>;
+
+TEST_F(WakeupsManualClock, RunDueWakesWhatIsDueInTimeOrder) {
   auto a = std::make_shared<Target>();
   auto b = std::make_shared<Target>();
   wakeups.schedule(Micros{500}, b, 1, 7);
@@ -46,10 +54,7 @@ TEST(Wakeups, RunDueWakesWhatIsDueInTimeOrder) {
   EXPECT_EQ(wakeups.pending(), 1u);
 }
 
-TEST(Wakeups, AWakeUpThatAsksForNowWaitsForTheNextPass) {
-  boost::asio::io_context io;
-  ManualClock clock(Micros{1000});
-  Wakeups wakeups(io, clock);
+TEST_F(WakeupsManualClock, AWakeUpThatAsksForNowWaitsForTheNextPass) {
   auto t = std::make_shared<Target>();
   uint64_t ticket = 0;
   t->on_wake = [&] { wakeups.schedule(clock.now(), t, 0, ++ticket); };
@@ -60,10 +65,7 @@ TEST(Wakeups, AWakeUpThatAsksForNowWaitsForTheNextPass) {
   EXPECT_EQ(t->woken.size(), 2u);
 }
 
-TEST(Wakeups, AnEndedTargetIsSkipped) {
-  boost::asio::io_context io;
-  ManualClock clock;
-  Wakeups wakeups(io, clock);
+TEST_F(WakeupsManualClock, AnEndedTargetIsSkipped) {
   auto gone = std::make_shared<Target>();
   auto kept = std::make_shared<Target>();
   wakeups.schedule(Micros{10}, gone, 0, 1);
@@ -75,10 +77,7 @@ TEST(Wakeups, AnEndedTargetIsSkipped) {
   EXPECT_EQ(wakeups.pending(), 0u);
 }
 
-TEST(Wakeups, TheTimerWakesAtTheTimeAskedOnARealClock) {
-  boost::asio::io_context io;
-  SteadyClock clock;
-  Wakeups wakeups(io, clock);
+TEST_F(WakeupsRealClock, TheTimerWakesAtTheTimeAskedOnARealClock) {
   auto t = std::make_shared<Target>();
   Micros woken_at{-1};
   t->on_wake = [&] { woken_at = clock.now(); };
@@ -89,10 +88,7 @@ TEST(Wakeups, TheTimerWakesAtTheTimeAskedOnARealClock) {
   EXPECT_GE(woken_at, at);
 }
 
-TEST(Wakeups, AnEarlierWakeUpMovesTheTimerForward) {
-  boost::asio::io_context io;
-  SteadyClock clock;
-  Wakeups wakeups(io, clock);
+TEST_F(WakeupsRealClock, AnEarlierWakeUpMovesTheTimerForward) {
   auto t = std::make_shared<Target>();
   t->on_wake = [&] { io.stop(); };
   // The timer waits for the first entry, a minute away; the second must move it forward, or
@@ -104,10 +100,7 @@ TEST(Wakeups, AnEarlierWakeUpMovesTheTimerForward) {
   EXPECT_EQ(wakeups.pending(), 1u);
 }
 
-TEST(Wakeups, EntriesNobodyWantsAreDroppedAsTheQueueGrows) {
-  boost::asio::io_context io;
-  ManualClock clock;
-  Wakeups wakeups(io, clock);
+TEST_F(WakeupsManualClock, EntriesNobodyWantsAreDroppedAsTheQueueGrows) {
   auto live = std::make_shared<Target>();
   // Requests replaced by later ones (a session's timer moved again and again) and requests of
   // sessions that ended: far in the future, they would sit in the queue for minutes.
@@ -123,10 +116,7 @@ TEST(Wakeups, EntriesNobodyWantsAreDroppedAsTheQueueGrows) {
   EXPECT_EQ(live->woken, (std::vector<std::pair<int, uint64_t>>{{0, 100'000}}));
 }
 
-TEST(Wakeups, ClearLeavesTheIoContextWithoutWorkAndSchedulingWorksAfter) {
-  boost::asio::io_context io;
-  SteadyClock clock;
-  Wakeups wakeups(io, clock);
+TEST_F(WakeupsRealClock, ClearLeavesTheIoContextWithoutWorkAndSchedulingWorksAfter) {
   auto t = std::make_shared<Target>();
   wakeups.schedule(clock.now() + Micros{60'000'000}, t, 0, 1);  // a minute away
   wakeups.clear();
@@ -142,10 +132,7 @@ TEST(Wakeups, ClearLeavesTheIoContextWithoutWorkAndSchedulingWorksAfter) {
   EXPECT_EQ(t->woken, (std::vector<std::pair<int, uint64_t>>{{0, 2}}));
 }
 
-TEST(Wakeups, AWakeUpThatThrowsLosesNoOtherWakeUp) {
-  boost::asio::io_context io;
-  ManualClock clock;
-  Wakeups wakeups(io, clock);
+TEST_F(WakeupsManualClock, AWakeUpThatThrowsLosesNoOtherWakeUp) {
   auto thrower = std::make_shared<Target>();
   auto other = std::make_shared<Target>();
   bool thrown = false;

@@ -73,6 +73,13 @@ TEST(Rtp, SequenceArithmeticWraps) {
   EXPECT_EQ(seq_diff(100, 100), 0);
 }
 
+TEST(Rtcp, NtpTimestampCountsFrom1900WithABinaryFraction) {
+  using namespace std::chrono;
+  EXPECT_EQ(ntp_timestamp(system_clock::time_point{}), uint64_t{2'208'988'800} << 32);
+  const auto half_past = system_clock::time_point{seconds(10) + milliseconds(500)};
+  EXPECT_EQ(ntp_timestamp(half_past), ((uint64_t{2'208'988'810}) << 32) | 0x80000000u);
+}
+
 TEST(Rtcp, SenderAndReceiverReportsRoundTripInOneCompound) {
   RtcpSenderReport sr;
   sr.ssrc = 0xAABBCCDD;
