@@ -75,10 +75,10 @@ void header(const RunRecord& r, std::ostream& out) {
   out << "<h1>" << esc(r.scenario_name.empty() ? "camleak run" : r.scenario_name) << "</h1>\n";
   if (!r.scenario_description.empty()) out << "<p>" << esc(r.scenario_description) << "</p>\n";
   size_t failed = 0;
-  for (const auto& c : r.checks) failed += c.passed ? 0 : 1;
-  out << "<p class=\"meta\"><b>" << failed << "</b> of <b>" << r.checks.size()
+  for (const auto& c : r.results.checks) failed += c.passed ? 0 : 1;
+  out << "<p class=\"meta\"><b>" << failed << "</b> of <b>" << r.results.checks.size()
       << "</b> checks failed &middot; leaks <b>" << r.count(VerdictKind::leak)
-      << "</b> &middot; seed <b>" << r.seed << "</b> &middot; exit code <b>" << r.exit_code
+      << "</b> &middot; seed <b>" << r.seed << "</b> &middot; exit code <b>" << exit_code_of(r)
       << "</b> &middot; " << esc(iso8601(r.started)) << " &ndash; " << esc(iso8601(r.finished))
       << " &middot; run time " << seconds(r.duration) << " s &middot; file " << esc(r.scenario_file)
       << "</p></header>\n";
@@ -87,6 +87,25 @@ void header(const RunRecord& r, std::ostream& out) {
     for (const auto& e : r.harness_errors) out << "<li>" << esc(e) << "</li>";
     out << "</ul>\n";
   }
+  if (!r.notes.empty()) {
+    out << "<h2>Notes</h2><ul>";
+    for (const auto& n : r.notes) out << "<li>" << esc(n) << "</li>";
+    out << "</ul>\n";
+  }
+}
+
+// What the SUT was told and when: the verdict's entitlements follow the scenario's times, so
+// the send and answer times show how much notice the SUT had.
+void sut_calls(const RunRecord& r, std::ostream& out) {
+  if (r.sut_calls.empty()) return;
+  out << "<h2>Shares and revokes sent</h2><table><tr><th>action</th><th>scenario time (s)</th>"
+         "<th>sent (s)</th><th>answered (s)</th><th>result</th></tr>\n";
+  for (const auto& c : r.sut_calls) {
+    out << "<tr" << (c.accepted ? "" : " class=\"failed\"") << "><td>" << esc(c.action) << "</td><td class=\"num\">"
+        << seconds(c.time) << "</td><td class=\"num\">" << seconds(c.sent_at) << "</td><td class=\"num\">"
+        << seconds(c.done_at) << "</td><td>" << (c.accepted ? "accepted" : esc(c.error)) << "</td></tr>\n";
+  }
+  out << "</table>\n";
 }
 
 void verdict_counts(const RunRecord& r, std::ostream& out) {
@@ -103,8 +122,8 @@ void verdict_counts(const RunRecord& r, std::ostream& out) {
     }
     out << "</tr>\n";
   };
-  for (const auto& p : r.phase_verdicts) row(p.phase, p.counts);
-  row("whole run", r.verdict_counts);
+  for (const auto& p : r.results.phase_verdicts) row(p.phase, p.counts);
+  row("whole run", r.results.counts);
   out << "</table>\n";
 }
 
@@ -113,7 +132,7 @@ void checks(const RunRecord& r, std::ostream& out) {
          "<th>limit</th><th>detail</th></tr>\n";
   // Failed checks first: the reader came for them.
   std::vector<const oracle::CheckResult*> ordered;
-  for (const auto& c : r.checks) ordered.push_back(&c);
+  for (const auto& c : r.results.checks) ordered.push_back(&c);
   std::stable_partition(ordered.begin(), ordered.end(), [](auto* c) { return !c->passed; });
   for (const auto* c : ordered) {
     out << "<tr" << (c->passed ? "" : " class=\"failed\"") << "><td>" << esc(c->phase)
@@ -169,13 +188,13 @@ void evidence(const RunRecord& r, const HtmlOptions& options, std::ostream& out)
     out << "</td></tr>\n";
   }
   out << "</table>\n";
-  if (ordered.size() > rows || r.evidence_dropped > 0)
-    out << "<p class=\"note\">" << ordered.size() - rows + r.evidence_dropped
+  if (ordered.size() > rows || r.results.findings_dropped > 0)
+    out << "<p class=\"note\">" << ordered.size() - rows + r.results.findings_dropped
         << " more findings are in report.json.</p>\n";
 }
 
 void streams(const RunRecord& r, const HtmlOptions& options, std::ostream& out) {
-  if (r.metrics.empty()) return;
+  if (r.results.streams.empty()) return;
   out << "<h2>Streams per phase</h2><table><tr><th>phase</th><th>streams</th><th>lowest "
          "delivered</th><th>longest stall</th><th>freezes</th><th>reorders</th><th>duplicates"
          "</th><th>stale</th></tr>\n";
@@ -187,7 +206,7 @@ void streams(const RunRecord& r, const HtmlOptions& options, std::ostream& out) 
   };
   std::vector<std::string> order;
   std::map<std::string, Summary> by_phase;
-  for (const auto& m : r.metrics) {
+  for (const auto& m : r.results.streams) {
     if (!by_phase.contains(m.phase)) order.push_back(m.phase);
     auto& s = by_phase[m.phase];
     ++s.streams;
@@ -210,7 +229,7 @@ void streams(const RunRecord& r, const HtmlOptions& options, std::ostream& out) 
   out << "</table>\n";
 
   std::vector<const oracle::StreamPhaseMetrics*> worst;
-  for (const auto& m : r.metrics) worst.push_back(&m);
+  for (const auto& m : r.results.streams) worst.push_back(&m);
   const size_t n = std::min(worst.size(), options.max_stream_rows);
   std::partial_sort(worst.begin(), worst.begin() + static_cast<ptrdiff_t>(n), worst.end(),
                     [](auto* a, auto* b) { return a->max_stall > b->max_stall; });
@@ -230,7 +249,7 @@ void streams(const RunRecord& r, const HtmlOptions& options, std::ostream& out) 
 }
 
 void recoveries(const RunRecord& r, std::ostream& out) {
-  if (r.recoveries.empty()) return;
+  if (r.results.recoveries.empty()) return;
   struct Summary {
     Micros fault_end{0};
     std::vector<Micros> times;
@@ -241,7 +260,7 @@ void recoveries(const RunRecord& r, std::ostream& out) {
   };
   std::vector<std::string> order;
   std::map<std::string, Summary> by_fault;
-  for (const auto& x : r.recoveries) {
+  for (const auto& x : r.results.recoveries) {
     const std::string key = x.fault + " @ " + seconds(x.fault_end) + " s";
     if (!by_fault.contains(key)) order.push_back(key);
     auto& s = by_fault[key];
@@ -298,15 +317,70 @@ void faults(const RunRecord& r, const HtmlOptions& options, std::ostream& out) {
 }
 
 void probes(const RunRecord& r, std::ostream& out) {
-  if (r.probes.empty() || r.probes.back().total == 0) return;
+  const auto& stats = r.results.probes;
+  const auto& granted = r.results.probe_violations;
+  if ((stats.empty() || stats.back().total == 0) && granted.empty()) return;
   out << "<h2>Authorization probes</h2><table><tr><th>phase</th><th>probes</th><th>refused</th>"
          "<th>answered ok</th><th>unknown (info)</th><th>failed otherwise</th></tr>\n";
-  for (const auto& p : r.probes) {
+  for (const auto& p : stats) {
     if (p.total == 0) continue;
     out << "<tr" << (p.not_refused ? " class=\"failed\"" : "") << "><td>" << esc(p.phase)
         << "</td><td class=\"num\">" << p.total << "</td><td class=\"num\">" << p.refused
         << "</td><td class=\"num\">" << p.not_refused << "</td><td class=\"num\">" << p.unknown
         << "</td><td class=\"num\">" << p.failed_otherwise << "</td></tr>\n";
+  }
+  out << "</table>\n";
+  if (granted.empty()) return;
+  out << "<h3>Probes the SUT granted</h3><ul>\n";
+  for (const auto& probe : granted) out << "<li class=\"failed\">" << esc(describe_probe(probe)) << "</li>\n";
+  out << "</ul>\n";
+}
+
+// Per entitled stream, the figures the liveness checks judge (worst first).
+void liveness(const RunRecord& r, std::ostream& out) {
+  if (r.results.liveness.empty()) return;
+  std::vector<const oracle::StreamLiveness*> rows;
+  for (const auto& l : r.results.liveness) rows.push_back(&l);
+  std::stable_sort(rows.begin(), rows.end(), [](const auto* a, const auto* b) { return a->max_stall > b->max_stall; });
+  out << "<h2>Liveness of entitled streams</h2><table><tr><th>stream</th><th>first frame (s)</th>"
+         "<th>delivered outside faults</th><th>longest stall outside faults (s)</th><th>freezes</th></tr>\n";
+  constexpr size_t kMaxRows = 200;
+  for (size_t i = 0; i < rows.size() && i < kMaxRows; ++i) {
+    const auto& l = *rows[i];
+    out << "<tr" << (l.first_frame_missing ? " class=\"failed\"" : "") << "><td>" << esc(l.hub + " <- " + l.camera)
+        << "</td><td class=\"num\">" << (l.first_frame ? seconds(*l.first_frame) : "-")
+        << (l.first_frame_missing ? " (none)" : "") << "</td><td class=\"num\">" << l.delivered << " / " << l.sent
+        << "</td><td class=\"num\">" << seconds(l.max_stall) << "</td><td class=\"num\">" << l.freezes
+        << "</td></tr>\n";
+  }
+  out << "</table>\n";
+  if (rows.size() > kMaxRows) out << "<p class=\"note\">" << rows.size() - kMaxRows << " more streams in report.json.</p>\n";
+  if (!r.results.unpublished.empty()) {
+    out << "<p class=\"failed\">Cameras that never published:";
+    for (const auto& c : r.results.unpublished) out << " " << esc(c);
+    out << "</p>\n";
+  }
+}
+
+// Deviations from the RFCs the clients tolerated: not failures, but a vendor wants to know.
+void conformance(const RunRecord& r, std::ostream& out) {
+  if (r.conformance.empty()) return;
+  out << "<h2>Conformance notes</h2><table><tr><th>deviation tolerated</th><th>times</th><th>first seen</th></tr>\n";
+  for (const auto& n : r.conformance)
+    out << "<tr><td>" << esc(n.text) << "</td><td class=\"num\">" << n.count << "</td><td>" << esc(n.example)
+        << "</td></tr>\n";
+  out << "</table>\n";
+}
+
+void revokes(const RunRecord& r, std::ostream& out) {
+  if (r.results.revokes.empty()) return;
+  out << "<h2>Revoke enforcement</h2><table><tr><th>camera</th><th>account (hub)</th><th>revoked at (s)</th>"
+         "<th>frames after</th><th>kept receiving for (s)</th></tr>\n";
+  for (const auto& x : r.results.revokes) {
+    out << "<tr" << (x.frames_after ? " class=\"failed\"" : "") << "><td>" << esc(x.camera) << "</td><td>"
+        << esc(x.account + " (" + x.hub + ")") << "</td><td class=\"num\">" << seconds(x.revoked_at)
+        << "</td><td class=\"num\">" << x.frames_after << "</td><td class=\"num\">" << seconds(x.latency)
+        << "</td></tr>\n";
   }
   out << "</table>\n";
 }
@@ -334,10 +408,14 @@ void HtmlWriter::render(const RunRecord& r, std::ostream& out) {
   evidence(r, options_, out);
   verdict_counts(r, out);
   probes(r, out);
+  sut_calls(r, out);
+  revokes(r, out);
+  liveness(r, out);
   recoveries(r, out);
   streams(r, options_, out);
   faults(r, options_, out);
   fleet_counters(r, out);
+  conformance(r, out);
   out << "<h2>Reproduce</h2><pre>" << esc(r.repro_command) << "</pre>\n";
   out << "<p class=\"note\">Report schema " << kReportSchema << ".</p>\n</main></body></html>\n";
 }

@@ -39,22 +39,6 @@ std::string_view status_name(DecodeStatus status) {
   return "unknown";
 }
 
-std::string_view operation_name(OperationType type) {
-  switch (type) {
-    case OperationType::publish:
-      return "publish";
-    case OperationType::play:
-      return "play";
-    case OperationType::snapshot:
-      return "snapshot";
-    case OperationType::probe_play:
-      return "probe_play";
-    case OperationType::probe_snapshot:
-      return "probe_snapshot";
-  }
-  return "unknown";
-}
-
 json::object observation(const Observation& o) {
   json::object out{{"id", o.id},
                    {"kind", kind_name(o.kind)},
@@ -134,7 +118,7 @@ boost::json::value to_json(const RunRecord& r) {
   root["started"] = iso8601(r.started);
   root["finished"] = iso8601(r.finished);
   root["duration_ms"] = ms(r.duration);
-  root["exit_code"] = r.exit_code;
+  root["exit_code"] = exit_code_of(r);
 
   json::array schedule;
   for (const auto& s : r.schedule)
@@ -171,9 +155,9 @@ boost::json::value to_json(const RunRecord& r) {
   root["fault_events"] = std::move(events);
   root["fault_events_dropped"] = r.fault_events_dropped;
 
-  root["verdict_counts"] = verdict_counts(r.verdict_counts);
+  root["verdict_counts"] = verdict_counts(r.results.counts);
   json::array phase_verdicts;
-  for (const auto& p : r.phase_verdicts)
+  for (const auto& p : r.results.phase_verdicts)
     phase_verdicts.push_back(json::object{{"phase", str(p.phase)},
                                           {"counts", verdict_counts(p.counts)},
                                           {"max_age_ms", ms(p.max_age)},
@@ -182,13 +166,40 @@ boost::json::value to_json(const RunRecord& r) {
   json::array evidence_list;
   for (const auto& e : r.evidence) evidence_list.push_back(evidence(e));
   root["evidence"] = std::move(evidence_list);
-  root["evidence_dropped"] = r.evidence_dropped;
+  root["evidence_dropped"] = r.results.findings_dropped;
 
   json::array metric_list;
-  for (const auto& m : r.metrics) metric_list.push_back(metrics(m));
+  for (const auto& m : r.results.streams) metric_list.push_back(metrics(m));
   root["metrics"] = std::move(metric_list);
+  json::array liveness;
+  for (const auto& l : r.results.liveness) {
+    json::object o{{"hub", str(l.hub)},
+                   {"account", str(l.account)},
+                   {"camera", str(l.camera)},
+                   {"first_frame_missing", l.first_frame_missing},
+                   {"sent", l.sent},
+                   {"delivered", l.delivered},
+                   {"max_stall_ms", ms(l.max_stall)},
+                   {"max_stall_from_ms", ms(l.max_stall_from)},
+                   {"freezes", l.freezes},
+                   {"freeze_total_ms", ms(l.freeze_total)}};
+    o["first_frame_ms"] = l.first_frame ? json::value(ms(*l.first_frame)) : json::value(nullptr);
+    o["delivered_ratio"] = l.delivered_ratio ? json::value(*l.delivered_ratio) : json::value(nullptr);
+    liveness.push_back(std::move(o));
+  }
+  root["liveness"] = std::move(liveness);
+  root["unpublished_cameras"] = strings(r.results.unpublished);
+  json::array revokes;
+  for (const auto& x : r.results.revokes)
+    revokes.push_back(json::object{{"camera", str(x.camera)},
+                                   {"account", str(x.account)},
+                                   {"hub", str(x.hub)},
+                                   {"revoked_ms", ms(x.revoked_at)},
+                                   {"frames_after", x.frames_after},
+                                   {"enforcement_latency_ms", ms(x.latency)}});
+  root["revokes"] = std::move(revokes);
   json::array recoveries;
-  for (const auto& x : r.recoveries)
+  for (const auto& x : r.results.recoveries)
     recoveries.push_back(json::object{{"hub", str(x.hub)},
                                       {"fault", str(x.fault)},
                                       {"link", str(x.link)},
@@ -197,7 +208,7 @@ boost::json::value to_json(const RunRecord& r) {
                                       {"time_ms", ms(x.time)}});
   root["recoveries"] = std::move(recoveries);
   json::array probes;
-  for (const auto& p : r.probes)
+  for (const auto& p : r.results.probes)
     probes.push_back(json::object{{"phase", str(p.phase)},
                                   {"total", p.total},
                                   {"refused", p.refused},
@@ -205,8 +216,19 @@ boost::json::value to_json(const RunRecord& r) {
                                   {"unknown", p.unknown},
                                   {"failed_otherwise", p.failed_otherwise}});
   root["probes"] = std::move(probes);
+  json::array violations;
+  for (const auto& o : r.results.probe_violations)
+    violations.push_back(json::object{{"process", str(o.process)},
+                                      {"account", str(o.account)},
+                                      {"type", operation_name(o.type)},
+                                      {"camera", str(o.camera)},
+                                      {"invoked_ms", ms(o.invoked_at)},
+                                      {"completed_ms", ms(o.completed_at)},
+                                      {"status", o.status_code},
+                                      {"detail", str(o.detail)}});
+  root["probe_violations"] = std::move(violations);
   json::array operations;
-  for (const auto& o : r.operations)
+  for (const auto& o : r.results.operations)
     operations.push_back(json::object{{"phase", str(o.phase)},
                                       {"type", operation_name(o.type)},
                                       {"ok", o.ok},
@@ -214,7 +236,7 @@ boost::json::value to_json(const RunRecord& r) {
                                       {"info", o.info}});
   root["operations"] = std::move(operations);
   json::array checks;
-  for (const auto& c : r.checks)
+  for (const auto& c : r.results.checks)
     checks.push_back(json::object{{"check", str(c.check)},
                                   {"phase", str(c.phase)},
                                   {"passed", c.passed},
@@ -224,13 +246,13 @@ boost::json::value to_json(const RunRecord& r) {
                                   {"message", str(c.message)}});
   root["checks"] = std::move(checks);
   json::array hubs;
-  for (const auto& series : r.frame_rates) {
+  for (const auto& series : r.results.frame_rates) {
     json::array frames;
     frames.reserve(series.frames.size());
     for (const auto f : series.frames) frames.push_back(f);
     hubs.push_back(json::object{{"hub", str(series.hub)}, {"frames", std::move(frames)}});
   }
-  root["frame_rates"] = json::object{{"bucket_ms", ms(r.rate_bucket)}, {"hubs", std::move(hubs)}};
+  root["frame_rates"] = json::object{{"bucket_ms", ms(r.results.rate_bucket)}, {"hubs", std::move(hubs)}};
   json::object fleet;
   for (const auto& c : r.fleet_counters) {
     if (!fleet.contains(c.devices)) fleet[c.devices] = json::object{};
@@ -238,6 +260,20 @@ boost::json::value to_json(const RunRecord& r) {
   }
   root["fleet_counters"] = std::move(fleet);
   root["repro"] = str(r.repro_command);
+  json::array calls;
+  for (const auto& c : r.sut_calls)
+    calls.push_back(json::object{{"action", str(c.action)},
+                                 {"time_ms", ms(c.time)},
+                                 {"sent_ms", ms(c.sent_at)},
+                                 {"done_ms", ms(c.done_at)},
+                                 {"accepted", c.accepted},
+                                 {"error", str(c.error)}});
+  root["sut_calls"] = std::move(calls);
+  json::array conformance;
+  for (const auto& n : r.conformance)
+    conformance.push_back(json::object{{"note", str(n.text)}, {"count", n.count}, {"example", str(n.example)}});
+  root["conformance"] = std::move(conformance);
+  root["notes"] = strings(r.notes);
   root["harness_errors"] = strings(r.harness_errors);
   return root;
 }

@@ -25,6 +25,13 @@ bool lists_findings(const std::string& check) {
 // The findings of a failed verdict check, one per line, with their evidence files.
 std::string failure_body(const RunRecord& record, const oracle::CheckResult& check) {
   std::string body = check.message + "\n";
+  if (check.check == "probes_refused") {
+    size_t listed = 0;
+    for (const auto& probe : record.results.probe_violations) {
+      if (listed++ == kMaxListedFindings) break;
+      body += "\n" + describe_probe(probe);
+    }
+  }
   if (!lists_findings(check.check)) return body;
   const auto kind = kind_of_check(check.check);
   size_t listed = 0;
@@ -52,10 +59,10 @@ std::string failure_body(const RunRecord& record, const oracle::CheckResult& che
 void JunitWriter::render(const RunRecord& r, std::ostream& out) {
   const std::string suite = xml_escape(r.scenario_name.empty() ? "camleak" : r.scenario_name);
   size_t failures = 0;
-  for (const auto& c : r.checks)
+  for (const auto& c : r.results.checks)
     if (!c.passed) ++failures;
   const size_t errors = r.harness_errors.empty() ? 0 : 1;
-  const size_t tests = r.checks.size() + errors;
+  const size_t tests = r.results.checks.size() + errors;
   const std::string time = seconds(r.duration);
 
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
@@ -72,11 +79,11 @@ void JunitWriter::render(const RunRecord& r, std::ostream& out) {
   property("seed", std::to_string(r.seed));
   property("scenario_file", r.scenario_file);
   property("outcome", std::string(outcome(r)));
-  property("exit_code", std::to_string(r.exit_code));
+  property("exit_code", std::to_string(exit_code_of(r)));
   property("repro", r.repro_command);
   out << "    </properties>\n";
 
-  for (const auto& c : r.checks) {
+  for (const auto& c : r.results.checks) {
     out << "    <testcase classname=\"" << suite << "\" name=\""
         << xml_escape(c.phase + ": " + c.check) << "\" time=\"0\">\n";
     if (!c.passed) {

@@ -49,6 +49,24 @@ struct FleetCount {
   uint64_t value = 0;
 };
 
+// One share or revoke the harness sent the SUT: what it was told and when (run clock).
+struct SutCall {
+  std::string action;  // "share cam-1 with home-2"
+  Micros time{0};      // the scenario's time of the action
+  Micros sent_at{0};
+  Micros done_at{0};
+  bool accepted = false;
+  std::string error;  // why not, when not accepted
+};
+
+// A deviation of the SUT from RFC 2326/3550/6184 that the clients tolerated (as real clients
+// do): reported, never a failure.
+struct ConformanceNote {
+  std::string text;
+  uint64_t count = 0;
+  std::string example;  // where it was first seen (a request URL)
+};
+
 struct RunRecord {
   std::string scenario_name;
   std::string scenario_description;
@@ -66,32 +84,31 @@ struct RunRecord {
   std::vector<FaultEvent> fault_events;
   uint64_t fault_events_dropped = 0;
 
-  std::array<uint64_t, oracle::kVerdictKinds> verdict_counts{};  // indexed by VerdictKind
-  std::vector<Evidence> evidence;  // every non-OK verdict the oracle kept
-  uint64_t evidence_dropped = 0;   // non-OK verdicts past the oracle's cap
-  std::vector<oracle::PhaseVerdicts> phase_verdicts;
-  std::vector<oracle::StreamPhaseMetrics> metrics;
-  std::vector<oracle::Recovery> recoveries;
-  std::vector<oracle::ProbeStats> probes;
-  std::vector<oracle::OperationCounts> operations;
-  std::vector<oracle::CheckResult> checks;
-  Micros rate_bucket = std::chrono::seconds(1);
-  std::vector<oracle::HubRateSeries> frame_rates;
+  // The oracle's conclusions, whole: writers read them from here, so no copy can leave a field
+  // out of the reports.
+  oracle::Results results;
+  std::vector<Evidence> evidence;  // one per results.findings entry, with its files
 
   std::string repro_command;
   std::vector<FleetCount> fleet_counters;
-  std::vector<std::string> harness_errors;
+  std::vector<SutCall> sut_calls;
+  std::vector<ConformanceNote> conformance;
+  std::vector<std::string> notes;           // worth knowing, cannot change the verdict
+  std::vector<std::string> harness_errors;  // any of these makes the run an ERROR (exit 3)
 
   uint64_t count(oracle::VerdictKind kind) const {
-    return verdict_counts[static_cast<size_t>(kind)];
+    return results.count(kind);
   }
 };
 
 // "PASS", "FAIL" (a check failed) or "ERROR" (bad input or the harness failed).
 std::string_view outcome(const RunRecord& record);
 
-// Copies the oracle's conclusions into the record; each finding becomes an Evidence with id
+// Moves the oracle's conclusions into the record; each finding becomes an Evidence with id
 // "<n>-<verdict>" (e.g. "0003-leak") and no files yet: the run loop fills in the paths.
-void add_oracle_results(RunRecord& record, const oracle::Results& results);
+void add_oracle_results(RunRecord& record, oracle::Results results);
+
+// The exit code the record's outcome stands for: 3 with a harness error, 1 with a failed check.
+int exit_code_of(const RunRecord& record);
 
 }  // namespace camleak::reports

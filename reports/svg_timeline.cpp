@@ -38,8 +38,8 @@ Micros run_span(const RunRecord& r) {
   Micros span = r.duration;
   for (const auto& p : r.phases) span = std::max(span, p.end);
   for (const auto& f : r.faults) span = std::max(span, f.end);
-  for (const auto& s : r.frame_rates)
-    span = std::max(span, r.rate_bucket * static_cast<int64_t>(s.frames.size()));
+  for (const auto& s : r.results.frame_rates)
+    span = std::max(span, r.results.rate_bucket * static_cast<int64_t>(s.frames.size()));
   return span > Micros{0} ? span : std::chrono::seconds(1);
 }
 
@@ -73,17 +73,17 @@ std::string polyline(const Frame& f, const std::vector<double>& values, size_t m
 
 std::string svg_timeline(const RunRecord& r, const TimelineStyle& style) {
   const Micros span = run_span(r);
-  const Micros bucket = r.rate_bucket > Micros{0} ? r.rate_bucket : std::chrono::seconds(1);
+  const Micros bucket = r.results.rate_bucket > Micros{0} ? r.results.rate_bucket : std::chrono::seconds(1);
   const double bucket_s = static_cast<double>(bucket.count()) / 1e6;
   size_t buckets = 0;
-  for (const auto& s : r.frame_rates) buckets = std::max(buckets, s.frames.size());
+  for (const auto& s : r.results.frame_rates) buckets = std::max(buckets, s.frames.size());
   const size_t merge = std::max<size_t>(1, (buckets + style.max_points - 1) / style.max_points);
   const size_t points = (buckets + merge - 1) / merge;
 
   std::vector<std::vector<double>> series;
-  series.reserve(r.frame_rates.size());
+  series.reserve(r.results.frame_rates.size());
   double max_fps = 1;
-  for (const auto& s : r.frame_rates) {
+  for (const auto& s : r.results.frame_rates) {
     series.push_back(rates(s.frames, points, merge, bucket_s));
     for (const double v : series.back()) max_fps = std::max(max_fps, v);
   }
@@ -131,7 +131,7 @@ std::string svg_timeline(const RunRecord& r, const TimelineStyle& style) {
         svg += "<polyline class=\"rate\" fill=\"none\" stroke-width=\"1.5\" stroke=\"" +
                std::string(kPalette[h % std::size(kPalette)]) + "\" points=\"" +
                polyline(f, series[h], merge, bucket) + "\"><title>" +
-               xml_escape(r.frame_rates[h].hub) + " (frames/s)</title></polyline>\n";
+               xml_escape(r.results.frame_rates[h].hub) + " (frames/s)</title></polyline>\n";
       }
     } else {
       std::vector<double> low(points), median(points), high(points), column(series.size());

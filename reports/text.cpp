@@ -126,4 +126,28 @@ std::string iso8601(std::chrono::system_clock::time_point t) {
   return buf;
 }
 
+std::string_view operation_name(OperationType type) {
+  switch (type) {
+    case OperationType::publish:
+      return "publish";
+    case OperationType::play:
+      return "play";
+    case OperationType::snapshot:
+      return "snapshot";
+    case OperationType::probe_play:
+      return "probe_play";
+    case OperationType::probe_snapshot:
+      return "probe_snapshot";
+  }
+  return "unknown";
+}
+
+std::string describe_probe(const Operation& probe) {
+  std::string text = "at " + seconds(probe.invoked_at) + "s " + probe.process + " (account '" + probe.account +
+                     "') asked for camera '" + probe.camera + "' (" + std::string(operation_name(probe.type)) +
+                     ") and was answered " + (probe.status_code ? std::to_string(probe.status_code) : "without a status");
+  if (!probe.detail.empty()) text += ": " + probe.detail;
+  return sanitize_utf8(text);
+}
+
 }  // namespace camleak::reports

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "harness/core/clock.hpp"
+#include "harness/core/observation.hpp"
 
 namespace camleak::reports {
 
@@ -18,5 +19,9 @@ std::string base64(std::string_view bytes);
 std::string seconds(Micros t);
 // A wall-clock time as ISO 8601 UTC: "2026-11-24T00:19:50Z".
 std::string iso8601(std::chrono::system_clock::time_point t);
+// "probe_snapshot", "play", ...: the name reports use for an operation type.
+std::string_view operation_name(OperationType type);
+// An authorization probe the SUT granted, on one line: who asked for what, when, and the answer.
+std::string describe_probe(const Operation& probe);
 
 }  // namespace camleak::reports

@@ -47,6 +47,7 @@ Camera::Camera(Passkey, asio::io_context& io, const Clock& clock, CameraConfig c
       hmac_(key),
       ids_(ids),
       hooks_(std::move(hooks)),
+      conformance_(hooks_.conformance ? hooks_.conformance : std::make_shared<rtsp::Conformance>()),
       url_(publish_url(config_)),
       sdp_(build_sdp(config_, *loop_)),
       rng_(Rng::derive(config_.seed, "camera:" + config_.name)),
@@ -113,6 +114,7 @@ void Camera::dial() {
   options.connect_timeout = config_.connect_timeout;
   options.request_timeout = config_.request_timeout;
   options.max_send_queue_bytes = config_.max_send_queue_bytes;
+  options.conformance = conformance_;
   options.seed = Rng::derive(rng_.seed(), "dial:" + std::to_string(dials_));
   client_ = rtsp::RtspClient::create(io_, std::move(options));
   {

@@ -37,6 +37,7 @@
 #include "emulators/camera/send_log.hpp"
 #include "emulators/media/crypto.hpp"
 #include "emulators/media/h264_loop.hpp"
+#include "emulators/rtsp/conformance.hpp"
 #include "emulators/rtsp/h264_packetizer.hpp"
 #include "emulators/rtsp/rtsp_client.hpp"
 #include "harness/core/clock.hpp"
@@ -53,6 +54,8 @@ struct FrameSent {
 struct CameraHooks {
   OperationSink on_operation;                           // one per publish attempt
   std::function<void(const FrameSent&)> on_frame_sent;  // optional, per frame
+  // RFC deviations of the SUT the camera's RTSP clients tolerated; none: the camera keeps its own.
+  std::shared_ptr<rtsp::Conformance> conformance;
 };
 
 class Camera : public std::enable_shared_from_this<Camera> {
@@ -77,6 +80,8 @@ class Camera : public std::enable_shared_from_this<Camera> {
   const CameraConfig& config() const { return config_; }
   CameraCounters counters() const;
   const SendLog& send_log() const { return send_log_; }
+  // What the SUT got away with (thread-safe; see emulators/rtsp/conformance.hpp).
+  const rtsp::Conformance& conformance() const { return *conformance_; }
   // True while a publish session is established (io_context thread).
   bool streaming() const { return streaming_; }
 
@@ -107,6 +112,7 @@ class Camera : public std::enable_shared_from_this<Camera> {
   media::HmacSha256 hmac_;
   IdCounter& ids_;
   CameraHooks hooks_;
+  std::shared_ptr<rtsp::Conformance> conformance_;
   std::string url_;
   std::string sdp_;
 

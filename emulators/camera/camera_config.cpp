@@ -64,13 +64,17 @@ media::LoopConfig loop_config(const CameraConfig& config) {
 }
 
 std::vector<std::shared_ptr<const media::H264Loop>> encode_loops(
-    const std::vector<CameraConfig>& configs, unsigned threads) {
+    const std::vector<CameraConfig>& configs, unsigned threads, const std::atomic<bool>* interrupted) {
   std::vector<std::shared_ptr<const media::H264Loop>> loops(configs.size());
   std::atomic<std::size_t> next{0};
   std::exception_ptr failure;
   std::mutex failure_mutex;
   auto work = [&] {
     for (std::size_t i = next++; i < configs.size(); i = next++) {
+      if (interrupted && interrupted->load()) {
+        next = configs.size();
+        return;
+      }
       try {
         loops[i] = media::H264Loop::encode(loop_config(configs[i]));
       } catch (...) {
@@ -87,6 +91,8 @@ std::vector<std::shared_ptr<const media::H264Loop>> encode_loops(
   work();
   pool.clear();  // joins
   if (failure) std::rethrow_exception(failure);
+  if (interrupted && interrupted->load())
+    throw HarnessError("interrupted while encoding the cameras' video loops");
   return loops;
 }
 

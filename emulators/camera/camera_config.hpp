@@ -1,6 +1,7 @@
 #pragma once
 // Everything one emulated camera needs to know; a plain struct the run loop fills from the
 // scenario. validate() reports every bad field at once.
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -58,8 +59,11 @@ media::LoopConfig loop_config(const CameraConfig& config);
 
 // Encodes the loops of many cameras on up to `threads` threads (startup of a large fleet is
 // bound by x264, one loop per camera since the pixel code is in the picture). Result i belongs
-// to configs[i]. Rethrows the first encoder failure.
+// to configs[i]. Rethrows the first encoder failure. When `interrupted` becomes true (Ctrl-C),
+// no further loop is started and HarnessError is thrown once the ones under way finish (one
+// loop takes well under a second).
 std::vector<std::shared_ptr<const media::H264Loop>> encode_loops(
-    const std::vector<CameraConfig>& configs, unsigned threads);
+    const std::vector<CameraConfig>& configs, unsigned threads,
+    const std::atomic<bool>* interrupted = nullptr);
 
 }  // namespace camleak::emulators

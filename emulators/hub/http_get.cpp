@@ -82,24 +82,42 @@ class HttpGet : public std::enable_shared_from_this<HttpGet> {
                       });
   }
 
+  // Header first, then the body: the status must survive whatever the body does.
   void read() {
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = shared_from_this()](const beast::error_code& ec, std::size_t) {
+                              if (ec) return self->finish_error(ec, "read header");
+                              self->take_header();
+                              if (self->parser_->is_done()) return self->finish_response();
+                              self->read_body();
+                            });
+  }
+
+  void read_body() {
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](const beast::error_code& ec, std::size_t) {
-                       if (ec) return self->finish_error(ec, "read");
+                       if (ec) return self->finish_error(ec, "read body");
                        self->finish_response();
                      });
   }
 
-  void finish_response() {
-    auto message = parser_->release();
-    result_.outcome = Outcome::response;
+  void take_header() {
+    const auto& message = parser_->get();
+    result_.headers_received = true;
     result_.status = static_cast<int>(message.result_int());
     result_.content_type = std::string(message[http::field::content_type]);
-    result_.body = std::move(message.body());
+  }
+
+  void finish_response() {
+    result_.outcome = Outcome::response;
+    result_.body = std::move(parser_->release().body());
     close_and_report();
   }
 
   void finish_error(const beast::error_code& ec, const char* step) {
+    // A Content-Length over the cap fails the header read, but only once the whole header has
+    // been parsed: the status is known then too.
+    if (!result_.headers_received && parser_ && parser_->is_header_done()) take_header();
     result_.message = std::string(step) + ": " + ec.message();
     if (ec == beast::error::timeout) {
       result_.outcome = Outcome::timeout;

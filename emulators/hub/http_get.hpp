@@ -2,6 +2,11 @@
 // A small asynchronous HTTP/1.1 GET on Boost.Beast for snapshot polling: numeric host (never
 // resolved), one connection per request, an overall deadline, and a cap on the body so a
 // hostile server cannot make the hub buffer without bound.
+//
+// The status line and headers are kept as soon as they are parsed: whatever then happens to the
+// body (over the cap, never ending, cut, past the deadline), `headers_received`, `status` and
+// `content_type` say what the server answered. An authorization probe is judged on that status
+// (DESIGN.md verdict rules), so a huge or endless body cannot hide a 200.
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <cstddef>
@@ -33,11 +38,12 @@ struct HttpGetResult {
     bad_request,     // the request itself could not be built (bad host)
   };
   Outcome outcome = Outcome::connect_failed;
-  bool request_sent = false;  // the request bytes were written
-  int status = 0;
-  std::string content_type;
-  std::vector<uint8_t> body;
-  std::string message;  // why, for failures
+  bool request_sent = false;      // the request bytes were written
+  bool headers_received = false;  // status line and headers parsed (true for every `response`)
+  int status = 0;                 // set whenever headers_received, whatever the outcome
+  std::string content_type;       // likewise ("" when the server sent none)
+  std::vector<uint8_t> body;      // complete only for `response`
+  std::string message;            // why, for failures
 };
 
 std::string_view to_string(HttpGetResult::Outcome outcome);

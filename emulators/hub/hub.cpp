@@ -90,6 +90,31 @@ struct LiveDecoder {
   uint64_t generation = 0;
 };
 
+std::string format_cap(std::size_t bytes) {
+  if (bytes >= (1u << 20) && bytes % (1u << 20) == 0) return std::to_string(bytes >> 20) + " MiB";
+  if (bytes >= 1024 && bytes % 1024 == 0) return std::to_string(bytes >> 10) + " KiB";
+  return std::to_string(bytes) + " bytes";
+}
+
+// "HTTP 200 image/jpeg", and what became of the body when it was not read to its end.
+std::string describe_answer(const HttpGetResult& result, std::size_t max_body_bytes) {
+  using Outcome = HttpGetResult::Outcome;
+  std::string s = "HTTP " + std::to_string(result.status);
+  if (!result.content_type.empty()) s += " " + result.content_type;
+  switch (result.outcome) {
+    case Outcome::response:
+      return s;
+    case Outcome::too_large:
+      return s + ", body over the " + format_cap(max_body_bytes) + " cap: not read";
+    case Outcome::timeout:
+      return s + ", body unfinished at the deadline: not read";
+    case Outcome::cut:
+      return s + ", connection closed mid-body: not read";
+    default:
+      return s + ", body unreadable (" + result.message + "): not read";
+  }
+}
+
 }  // namespace
 
 std::shared_ptr<Hub> Hub::create(asio::io_context& io, const Clock& clock, HubConfig config,
@@ -107,6 +132,8 @@ Hub::Hub(Passkey, asio::io_context& io, const Clock& clock, HubConfig config,
       config_(std::move(config)),
       pool_(pool),
       on_operation_(std::move(hooks.on_operation)),
+      conformance_(hooks.conformance ? std::move(hooks.conformance)
+                                     : std::make_shared<rtsp::Conformance>()),
       shared_(std::make_shared<Shared>(config_.name, config_.account, key, ids,
                                        std::move(hooks.on_observation))),
       rng_(Rng::derive(config_.seed, "hub:" + config_.name)),
@@ -185,6 +212,18 @@ void Hub::force_reconnect() {
   });
 }
 
+void Hub::retry_now(const std::string& camera) {
+  asio::dispatch(io_, [self = shared_from_this(), camera] {
+    if (!self->started_ || self->stopped_) return;
+    for (auto& play : self->watched_) {
+      if (play->camera != camera || play->client) continue;
+      play->redial_timer.cancel();
+      play->backoff.reset();
+      self->dial(play);
+    }
+  });
+}
+
 void Hub::stop() {
   asio::dispatch(io_, [self = shared_from_this()] {
     if (self->stopped_) return;
@@ -253,6 +292,7 @@ void Hub::dial(const std::shared_ptr<Play>& play) {
   options.udp_router = config_.udp_router;
   options.connect_timeout = config_.connect_timeout;
   options.request_timeout = config_.request_timeout;
+  options.conformance = conformance_;
   options.seed = Rng::derive(rng_.seed(), play->camera + ":dial:" + std::to_string(play->dials));
   if (config_.send_resume_hint && !play->probe && !play->resume_session.empty()) {
     options.resume_session = play->resume_session;
@@ -512,9 +552,14 @@ void Hub::on_snapshot(const std::string& camera, bool probe, Micros invoked_at,
   op.camera = camera;
   op.invoked_at = invoked_at;
   op.completed_at = clock_.now();
-  op.status_code = result.status;
+  op.status_code = result.status;  // 0 unless a status line arrived
   const bool got_image = result.outcome == Outcome::response && result.status == 200;
-  if (result.outcome == Outcome::response) {
+  if (probe && result.headers_received) {
+    // DESIGN.md verdict rules: the status is the SUT's answer to "may this account see it?". A
+    // 2xx grants it whatever then happens to the body (over the cap, endless, cut, late).
+    op.completion = result.status / 100 == 2 ? CompletionType::ok : CompletionType::fail;
+    op.detail = describe_answer(result, config_.max_snapshot_bytes);
+  } else if (result.outcome == Outcome::response) {
     op.completion = got_image ? CompletionType::ok : CompletionType::fail;
     op.detail = "HTTP " + std::to_string(result.status);
   } else if (result.outcome == Outcome::connect_failed || result.outcome == Outcome::bad_request ||
@@ -522,8 +567,9 @@ void Hub::on_snapshot(const std::string& camera, bool probe, Micros invoked_at,
     op.completion = CompletionType::fail;
     op.detail = std::string(to_string(result.outcome)) + ": " + result.message;
   } else {
-    // Cut mid-answer, timed out, garbage or an answer over the cap: whether the SUT would have
-    // handed the picture over is unknown.
+    // A probe without a status (cut or timed out before one, garbage): whether the SUT would
+    // have handed the picture over is unknown. A snapshot whose body was not read to its end is
+    // not a frame either, whatever its status.
     op.completion = CompletionType::info;
     op.detail = std::string(to_string(result.outcome)) + ": " + result.message;
   }

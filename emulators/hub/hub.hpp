@@ -17,8 +17,9 @@
 // hint (a correct SUT ignores or validates it; the reference relay's restart-session-swap
 // defect trusts it).
 //
-// Probes: refused (401/403/404) = fail, media granted = ok (its frames are observations with
-// probe = true), cut mid-answer = info.
+// Probes: a PLAY or snapshot answered 2xx = ok, a violation whatever the body or media that
+// follows (frames that do arrive are observations with probe = true); refused (401/403/404) =
+// fail; no status before the connection failed or timed out = info (DESIGN.md verdict rules).
 //
 // Threading: a Hub lives on one io_context run by ONE thread. start/stop/force_reconnect may be
 // called from any thread (dispatched). on_operation runs on the io thread; on_observation runs
@@ -45,6 +46,7 @@
 #include "emulators/hub/hub_counters.hpp"
 #include "emulators/media/crypto.hpp"
 #include "emulators/media/picture.hpp"
+#include "emulators/rtsp/conformance.hpp"
 #include "harness/core/clock.hpp"
 #include "harness/core/observation.hpp"
 #include "harness/core/rng.hpp"
@@ -56,6 +58,8 @@ using ObservationSink = std::function<void(const Observation&, const media::Pict
 struct HubHooks {
   OperationSink on_operation;
   ObservationSink on_observation;
+  // RFC deviations of the SUT the hub's RTSP clients tolerated; none: the hub keeps its own.
+  std::shared_ptr<rtsp::Conformance> conformance;
 };
 
 class Hub : public std::enable_shared_from_this<Hub> {
@@ -72,11 +76,16 @@ class Hub : public std::enable_shared_from_this<Hub> {
   // Drops every live session now and redials them at once (with their resume hints): the hub
   // side of a reconnect storm.
   void force_reconnect();
+  // The account was just granted `camera`: a play of it that is waiting out its backoff after
+  // refusals dials now, as an app told of a new share would (a connected play is left alone).
+  void retry_now(const std::string& camera);
   // Closes every session, stops polling and probing, and detaches from the decode pool.
   void stop();
 
   const HubConfig& config() const { return config_; }
   HubCounters counters() const;
+  // What the SUT got away with (thread-safe; see emulators/rtsp/conformance.hpp).
+  const rtsp::Conformance& conformance() const { return *conformance_; }
   // Watched cameras whose play session is currently established (io thread).
   std::size_t streaming_count() const;
 
@@ -118,6 +127,7 @@ class Hub : public std::enable_shared_from_this<Hub> {
   HubConfig config_;
   DecodePool& pool_;
   OperationSink on_operation_;
+  std::shared_ptr<rtsp::Conformance> conformance_;
   std::shared_ptr<Shared> shared_;
   Rng rng_;
   Rng probe_rng_;

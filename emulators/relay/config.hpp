@@ -53,7 +53,8 @@ struct RelayConfig {
   ListenAddress rtsp{"127.0.0.1", 0};
   ListenAddress http{"127.0.0.1", 0};   // snapshots
   ListenAddress admin{"127.0.0.1", 0};  // provisioning, stats, health
-  std::string state_file;               // empty: provisioning lives in memory only
+  std::string state_file;  // empty: provisioning lives in memory only; else the snapshot, with
+                           // the journal of later changes beside it (`<state_file>.journal`)
   DefectSet defects;
   RelayTimeouts timeouts;
   RelayLimits limits;

@@ -45,7 +45,8 @@ namespace camleak::relay {
   X(snapshots_served)                                                                          \
   X(snapshots_encoded)     /* JPEG encodes (cache misses) */                                   \
   X(snapshots_unavailable) /* 503: no decodable frame yet */                                   \
-  X(state_writes)                                                                              \
+  X(state_writes)          /* durable writes: journal batches (group commits) and snapshots */ \
+  X(state_compactions)     /* snapshots that replaced a grown journal */                       \
   X(state_write_errors)                                                                        \
   X(resume_cache_frames_served) /* weak-signal-cache: frames served from a slot's cache */     \
   X(mapping_lookups)            /* storm-mapping-mixup path: async lookups issued */           \

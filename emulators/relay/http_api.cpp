@@ -2,11 +2,12 @@
 
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
+#include <optional>
 #include <vector>
 
 #include "emulators/relay/relay_core.hpp"
+#include "emulators/relay/state_change.hpp"
 #include "emulators/rtsp/message.hpp"
-#include "harness/core/errors.hpp"
 
 namespace camleak::relay {
 
@@ -85,19 +86,21 @@ HttpResponse bad_request(RelayCore& core, const HttpRequest& request, std::strin
   return json_error(request, 400, message);
 }
 
-HttpResponse committed(RelayCore& core, const HttpRequest& request, boost::json::object body) {
-  try {
-    core.provisioning_changed();
-  } catch (const HarnessError& e) {
-    // Applied in memory but not durable: tell the client, a real database would fail too.
-    return json_error(request, 500, std::string("change applied but not persisted: ") + e.what());
-  }
-  return ok(request, std::move(body));
+// What an admin request comes to: an answer now, or a change (already applied in memory) to
+// answer with `body` once it is durable.
+struct AdminOutcome {
+  AdminOutcome(HttpResponse r) : response(std::move(r)) {}  // implicit: the early returns
+  AdminOutcome(StateChange c, boost::json::object b) : change(std::move(c)), body(std::move(b)) {}
+  HttpResponse response;
+  std::optional<StateChange> change;
+  boost::json::object body;
+};
+
+AdminOutcome committed(StateChange change, boost::json::object body) {
+  return AdminOutcome(std::move(change), std::move(body));
 }
 
-}  // namespace
-
-HttpResponse handle_admin_request(RelayCore& core, const HttpRequest& request) {
+AdminOutcome route_admin(RelayCore& core, const HttpRequest& request) {
   const auto parts = split_path(request.target());
   const auto method = request.method();
   if (parts.size() < 2 || parts[0] != "admin") return json_error(request, 404, "no such endpoint");
@@ -123,7 +126,7 @@ HttpResponse handle_admin_request(RelayCore& core, const HttpRequest& request) {
     const auto token = string_member(*body, "token", check_secret, error);
     if (!token) return bad_request(core, request, error);
     core.provisioning.put_account(account, *token);
-    return committed(core, request, {{"account", account}});
+    return committed(StateChange::account(account, *token), {{"account", account}});
   }
 
   if (parts.size() == 3 && parts[1] == "cameras") {
@@ -140,7 +143,8 @@ HttpResponse handle_admin_request(RelayCore& core, const HttpRequest& request) {
     const auto secret = string_member(*body, "secret", check_secret, error);
     if (!secret) return bad_request(core, request, error);
     core.provisioning.put_camera(camera, *owner, *secret);
-    return committed(core, request, {{"camera", camera}, {"owner", *owner}});
+    return committed(StateChange::camera(camera, *owner, *secret),
+                     {{"camera", camera}, {"owner", *owner}});
   }
 
   if (parts.size() == 5 && parts[1] == "cameras" && parts[3] == "shares") {
@@ -155,16 +159,36 @@ HttpResponse handle_admin_request(RelayCore& core, const HttpRequest& request) {
     if (method == http::verb::put) {
       if (!core.provisioning.put_share(camera, account))
         return json_error(request, 404, "unknown camera");
-      return committed(core, request, {{"camera", camera}, {"shared_with", account}});
+      return committed(StateChange::share(camera, account),
+                       {{"camera", camera}, {"shared_with", account}});
     }
     if (method == http::verb::delete_) {
       if (!core.provisioning.delete_share(camera, account))
         return json_error(request, 404, "unknown camera");
-      return committed(core, request, {{"camera", camera}, {"unshared", account}});
+      return committed(StateChange::unshare(camera, account),
+                       {{"camera", camera}, {"unshared", account}});
     }
     return json_error(request, 405, "use PUT or DELETE");
   }
   return json_error(request, 404, "no such endpoint");
+}
+
+}  // namespace
+
+void handle_admin_request(RelayCore& core, const HttpRequest& request, Respond respond) {
+  AdminOutcome outcome = route_admin(core, request);
+  if (!outcome.change) return respond(std::move(outcome.response));
+  HttpRequest head;  // the answer needs the request's version and keep-alive, not its body
+  head.base() = request.base();
+  core.provisioning_changed(
+      std::move(*outcome.change), [head = std::move(head), body = std::move(outcome.body),
+                                   respond = std::move(respond)](const std::string& error) mutable {
+        if (!error.empty()) {
+          // Applied in memory but not durable: tell the client, a real database would fail too.
+          return respond(json_error(head, 500, "change applied but not persisted: " + error));
+        }
+        respond(ok(head, std::move(body)));
+      });
 }
 
 HttpResponse handle_snapshot_request(RelayCore& core, const HttpRequest& request) {

@@ -11,7 +11,9 @@
 
 namespace camleak::relay {
 
-HttpResponse handle_admin_request(RelayCore& core, const HttpRequest& request);
+// A change is applied at once (viewers are re-authorized at once) and answered once it is
+// durable in the state journal: 200, or 500 when it could not be persisted.
+void handle_admin_request(RelayCore& core, const HttpRequest& request, Respond respond);
 HttpResponse handle_snapshot_request(RelayCore& core, const HttpRequest& request);
 
 }  // namespace camleak::relay

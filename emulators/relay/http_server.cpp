@@ -81,11 +81,15 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       return write(json_error(dummy, status, "malformed HTTP request: " + ec.message()), true);
     }
     HttpRequest request = parser_->release();
-    HttpResponse response = server_.handler_(request);
-    write(std::move(response), !request.keep_alive());
+    const bool close_after = !request.keep_alive();
+    server_.handler_(request, [self = shared_from_this(), close_after](HttpResponse response) {
+      self->write(std::move(response), close_after);
+    });
   }
 
   void write(HttpResponse response, bool close_after) {
+    // A deferred answer may come after the relay closed this connection (stop).
+    if (closed_) return;
     response_ = std::make_shared<HttpResponse>(std::move(response));
     if (close_after) response_->keep_alive(false);
     stream_.expires_after(server_.core_.config().timeouts.http_idle);

@@ -1,7 +1,9 @@
 #pragma once
 // A small HTTP/1.1 server on Beast for the relay's admin API and snapshot endpoint: keep-alive,
 // bounded headers and bodies, an idle timeout, malformed requests answered 400 with a message.
-// The handler runs on the relay's strand and returns the whole response.
+// The handler runs on the relay's strand and answers through its Respond, at once or later (the
+// admin API answers a change once it is durable); the connection reads its next request only
+// after the answer is written, so one connection's requests stay in order.
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/http/message.hpp>
@@ -27,9 +29,12 @@ HttpResponse make_response(const HttpRequest& request, unsigned status, std::str
 // {"error": message} with `status`.
 HttpResponse json_error(const HttpRequest& request, unsigned status, std::string_view message);
 
+// Sends the answer to one request. Call it exactly once, on the relay's strand.
+using Respond = std::function<void(HttpResponse)>;
+
 class HttpServer {
  public:
-  using Handler = std::function<HttpResponse(const HttpRequest&)>;
+  using Handler = std::function<void(const HttpRequest&, Respond)>;
 
   // Binds at once (throws HarnessError naming the address when it cannot).
   // `capped`: connections count toward limits.max_connections. The admin port is not capped

@@ -123,11 +123,15 @@ void Relay::start_impl() {
                        ec.message());
   running->admin = std::make_unique<HttpServer>(
       core, with_port(config_.admin, ports_.admin),
-      [&core](const HttpRequest& r) { return handle_admin_request(core, r); }, "admin API",
+      [&core](const HttpRequest& r, Respond respond) {
+        handle_admin_request(core, r, std::move(respond));
+      },
+      "admin API",
       /*capped=*/false);
   running->http = std::make_unique<HttpServer>(
       core, with_port(config_.http, ports_.http),
-      [&core](const HttpRequest& r) { return handle_snapshot_request(core, r); }, "snapshots",
+      [&core](const HttpRequest& r, Respond respond) { respond(handle_snapshot_request(core, r)); },
+      "snapshots",
       /*capped=*/true);
   ports_ = RelayPorts{running->rtsp_acceptor.local_endpoint().port(), running->http->port(),
                       running->admin->port()};

@@ -18,8 +18,15 @@ RelayCore::RelayCore(const RelayConfig& config, boost::asio::any_io_executor exe
       config_(config),
       executor_(std::move(executor)),
       clock_(clock) {
-  if (!config_.state_file.empty()) state_file_.emplace(config_.state_file);
   sessions.restore(state.sessions, clock_.now());
+  std::unique_ptr<StateJournal> journal;
+  if (!config_.state_file.empty()) {
+    journal = std::make_unique<StateJournal>(
+        StateFile(config_.state_file), provisioning,
+        sessions.persistable(config_.limits.max_sessions_persisted), state.seq);
+  }
+  commits_ = std::make_unique<GroupCommit>(
+      executor_, std::move(journal), state.seq, [this] { return snapshot_state(); }, counters);
 }
 
 RelayCore::~RelayCore() {
@@ -40,21 +47,23 @@ Channel* RelayCore::find_channel(const std::string& camera) {
 }
 
 void RelayCore::persist() {
-  sessions_dirty_ = false;
-  if (!state_file_) return;
-  try {
-    state_file_->save(provisioning, sessions.persistable(config_.limits.max_sessions_persisted));
-    ++counters.state_writes;
-  } catch (const HarnessError&) {
-    ++counters.state_write_errors;
-    throw;
-  }
+  journal_sessions();
+  commits_->flush();
 }
 
-void RelayCore::provisioning_changed() {
+void RelayCore::journal_sessions() {
+  sessions_dirty_ = false;
+  commits_->submit(
+      StateChange::session_set(sessions.persistable(config_.limits.max_sessions_persisted)),
+      [](const std::string&) {
+        // Session resumption is best effort: a failed write is counted, nobody waits for it.
+      });
+}
+
+void RelayCore::provisioning_changed(const StateChange& change, GroupCommit::Done done) {
   ++counters.admin_changes;
   recheck_viewers();
-  persist();
+  commits_->submit(change, std::move(done));
 }
 
 void RelayCore::recheck_viewers() {
@@ -75,14 +84,7 @@ void RelayCore::housekeeping() {
     c->recheck_authorization();
   }
   sessions.expire_restored(now - std::chrono::duration_cast<Micros>(config_.timeouts.session));
-  if (sessions_dirty_) {
-    try {
-      persist();
-    } catch (const HarnessError&) {
-      // Counted in persist(); session resumption is best effort, provisioning writes report
-      // their failure to the admin client.
-    }
-  }
+  if (sessions_dirty_) journal_sessions();
 }
 
 void RelayCore::close_all() {

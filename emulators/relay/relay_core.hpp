@@ -13,10 +13,12 @@
 #include "emulators/relay/channel.hpp"
 #include "emulators/relay/config.hpp"
 #include "emulators/relay/counters.hpp"
+#include "emulators/relay/group_commit.hpp"
 #include "emulators/relay/mapping_cache.hpp"
 #include "emulators/relay/provisioning.hpp"
 #include "emulators/relay/session_table.hpp"
 #include "emulators/relay/snapshot_service.hpp"
+#include "emulators/relay/state_change.hpp"
 #include "emulators/relay/state_file.hpp"
 #include "emulators/relay/viewer_slots.hpp"
 #include "harness/core/clock.hpp"
@@ -59,14 +61,15 @@ class RelayCore {
     return connections.size() + http_connections >= config_.limits.max_connections;
   }
 
-  // After a successful provisioning change: persist (throws HarnessError when the state
-  // cannot be written) and re-authorize every viewer at once.
-  void provisioning_changed();
+  // After a provisioning change applied in memory: re-authorize every viewer at once and
+  // journal the change; `done` runs on the strand once it is durable (or could not be).
+  void provisioning_changed(const StateChange& change, GroupCommit::Done done);
   void recheck_viewers();
   void sessions_changed() { sessions_dirty_ = true; }
   // Periodic: timeouts, re-authorization, debounced session persistence.
   void housekeeping();
-  // Writes provisioning and sessions now (no-op without a state file).
+  // Journals the sessions and writes every queued change now (no-op without a state file).
+  // Throws HarnessError when they cannot be written.
   void persist();
   // Closes every connection (relay stop).
   void close_all();
@@ -75,10 +78,13 @@ class RelayCore {
   boost::json::object stats_json() const;
 
  private:
+  // Queues the resumable sessions to the journal (written with the next group commit).
+  void journal_sessions();
+
   const RelayConfig& config_;
   boost::asio::any_io_executor executor_;
   const Clock& clock_;
-  std::optional<StateFile> state_file_;
+  std::unique_ptr<GroupCommit> commits_;
   std::map<std::string, std::unique_ptr<Channel>, std::less<>> channels_;
   bool sessions_dirty_ = false;
 };

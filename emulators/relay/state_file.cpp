@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "emulators/relay/state_change.hpp"
 #include "harness/core/errors.hpp"
 
 namespace camleak::relay {
@@ -28,6 +29,52 @@ void write_all_or_throw(int fd, const std::string& data, const std::string& path
     }
     done += static_cast<size_t>(n);
   }
+}
+
+// Replays the journal at `path` (if any) on `state`: lines up to state.seq are already in the
+// snapshot (a crash between writing it and emptying the journal); the first line that is not a
+// whole record ends the replay (a crash mid-append: never acknowledged).
+void replay_journal(const std::string& path, RelayState& state) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) return;
+    throw InputError(Diagnostic{.file = path, .message = "cannot read the relay state journal"});
+  }
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const std::string text = buffer.str();
+  size_t start = 0;
+  int line_number = 0;
+  while (start < text.size()) {
+    ++line_number;
+    const size_t end = text.find('\n', start);
+    if (end == std::string::npos) break;  // no newline: the write was cut
+    std::optional<JournalRecord> record;
+    try {
+      record = decode_change(std::string_view(text).substr(start, end - start));
+    } catch (const InputError& e) {
+      Diagnostic d = e.diagnostics().front();
+      d.file = path;
+      d.line = line_number;
+      throw InputError(std::move(d));
+    }
+    if (!record) break;
+    if (record->seq > state.seq) {
+      if (record->seq != state.seq + 1) {
+        throw InputError(Diagnostic{.file = path,
+                                    .line = line_number,
+                                    .field = "seq",
+                                    .message = "change " + std::to_string(record->seq) +
+                                               " follows change " + std::to_string(state.seq) +
+                                               ": the journal has a gap"});
+      }
+      apply_change(record->change, state);
+      state.seq = record->seq;
+    }
+    start = end + 1;
+  }
+  state.ignored_tail_bytes = text.size() - start;
 }
 
 }  // namespace
@@ -55,6 +102,12 @@ std::optional<RelayState> StateFile::load() const {
       throw InputError(Diagnostic{.field = "version", .message = "expected 1"});
     }
     RelayState state;
+    if (const auto* seq = root->if_contains("seq")) {
+      boost::system::error_code sec;
+      if (seq->is_number()) state.seq = seq->to_number<uint64_t>(sec);
+      if (!seq->is_number() || sec)
+        throw InputError(Diagnostic{.field = "seq", .message = "expected a sequence number"});
+    }
     if (const auto* p = root->if_contains("provisioning")) {
       state.provisioning = Provisioning::from_json(*p);
     }
@@ -74,21 +127,25 @@ std::optional<RelayState> StateFile::load() const {
         state.sessions.push_back(PersistedSession{str("id"), str("account"), str("camera")});
       }
     }
+    replay_journal(journal_path(), state);
     return state;
   } catch (const InputError& e) {
     std::vector<Diagnostic> located = e.diagnostics();
-    for (auto& d : located) d.file = path_;
+    for (auto& d : located) {
+      if (d.file.empty()) d.file = path_;
+    }
     throw InputError(std::move(located));
   }
 }
 
 void StateFile::save(const Provisioning& provisioning,
-                     const std::vector<PersistedSession>& sessions) const {
+                     const std::vector<PersistedSession>& sessions, uint64_t seq) const {
   boost::json::array list;
   for (const auto& s : sessions) {
     list.push_back(boost::json::object{{"id", s.id}, {"account", s.account}, {"camera", s.camera}});
   }
   const boost::json::object root{{"version", kStateVersion},
+                                 {"seq", seq},
                                  {"provisioning", provisioning.to_json()},
                                  {"sessions", std::move(list)}};
   const std::string data = boost::json::serialize(root) + "\n";

@@ -1,8 +1,12 @@
 #pragma once
 // Persistence of provisioning (and of the play sessions viewers may resume) across relay
-// restarts, as a real cloud's database would. Written atomically: a temporary file in the same
-// directory, fsync, rename over the old file, fsync of the directory, so a crash mid-write
-// leaves either the old or the new state, never a torn file.
+// restarts, as a real cloud's database would: a snapshot (this file) plus an append-only journal
+// of the changes made since (`<path>.journal`, state_journal.hpp), so one change costs one line
+// and not a rewrite of the whole state. The snapshot is written atomically: a temporary file in
+// the same directory, fsync, rename over the old file, fsync of the directory, so a crash
+// mid-write leaves either the old or the new snapshot, never a torn one. A crash mid-append
+// leaves a torn last journal line, which load() ignores: that change was never acknowledged.
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,19 +26,26 @@ struct PersistedSession {
 struct RelayState {
   Provisioning provisioning;
   std::vector<PersistedSession> sessions;
+  uint64_t seq = 0;                 // the last journaled change this state includes
+  uint64_t ignored_tail_bytes = 0;  // load(): the torn journal tail that was not replayed
 };
 
 class StateFile {
  public:
   explicit StateFile(std::string path) : path_(std::move(path)) {}
 
-  // nullopt when the file does not exist (a first start). Throws InputError naming the file
-  // and field when it exists but cannot be read or does not hold a valid state.
+  // The snapshot with the journal replayed on it, up to the first torn line. nullopt when the
+  // snapshot does not exist (a first start; a journal without its snapshot is stale: removing
+  // the state file means "start from an empty cloud"). Throws InputError naming the file, line
+  // and field when a file exists but cannot be read or does not hold a valid state.
   std::optional<RelayState> load() const;
-  // Throws HarnessError when the state cannot be written.
-  void save(const Provisioning& provisioning, const std::vector<PersistedSession>& sessions) const;
+  // Writes the snapshot atomically; `seq` is the last journaled change it includes (journal
+  // lines up to it are skipped on load). Throws HarnessError when it cannot be written.
+  void save(const Provisioning& provisioning, const std::vector<PersistedSession>& sessions,
+            uint64_t seq = 0) const;
 
   const std::string& path() const { return path_; }
+  std::string journal_path() const { return path_ + ".journal"; }
 
  private:
   std::string path_;

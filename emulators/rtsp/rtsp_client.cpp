@@ -14,6 +14,8 @@ using asio::ip::udp;
 namespace {
 
 constexpr size_t kTcpReadBuffer = 16 * 1024;
+// Timed-out CSeqs remembered so their late answers are not taken for a newer request's.
+constexpr size_t kMaxAbandoned = 64;
 
 ClientError make_error(ClientErrorKind kind, std::string message, bool indeterminate = false,
                        int status = 0) {
@@ -22,6 +24,19 @@ ClientError make_error(ClientErrorKind kind, std::string message, bool indetermi
 
 std::string what(const Request& r) {
   return r.method + " " + r.uri;
+}
+
+bool has_control_char(std::string_view s) {
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return true;
+  }
+  return false;
+}
+
+// A control value that only means something relative to a base URL.
+bool is_relative_control(std::string_view control) {
+  return !control.empty() && control != "*" &&
+         !(control.size() >= 7 && iequals(control.substr(0, 7), "rtsp://"));
 }
 
 }  // namespace
@@ -41,6 +56,7 @@ RtspClient::RtspClient(Passkey, asio::io_context& io, RtspClientOptions options)
       connect_timer_(io),
       keepalive_timer_(io) {
   auth_.set_preemptive_basic(options_.preemptive_basic);
+  parser_.limits().require_response_cseq = false;  // match_response pairs them (ffmpeg does)
   if (url_) base_url_ = url_->without_credentials();
   info_.request_url = base_url_;
 }
@@ -343,6 +359,8 @@ void RtspClient::send_request(Request request, ResponseHandler done) {
     if (it == self->pending_.end()) return;
     Pending timed_out = std::move(it->second);
     self->pending_.erase(it);
+    self->abandoned_.insert(cseq);
+    if (self->abandoned_.size() > kMaxAbandoned) self->abandoned_.erase(self->abandoned_.begin());
     timed_out.handler(make_error(ClientErrorKind::timeout,
                                  what(timed_out.request) + ": no response within " +
                                      std::to_string(self->options_.request_timeout.count()) + " ms",
@@ -356,9 +374,34 @@ void RtspClient::send_request(Request request, ResponseHandler done) {
   queue_bytes(bytes);
 }
 
+void RtspClient::note(std::string_view text, std::string_view example) {
+  if (options_.conformance) options_.conformance->note(text, example);
+}
+
+// RFC 2326 12.17: an answer echoes its request's CSeq. ffmpeg sends one request at a time and
+// takes the next answer whatever its CSeq says (a warning at most); here an answer without a
+// usable CSeq goes to the oldest request still waiting. A CSeq of a request that timed out is
+// a late answer to that request, and stays unmatched rather than answering a newer one.
+std::map<uint32_t, RtspClient::Pending>::iterator RtspClient::match_response(
+    const Response& response) {
+  const std::optional<uint32_t> cseq = response.cseq();
+  if (cseq) {
+    if (auto it = pending_.find(*cseq); it != pending_.end()) return it;
+    if (abandoned_.contains(*cseq)) return pending_.end();
+  }
+  if (pending_.empty()) return pending_.end();
+  auto oldest = pending_.begin();  // CSeqs only grow: the smallest waited longest
+  note(cseq ? "response whose CSeq matches no request (RFC 2326 12.17); taken as the answer "
+              "to the oldest outstanding request"
+            : "response without a numeric CSeq (RFC 2326 12.17); taken as the answer to the "
+              "oldest outstanding request",
+       what(oldest->second.request));
+  return oldest;
+}
+
 void RtspClient::handle_response(Response&& response) {
   ++counters_.responses_received;
-  auto it = pending_.find(*response.cseq());  // the parser guarantees a CSeq
+  auto it = match_response(response);
   if (it == pending_.end()) {
     ++counters_.unmatched_responses;
     return;
@@ -366,6 +409,7 @@ void RtspClient::handle_response(Response&& response) {
   Pending p = std::move(it->second);
   pending_.erase(it);
   p.timer->cancel();
+  adopt_early_session(p.request, response);
   if (response.status == 401 &&
       auth_.on_unauthorized(response.headers.get_all("WWW-Authenticate"))) {
     ++counters_.auth_retries;
@@ -382,6 +426,38 @@ void RtspClient::handle_response(Response&& response) {
   p.handler(ClientError{}, response);
 }
 
+// ffmpeg keeps the first Session any answer carries and sends it from then on; relays that
+// open the session at ANNOUNCE or DESCRIBE and leave it out of SETUP depend on that.
+void RtspClient::adopt_early_session(const Request& request, const Response& response) {
+  if (have_session_ || request.method == "SETUP" || response.status / 100 != 2) return;
+  const std::string* value = response.headers.find("Session");
+  if (!value) return;
+  if (auto session = lenient_session(*value, what(request))) {
+    info_.session = std::move(*session);
+    have_session_ = true;
+    session_from_ = request.method;
+  }
+}
+
+std::optional<SessionHeader> RtspClient::lenient_session(std::string_view value,
+                                                         std::string_view example) {
+  std::string error;
+  if (auto session = parse_session(value, &error)) {
+    if (session->timeout_seconds == 0u) {
+      // A zero timeout would stop the keep-alive; ffmpeg ignores timeouts that are not > 0.
+      note("Session timeout=0 (RFC 2326 12.37); kept alive at the 60 s default", example);
+      session->timeout_seconds.reset();
+    }
+    return session;
+  }
+  // ffmpeg takes everything before ';' as the id and drops a timeout it cannot read. The id is
+  // echoed in our headers, so it must not carry control characters.
+  const std::string_view id = trim(value.substr(0, value.find(';')));
+  if (id.empty() || has_control_char(id)) return std::nullopt;
+  note("malformed Session header (RFC 2326 12.37); used the text before ';' as the id", example);
+  return SessionHeader{.id = std::string(id), .timeout_seconds = std::nullopt};
+}
+
 void RtspClient::handle_server_request(const Request& request) {
   ++counters_.server_requests;
   Response r;
@@ -393,7 +469,7 @@ void RtspClient::handle_server_request(const Request& request) {
     r.status = 501;
     r.reason = "Not Implemented";
   }
-  r.headers.set("CSeq", std::to_string(*request.cseq()));
+  r.headers.set("CSeq", std::to_string(*request.cseq()));  // the parser requires it of requests
   std::string bytes;
   append_response(bytes, r);
   queue_bytes(bytes);
@@ -444,20 +520,38 @@ void RtspClient::step_describe() {
   r.headers.set("Accept", "application/sdp");
   send_request(std::move(r), [self](const ClientError& e, const Response& resp) {
     if (e) return self->fail(e);
-    std::string type = media_type(resp.headers.get("Content-Type"));
-    if (!type.empty() && type != "application/sdp") {
-      return self->fail(make_error(ClientErrorKind::protocol, "DESCRIBE " + self->base_url_ +
-                                                                  ": Content-Type \"" + type +
-                                                                  "\" is not application/sdp"));
-    }
+    const std::string example = "DESCRIBE " + self->base_url_;
+    const std::string type = media_type(resp.headers.get("Content-Type"));
     std::string error;
+    // No H.264 video means nothing whose identity could be checked: the one refusal here.
     auto track = parse_h264_sdp(resp.body, &error);
     if (!track) {
-      return self->fail(
-          make_error(ClientErrorKind::protocol, "DESCRIBE " + self->base_url_ + ": " + error));
+      if (!type.empty() && type != "application/sdp") error += " (Content-Type \"" + type + "\")";
+      return self->fail(make_error(ClientErrorKind::protocol, example + ": " + error));
+    }
+    // Like ffmpeg, the body is read as SDP whatever the Content-Type says.
+    if (type.empty()) {
+      self->note("DESCRIBE reply without Content-Type (RFC 2326 12.16); parsed the body as SDP",
+                 example);
+    } else if (type != "application/sdp") {
+      self->note(
+          "DESCRIBE reply Content-Type is not application/sdp (RFC 2326 C.1); parsed the "
+          "body as SDP",
+          example);
     }
     std::string base(resp.headers.get("Content-Base", resp.headers.get("Content-Location")));
-    if (base.empty()) base = self->base_url_;
+    if (base.empty()) {
+      base = self->base_url_;
+      if (is_relative_control(track->control)) {
+        self->note(
+            "DESCRIBE reply without Content-Base or Content-Location (RFC 2326 C.1.1); "
+            "resolved a=control against the request URL",
+            example);
+      }
+    }
+    if (track->control.empty()) {
+      self->note("SDP media without a=control (RFC 2326 C.1.1); set up the base URL", example);
+    }
     self->info_.sdp = resp.body;
     self->info_.track = *track;
     self->info_.control_url = resolve_control_url(base, track->control);
@@ -517,12 +611,25 @@ ClientError RtspClient::route_udp(TransportMode mode, const udp::endpoint& rtp,
 
 ClientError RtspClient::accept_setup(const Response& response, bool publish) {
   std::string error;
-  const std::string* session = response.headers.find("Session");
-  if (!session)
-    return make_error(ClientErrorKind::protocol,
-                      "SETUP " + info_.control_url + ": no Session header");
-  auto s = parse_session(*session, &error);
-  if (!s) return make_error(ClientErrorKind::protocol, "SETUP " + info_.control_url + ": " + error);
+  const std::string example = "SETUP " + info_.control_url;
+  std::optional<SessionHeader> s;
+  if (const std::string* session = response.headers.find("Session")) {
+    s = lenient_session(*session, example);
+    if (!s) {
+      return make_error(ClientErrorKind::protocol,
+                        example + ": Session header \"" + *session + "\" has no usable id");
+    }
+  } else if (have_session_) {
+    note("SETUP reply without Session header (RFC 2326 12.37); reused the session from " +
+             session_from_,
+         example);
+  } else {
+    // ffmpeg goes on without a Session header; a server that wants one refuses RECORD/PLAY.
+    note(
+        "SETUP reply without Session header (RFC 2326 12.37) and no session before; went on "
+        "without one",
+        example);
+  }
   const std::string* transport = response.headers.find("Transport");
   if (!transport)
     return make_error(ClientErrorKind::protocol,
@@ -539,6 +646,11 @@ ClientError RtspClient::accept_setup(const Response& response, bool publish) {
     if (t->interleaved) {
       rtp_channel_ = static_cast<uint8_t>(t->interleaved->first);
       rtcp_channel_ = static_cast<uint8_t>(t->interleaved->second);
+    } else {
+      note(
+          "SETUP reply Transport without interleaved= (RFC 2326 12.39); assumed the requested "
+          "channels",
+          example);
     }
     std::bitset<256> channels;
     channels.set(rtp_channel_);
@@ -565,9 +677,12 @@ ClientError RtspClient::accept_setup(const Response& response, bool publish) {
       }
     }
   }
-  info_.session = std::move(*s);
+  if (s) {
+    info_.session = std::move(*s);
+    have_session_ = true;
+    session_from_ = "SETUP";
+  }
   info_.transport = std::move(*t);
-  have_session_ = true;
   return ClientError{};
 }
 
@@ -579,14 +694,27 @@ void RtspClient::step_start(bool publish) {
   }
   Request r = make_request(publish ? "RECORD" : "PLAY", uri);
   r.headers.set("Range", "npt=0.000-");
-  send_request(std::move(r), [self, publish](const ClientError& e, const Response& resp) {
+  send_request(std::move(r), [self, publish, uri](const ClientError& e, const Response& resp) {
     if (e) return self->fail(e);
-    if (!publish) {
-      if (auto info = parse_rtp_info(resp.headers.get("RTP-Info")))
-        self->info_.rtp_info = std::move(*info);
-    }
+    if (!publish) self->accept_rtp_info(resp, "PLAY " + uri);
     self->complete_flow(ClientError{});
   });
+}
+
+// Without RTP-Info the hub cannot tell the first packet of the session from a stray one, so it
+// drops the first access unit (h264_depacketizer.hpp); media still flows.
+void RtspClient::accept_rtp_info(const Response& response, std::string_view example) {
+  const std::string* value = response.headers.find("RTP-Info");
+  if (!value) {
+    note("PLAY reply without RTP-Info (RFC 2326 12.33); started at the first RTP packet", example);
+    return;
+  }
+  if (auto info = parse_rtp_info(*value)) {
+    info_.rtp_info = std::move(*info);
+  } else {
+    note("PLAY reply with an unreadable RTP-Info (RFC 2326 12.33); started at the first RTP packet",
+         example);
+  }
 }
 
 // ---------------------------------------------------------------- keep-alive

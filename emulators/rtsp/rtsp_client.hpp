@@ -27,6 +27,16 @@
 // depacketizer before play() without first_sequence (its first access unit is then dropped
 // as untrusted, see h264_depacketizer.hpp).
 //
+// Leniency: the client accepts what ffmpeg, GStreamer and live555 accept, so a SUT is judged on
+// whose pictures it delivers rather than on RFC nits. A SETUP reply without Session reuses the
+// session an earlier reply (ANNOUNCE, DESCRIBE) gave, or goes on without one; a malformed
+// Session keeps the id before ';'; an answer without a usable CSeq answers the oldest request
+// still waiting (an answer to a request that timed out is still dropped); a Transport reply
+// without interleaved= keeps the requested channels; no Content-Base resolves against the request
+// URL; an SDP without a=control sets up the base URL; a PLAY without RTP-Info starts at the first
+// packet. Each such deviation is a conformance note (options.conformance), never a failure.
+// Refused: no H.264 video in the SDP, a Transport the client cannot use, unframeable input.
+//
 // Errors: every completion handler gets a ClientError (kind, RTSP status, indeterminate flag
 // for Jepsen histories). A failed publish/play closes the client; the emulator reconnects
 // with a new client and its own backoff. After publish/play succeeded, the loss of the
@@ -43,12 +53,14 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "emulators/rtsp/auth.hpp"
 #include "emulators/rtsp/client_error.hpp"
+#include "emulators/rtsp/conformance.hpp"
 #include "emulators/rtsp/headers.hpp"
 #include "emulators/rtsp/message.hpp"
 #include "emulators/rtsp/sdp.hpp"
@@ -94,6 +106,9 @@ struct RtspClientOptions {
   // resume hint of a viewer back after a reconnect (a correct server ignores or validates it).
   std::string resume_session;
   UdpRouter udp_router;  // RTP over UDP only
+  // Where tolerated deviations from the RFCs are noted (shared by a device's clients); none:
+  // tolerated all the same, but not recorded.
+  std::shared_ptr<Conformance> conformance;
 };
 
 // What the session negotiated; passed to the publish/play completion.
@@ -203,6 +218,14 @@ class RtspClient : public std::enable_shared_from_this<RtspClient> {
   Request make_request(std::string method, std::string uri) const;
   TransportHeader transport_offer(TransportMode mode) const;
   ClientError accept_setup(const Response& response, bool publish);
+  // The pending request an answer belongs to, or pending_.end() (see "Leniency" above).
+  std::map<uint32_t, Pending>::iterator match_response(const Response& response);
+  // A Session header value as ffmpeg reads it; nullopt when there is no usable id.
+  std::optional<SessionHeader> lenient_session(std::string_view value, std::string_view example);
+  void adopt_early_session(const Request& request, const Response& response);
+  void accept_rtp_info(const Response& response, std::string_view example);
+  // `example`: the request line ("SETUP rtsp://...") the deviation answered.
+  void note(std::string_view text, std::string_view example);
   // Asks the router (if any) for a route; errors become ClientError.
   ClientError route_udp(TransportMode mode, const boost::asio::ip::udp::endpoint& rtp,
                         const boost::asio::ip::udp::endpoint& rtcp);
@@ -244,9 +267,11 @@ class RtspClient : public std::enable_shared_from_this<RtspClient> {
   uint8_t rtcp_channel_ = 1;
   uint32_t next_cseq_ = 1;
   std::map<uint32_t, Pending> pending_;
+  std::set<uint32_t> abandoned_;  // CSeqs of requests that timed out (bounded)
   std::string server_public_;
   SessionInfo info_;
   bool have_session_ = false;
+  std::string session_from_;  // method whose answer gave the session ("SETUP" normally)
 
   SessionCompletion flow_done_;
   PacketHandler rtp_handler_;

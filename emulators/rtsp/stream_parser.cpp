@@ -314,7 +314,7 @@ StreamItem StreamParser::parse_message(bool& consumed_garbage) {
   reset_scan();
   bool has_cseq =
       parsed.is_response ? parsed.response.cseq().has_value() : parsed.request.cseq().has_value();
-  if (!has_cseq) {
+  if (!has_cseq && (!parsed.is_response || limits_.require_response_cseq)) {
     ++counters_.missing_cseq;
     return ParseError{ParseErrorCode::missing_cseq, false,
                       parsed.is_response

@@ -41,6 +41,10 @@ struct ParserLimits {
   // RTP and RTCP both carry version 2 in the first two bits; a '$' frame whose payload does
   // not is garbage that happened to contain a '$'.
   bool require_rtp_version = true;
+  // A response without a numeric CSeq is reported as missing_cseq and skipped. A client that
+  // matches such answers to its requests itself (as ffmpeg does) turns this off; requests
+  // always need one, since the answer must echo it.
+  bool require_response_cseq = true;
 };
 
 // One interleaved frame. `payload` points into the parser's buffer and stays valid until the
@@ -54,7 +58,7 @@ enum class ParseErrorCode {
   garbage,            // bytes that start neither a message nor a plausible frame (skipped)
   bad_start_line,     // a header block whose first line is not a request or status line
   bad_header_line,    // a header line without ':'
-  missing_cseq,       // a well-framed message without a numeric CSeq (skipped)
+  missing_cseq,       // a well-framed message without a numeric CSeq (skipped; see limits)
   header_too_large,   // fatal: no end of headers within max_header_bytes
   body_too_large,     // fatal: Content-Length over max_body_bytes
   bad_content_length  // fatal: Content-Length is not a number, so the stream cannot be framed

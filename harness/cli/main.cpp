@@ -34,6 +34,9 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     std::fprintf(stderr, "camleak: internal error: %s\n", e.what());
     return static_cast<int>(ExitCode::harness_failed);
+  } catch (...) {
+    std::fprintf(stderr, "camleak: internal error: an unknown exception\n");
+    return static_cast<int>(ExitCode::harness_failed);
   }
   return result.exit_code;
 }

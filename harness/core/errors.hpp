@@ -2,6 +2,7 @@
 // Error types that cross module edges, and the exit codes the CLI turns them into.
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace camleak {
@@ -17,9 +18,14 @@ struct Diagnostic {
   std::string field;  // dotted path of the offending field, e.g. "links.uplink.stages[0].jitter"
   std::string message;
 
-  // "file:line:col: field: message" with the parts that are known.
+  // "file:line:col: field: message" with the parts that are known. Every value the message
+  // echoes in "..." or `...` is cut by clip_value, as are the keys of the field path.
   std::string format() const;
 };
+
+// `value` as an error message echoes it: whole when short, else its first 80 bytes (never half a
+// UTF-8 character) and "… (N bytes)", so a 30 MB value does not make a 30 MB message.
+std::string clip_value(std::string_view value);
 
 // Bad input (scenario files, link configs, CLI values, API bodies): exit code 2.
 // Carries every problem found, not just the first.

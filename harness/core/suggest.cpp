@@ -29,6 +29,10 @@ std::optional<std::string> closest_match(std::string_view word,
   std::optional<std::string> best;
   size_t best_distance = 0;
   for (const auto& c : candidates) {
+    // Words whose lengths differ by more than 3 are more than 3 edits apart, so never suggested
+    // (see below): skip the O(n*m) table, which for a 30 MB typo took seconds and gigabytes.
+    const size_t gap = word.size() > c.size() ? word.size() - c.size() : c.size() - word.size();
+    if (gap > 3) continue;
     const size_t dist = edit_distance(word, c);
     if (!best || dist < best_distance) {
       best = c;

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <stdexcept>
 #include <utility>
 
@@ -37,7 +38,32 @@ void require_non_negative(double v, std::string_view text) {
   if (v < 0) throw std::invalid_argument("must not be negative, got \"" + std::string(text) + "\"");
 }
 
+// 2^63: the first magnitude that no longer converts to int64_t. Converting a double at or past it
+// is undefined (llround answers INT64_MIN on x86), which would turn a typo such as
+// "9999999999999h" into a negative or wrapped quantity that then validates.
+constexpr double kInt64Limit = 9223372036854775808.0;
+
+// `value` (already scaled to the result's unit) rounded to an integer, or a clear error naming
+// `text` when it does not fit `what`'s range.
+int64_t checked_round(double value, std::string_view text, std::string_view range) {
+  if (!(std::fabs(value) < kInt64Limit)) {
+    throw std::invalid_argument("\"" + std::string(text) + "\" is out of range (" +
+                                std::string(range) + ")");
+  }
+  return std::llround(value);
+}
+
+constexpr std::string_view kDurationRange = "durations go up to about 292,000 years";
+
 }  // namespace
+
+Micros duration_from_ms(double ms) {
+  if (!std::isfinite(ms)) throw std::invalid_argument("expected a number of milliseconds");
+  const double us = ms * 1000.0;
+  char text[64];
+  const auto end = std::to_chars(text, text + sizeof text - 2, ms).ptr;  // shortest spelling
+  return Micros{checked_round(us, std::string(text, end) + "ms", kDurationRange)};
+}
 
 Micros parse_duration(std::string_view text) {
   const auto [value, unit] =
@@ -53,7 +79,7 @@ Micros parse_duration(std::string_view text) {
   else
     throw std::invalid_argument("unknown duration unit in \"" + std::string(text) +
                                 "\" (use us, ms, s, m or h, e.g. 250ms)");
-  return Micros{static_cast<int64_t>(std::llround(value * scale))};
+  return Micros{checked_round(value * scale, text, kDurationRange)};
 }
 
 uint64_t parse_rate_bps(std::string_view text) {
@@ -72,7 +98,7 @@ uint64_t parse_rate_bps(std::string_view text) {
   else
     throw std::invalid_argument("unknown rate unit in \"" + std::string(text) +
                                 "\" (use bps, kbps, Mbps, Gbps, B/s, KB/s or MB/s)");
-  return static_cast<uint64_t>(std::llround(value * scale));
+  return static_cast<uint64_t>(checked_round(value * scale, text, "rates go up to 9.2e18 bps"));
 }
 
 double parse_fraction(std::string_view text) {
@@ -102,21 +128,33 @@ uint64_t parse_size_bytes(std::string_view text) {
   else
     throw std::invalid_argument("unknown size unit in \"" + std::string(text) +
                                 "\" (use B, KB, MB, GB, KiB, MiB or GiB)");
-  return static_cast<uint64_t>(std::llround(value * scale));
+  return static_cast<uint64_t>(checked_round(value * scale, text, "sizes go up to 8 EiB"));
 }
+
+namespace {
+
+// `us` in units of `per_unit` microseconds, in integer arithmetic so that every digit is exact
+// (printing through a double with %g turned 1234567s into "1.23457e+06s"): "1.5s", "250ms".
+std::string exact(int64_t us, int64_t per_unit, int digits, const char* unit) {
+  std::string out = std::to_string(us / per_unit);
+  if (int64_t fraction = us % per_unit; fraction != 0) {
+    std::string decimals = std::to_string(fraction < 0 ? -fraction : fraction);
+    decimals.insert(0, static_cast<size_t>(digits) - decimals.size(), '0');
+    while (decimals.back() == '0') decimals.pop_back();
+    out += "." + decimals;
+  }
+  return out + unit;
+}
+
+}  // namespace
 
 std::string format_duration(Micros d) {
   const int64_t us = d.count();
-  auto fmt = [](double v, const char* unit) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.6g%s", v, unit);
-    return std::string(buf);
-  };
   if (us == 0) return "0s";
   if (us % 1000 != 0) return std::to_string(us) + "us";
-  if (us < 1'000'000) return fmt(us / 1e3, "ms");
-  if (us % 60'000'000 == 0) return fmt(us / 60e6, "m");
-  return fmt(us / 1e6, "s");
+  if (us > -1'000'000 && us < 1'000'000) return exact(us, 1000, 3, "ms");
+  if (us % 60'000'000 == 0) return exact(us, 60'000'000, 0, "m");
+  return exact(us, 1'000'000, 6, "s");
 }
 
 std::string format_rate_bps(uint64_t bps) {

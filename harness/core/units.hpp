@@ -11,7 +11,12 @@
 
 namespace camleak::units {
 
+// Throws std::invalid_argument, as every parser here, for a quantity past what its result type
+// holds (a duration past the int64 microsecond range, about 292,000 years).
 Micros parse_duration(std::string_view text);
+// A number of milliseconds (JSON and YAML numbers, possibly fractional) as Micros, with the same
+// range check.
+Micros duration_from_ms(double ms);
 // Bits per second.
 uint64_t parse_rate_bps(std::string_view text);
 // A fraction in [0, 1]: "5%" -> 0.05; a bare number in [0, 1] is taken as the fraction itself.

@@ -1,6 +1,7 @@
 #include "harness/impair/attribute_access.hpp"
 
 #include <cmath>
+#include <limits>
 
 namespace camleak::impair {
 namespace {
@@ -8,6 +9,17 @@ namespace {
 const AttributeValue* lookup(const Attributes& attributes, std::string_view name) {
   const auto it = attributes.find(std::string(name));
   return it == attributes.end() ? nullptr : &it->second;
+}
+
+// Rounds to int64, held at its ends. Registry::complete already refuses values whose
+// conversion would not fit; the clamp keeps the conversion defined for a caller that did not
+// complete (converting a double past 2^63 is undefined: x86 answers INT64_MIN, a negative delay).
+int64_t saturating_round(double value) {
+  constexpr double kLimit = 9223372036854775808.0;  // 2^63
+  if (std::isnan(value)) return 0;
+  if (value >= kLimit) return std::numeric_limits<int64_t>::max();
+  if (value <= -kLimit) return std::numeric_limits<int64_t>::min();
+  return std::llround(value);
 }
 
 }  // namespace
@@ -24,7 +36,7 @@ int64_t integer_attribute(const Attributes& attributes, std::string_view name, i
   const AttributeValue* value = lookup(attributes, name);
   if (!value) return fallback;
   if (const auto* i = std::get_if<int64_t>(value)) return *i;
-  if (const auto* d = std::get_if<double>(value)) return static_cast<int64_t>(std::llround(*d));
+  if (const auto* d = std::get_if<double>(value)) return saturating_round(*d);
   return fallback;
 }
 
@@ -46,7 +58,7 @@ std::string string_attribute(const Attributes& attributes, std::string_view name
 Micros milliseconds_attribute(const Attributes& attributes, std::string_view name,
                               double fallback_ms) {
   const double ms = number_attribute(attributes, name, fallback_ms);
-  return Micros{static_cast<int64_t>(std::llround(ms * 1000.0))};
+  return Micros{saturating_round(ms * 1000.0)};
 }
 
 double percent_attribute(const Attributes& attributes, std::string_view name,

@@ -2,7 +2,6 @@
 
 #include <charconv>
 #include <cmath>
-#include <sstream>
 #include <stdexcept>
 
 #include "harness/core/suggest.hpp"
@@ -12,10 +11,16 @@
 namespace camleak::impair {
 namespace {
 
+// The shortest spelling that reads back as `value`, whole numbers in full as people write them
+// (12345678 and 9000000000000000000, not 1.23457e+07 and 9e+18), others as short as they go
+// (0.1, 1e+30).
 std::string format_number(double value) {
-  std::ostringstream out;
-  out << value;
-  return out.str();
+  const bool whole = std::isfinite(value) && value == std::floor(value) && std::fabs(value) < 1e21;
+  char buffer[64];
+  const auto end =
+      whole ? std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed).ptr
+            : std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
+  return std::string(buffer, end);
 }
 
 std::string describe(const AttributeValue& value) {
@@ -133,6 +138,16 @@ bool convert(const AttributeSpec& spec, const AttributeValue& value, AttributeVa
       if ((spec.min && number < *spec.min) || (spec.max && number > *spec.max)) {
         error = "must be " + range_text(spec) + ", got " + format_number(number);
         return false;
+      }
+      // A time becomes Micros in the stage: past that range it would wrap to a negative delay.
+      if (spec.unit == "ms" || spec.unit == "us") {
+        try {
+          units::duration_from_ms(spec.unit == "ms" ? number : number / 1000.0);
+        } catch (const std::invalid_argument&) {
+          error = "is out of range" + unit + ", got " + format_number(number) +
+                  " (durations go up to about 292,000 years)";
+          return false;
+        }
       }
       if (spec.kind == AttributeSpec::Kind::number) {
         out = number;

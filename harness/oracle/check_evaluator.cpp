@@ -131,10 +131,117 @@ CheckResult probes_refused(const Results& results, const std::string& phase) {
   return result;
 }
 
+std::string stream_name(const StreamLiveness& s) {
+  return s.hub + " <- " + s.camera;
+}
+
+// A run that judged nothing has proven nothing.
+CheckResult frames_judged(const Results& results) {
+  uint64_t total = 0;
+  for (const auto c : results.counts) total += c;
+  CheckResult result{.check = "frames_judged", .phase = "run", .passed = total > 0,
+                     .measured = static_cast<double>(total), .limit = 1, .unit = "count"};
+  result.message = total > 0 ? std::to_string(total) + " frame(s) and snapshot(s) judged"
+                             : "no frame or snapshot reached any hub: nothing was judged";
+  return result;
+}
+
+CheckResult cameras_published(const Results& results, size_t cameras) {
+  CheckResult result{.check = "cameras_published", .phase = "run", .limit = 0, .unit = "count"};
+  result.measured = static_cast<double>(results.unpublished.size());
+  result.passed = results.unpublished.empty();
+  if (result.passed) {
+    result.message = "all " + std::to_string(cameras) + " camera(s) published";
+    return result;
+  }
+  result.message = std::to_string(results.unpublished.size()) + " of " + std::to_string(cameras) +
+                   " camera(s) never published successfully:";
+  for (size_t i = 0; i < results.unpublished.size() && i < 10; ++i) result.message += " " + results.unpublished[i];
+  if (results.unpublished.size() > 10) result.message += " ...";
+  return result;
+}
+
+CheckResult time_to_first_frame(const Results& results, Micros limit) {
+  CheckResult result{.check = "time_to_first_frame", .phase = "run", .limit = to_ms(limit), .unit = "ms"};
+  const StreamLiveness* worst = nullptr;
+  size_t missing = 0;
+  for (const auto& s : results.liveness) {
+    missing += s.first_frame_missing;
+    if (s.first_frame && (!worst || *s.first_frame > *worst->first_frame)) worst = &s;
+  }
+  if (!worst) {
+    result.message = "no entitled stream lasted long enough to judge";
+    return result;
+  }
+  result.measured = to_ms(*worst->first_frame);
+  result.passed = missing == 0 && *worst->first_frame <= limit;
+  if (missing > 0)
+    result.message = std::to_string(missing) + " entitled stream(s) got no frame; first: ";
+  result.message += (worst->first_frame_missing ? "no frame on " : "slowest first frame " +
+                                                                       format_seconds(*worst->first_frame) + " on ") +
+                    stream_name(*worst) + (worst->first_frame_missing ? " for " + format_seconds(*worst->first_frame) : "") +
+                    " (limit " + format_seconds(limit) + ")";
+  return result;
+}
+
+CheckResult stall_outside_faults(const Results& results, Micros limit) {
+  CheckResult result{.check = "max_stall_outside_faults", .phase = "run", .limit = to_ms(limit), .unit = "ms"};
+  const StreamLiveness* worst = nullptr;
+  for (const auto& s : results.liveness)
+    if (!worst || s.max_stall > worst->max_stall) worst = &s;
+  if (!worst) {
+    result.message = "no entitled stream";
+    return result;
+  }
+  result.measured = to_ms(worst->max_stall);
+  result.passed = worst->max_stall <= limit;
+  result.message = "longest stall outside fault windows " + format_seconds(worst->max_stall) + " on " +
+                   stream_name(*worst) + " from " + format_seconds(worst->max_stall_from) + " (limit " +
+                   format_seconds(limit) + ")";
+  return result;
+}
+
+CheckResult ratio_outside_faults(const Results& results, double limit) {
+  CheckResult result{.check = "delivered_ratio_outside_faults", .phase = "run", .limit = limit, .unit = "ratio"};
+  const StreamLiveness* worst = nullptr;
+  for (const auto& s : results.liveness) {
+    if (!s.delivered_ratio) continue;
+    if (!worst || *s.delivered_ratio < *worst->delivered_ratio) worst = &s;
+  }
+  if (!worst) {
+    result.message = "no camera sent frames to an entitled stream outside fault windows";
+    return result;
+  }
+  result.measured = *worst->delivered_ratio;
+  result.passed = *worst->delivered_ratio >= limit;
+  result.message = "lowest delivered ratio outside fault windows on " + stream_name(*worst) + ": " +
+                   std::to_string(worst->delivered) + " of " + std::to_string(worst->sent) + " frames";
+  return result;
+}
+
+CheckResult revoke_grace(const Results& results, Micros grace) {
+  CheckResult result{.check = "revoke_grace", .phase = "run", .limit = to_ms(grace), .unit = "ms"};
+  const RevokeEnforcement* worst = nullptr;
+  for (const auto& r : results.revokes)
+    if (!worst || r.latency > worst->latency) worst = &r;
+  result.measured = to_ms(worst->latency);
+  result.passed = worst->latency <= grace && (grace > Micros{0} || worst->frames_after == 0);
+  result.message = std::to_string(results.revokes.size()) + " revoke(s); ";
+  if (worst->frames_after == 0) {
+    result.message += "no hub received a revoked camera after its revoke";
+    return result;
+  }
+  result.message += "slowest enforcement: " + worst->hub + " (account '" + worst->account + "') received " +
+                    std::to_string(worst->frames_after) + " frame(s) of " + worst->camera + " up to " +
+                    format_seconds(worst->latency) + " after the revoke at " + format_seconds(worst->revoked_at) +
+                    " (grace " + format_seconds(grace) + ")";
+  return result;
+}
+
 }  // namespace
 
 std::vector<CheckResult> evaluate_checks(const Results& results, const Checks& checks,
-                                         const PhaseIndex& phases) {
+                                         const PhaseIndex& phases, size_t cameras, Micros revoke_grace_limit) {
   std::vector<CheckResult> out;
   for (const auto& verdicts : results.phase_verdicts)
     out.push_back(zero_of(results, VerdictKind::leak, "no_leaks", verdicts.phase,
@@ -159,6 +266,14 @@ std::vector<CheckResult> evaluate_checks(const Results& results, const Checks& c
     if (phase_checks.freshness) out.push_back(freshness(results.phase_verdicts[index]));
     if (phase_checks.probes_refused) out.push_back(probes_refused(results, phase.name));
   }
+  if (checks.liveness.enabled) {
+    out.push_back(frames_judged(results));
+    out.push_back(cameras_published(results, cameras));
+    out.push_back(time_to_first_frame(results, checks.liveness.first_frame));
+    out.push_back(stall_outside_faults(results, checks.liveness.max_stall));
+    out.push_back(ratio_outside_faults(results, checks.liveness.min_delivered_ratio));
+  }
+  if (!results.revokes.empty()) out.push_back(revoke_grace(results, revoke_grace_limit));
   return out;
 }
 

@@ -25,6 +25,9 @@ struct FaultWindow {
   std::string link;  // "" for run-level faults (SUT restart)
   Micros start{0};
   Micros end{0};
+  // Devices (hubs, cameras) whose traffic it impairs; empty = every device (a SUT restart).
+  // A stream's liveness is excused while a fault on its hub or its camera is active.
+  std::vector<std::string> devices;
 };
 
 // Thresholds for one phase; a check that is not set is not evaluated. Leaks are always checked.
@@ -37,8 +40,19 @@ struct PhaseChecks {
   bool probes_refused = false;                // every authorization probe must be refused
 };
 
+// Whole-run liveness of every entitled stream (see LivenessTracker) and of every camera's
+// publishing; off unless enabled (the scenario layer enables it by default).
+struct LivenessChecks {
+  bool enabled = false;
+  Micros first_frame = std::chrono::seconds(10);
+  Micros max_stall = std::chrono::seconds(10);
+  Micros fault_recovery = std::chrono::seconds(10);  // excused after each fault on the path
+  double min_delivered_ratio = 0.5;
+};
+
 struct Checks {
   std::vector<PhaseChecks> phases;
+  LivenessChecks liveness;
   // SPLICE and FORGED verdicts fail the run (integrity), checked over the whole run.
   bool integrity = true;
 };

@@ -37,6 +37,9 @@ struct TimeWindow {
 struct HubTruth {
   std::string name;
   std::string account;  // the account the hub logs in as
+  // Cameras the hub plays live (its own, shared ones): each is an entitled stream while the
+  // account may see the camera.
+  std::vector<std::string> watches;
 };
 
 struct GroundTruth {
@@ -46,8 +49,9 @@ struct GroundTruth {
   std::vector<HubTruth> hubs;  // optional; lets metrics name hubs that never received a frame
   // A live frame captured longer ago than this when delivered is STALE (phases may override).
   Micros freshness = std::chrono::seconds(2);
-  // A frame captured before a revoke and delivered at most this long after it is not a leak.
-  Micros revoke_grace = std::chrono::milliseconds(500);
+  // A frame captured before a revoke and delivered at most this long after it is not a leak
+  // (the scenario's checks.revoke_grace).
+  Micros revoke_grace = std::chrono::milliseconds(0);
 };
 
 // GroundTruth validated and indexed for O(1) lookups. Immutable once built, so it can be read

@@ -33,7 +33,7 @@ Oracle::Oracle(GroundTruth truth, std::vector<Phase> phases, std::vector<FaultWi
                Checks checks, OracleOptions options)
     : visibility_(std::move(truth)),
       phases_(checked_phases(std::move(phases))),
-      recovery_(std::move(faults)),
+      recovery_(faults),
       checks_(std::move(checks)),
       options_(options),
       phase_freshness_(phases_.size()),
@@ -74,7 +74,74 @@ Oracle::Oracle(GroundTruth truth, std::vector<Phase> phases, std::vector<FaultWi
   probes_.back().phase = std::string(kRunPhase);
   for (const auto& camera : visibility_.truth().cameras)
     sent_.emplace(camera.name, SentCounter(phases_.size()));
-  for (const auto& hub : visibility_.truth().hubs) rates_.try_emplace(hub.name);
+  for (const auto& hub : visibility_.truth().hubs) {
+    rates_.try_emplace(hub.name);
+    if (checks_.liveness.enabled) add_liveness(hub, faults);
+    add_revokes(hub);
+  }
+}
+
+// Excused time of a stream: every fault on its hub's or camera's path (or on every device),
+// extended by the recovery allowance, merged.
+void Oracle::add_liveness(const HubTruth& hub, const std::vector<FaultWindow>& faults) {
+  for (const auto& camera : hub.watches) {
+    if (!visibility_.camera(camera) || liveness_index_[hub.name].contains(camera)) continue;
+    std::vector<TimeWindow> excused;
+    for (const auto& f : faults) {
+      const bool on_path = f.devices.empty() ||
+                           std::find(f.devices.begin(), f.devices.end(), hub.name) != f.devices.end() ||
+                           std::find(f.devices.begin(), f.devices.end(), camera) != f.devices.end();
+      if (on_path) excused.push_back({f.start, f.end + checks_.liveness.fault_recovery});
+    }
+    std::sort(excused.begin(), excused.end(), [](const auto& a, const auto& b) { return a.from < b.from; });
+    std::vector<TimeWindow> merged;
+    for (const auto& e : excused) {
+      if (!merged.empty() && e.from <= merged.back().until)
+        merged.back().until = std::max(merged.back().until, e.until);
+      else
+        merged.push_back(e);
+    }
+    auto windows = visibility_.entitled_windows(camera, hub.account);
+    if (windows.empty()) continue;
+    liveness_index_[hub.name][camera] = liveness_.size();
+    liveness_of_camera_[camera].push_back(liveness_.size());
+    liveness_.push_back({hub.name, hub.account, camera, LivenessTracker(std::move(windows), std::move(merged))});
+  }
+}
+
+// One entry per share that ends (a revoke) and hub of the sharee that watches the camera.
+void Oracle::add_revokes(const HubTruth& hub) {
+  for (const auto& share : visibility_.truth().shares) {
+    if (share.account != hub.account || !share.until) continue;
+    if (std::find(hub.watches.begin(), hub.watches.end(), share.camera) == hub.watches.end()) continue;
+    const auto* camera = visibility_.camera(share.camera);
+    if (!camera || camera->owner == hub.account) continue;
+    // Entitled again from the next window that starts at or after the revoke, if any.
+    Micros again = Micros::max();
+    for (const auto& w : visibility_.entitled_windows(share.camera, hub.account)) {
+      if (w.from >= *share.until) {
+        again = w.from;
+        break;
+      }
+      if (w.from < *share.until && *share.until < w.until) again = *share.until;  // merged: no gap
+    }
+    if (again == *share.until) continue;  // another share continues it: nothing was revoked
+    revokes_of_hub_[hub.name].push_back(revokes_.size());
+    revokes_.push_back({.camera = share.camera, .account = hub.account, .hub = hub.name, .revoked_at = *share.until});
+    revoke_ends_.push_back(again);
+  }
+}
+
+void Oracle::track_revokes(const Observation& observation, const Verdict& verdict) {
+  const auto it = revokes_of_hub_.find(observation.hub);
+  if (it == revokes_of_hub_.end() || verdict.camera.empty()) return;
+  const Micros t = observation.received_at;
+  for (const size_t i : it->second) {
+    auto& r = revokes_[i];
+    if (r.camera != verdict.camera || t < r.revoked_at || t >= revoke_ends_[i]) continue;
+    ++r.frames_after;
+    r.latency = std::max(r.latency, t - r.revoked_at);
+  }
 }
 
 Micros Oracle::freshness_at(Micros t) const {
@@ -158,6 +225,7 @@ Verdict Oracle::judge(const Observation& observation) {
       ++findings_dropped_;
   }
   if (observation.probe) return verdict;
+  track_revokes(observation, verdict);
 
   const bool shows_requested = verdict.camera == observation.requested_camera;
   const bool delivered =
@@ -170,9 +238,16 @@ Verdict Oracle::judge(const Observation& observation) {
     auto& s = stream(observation.hub, observation.account, observation.requested_camera, started);
     if (delivered) {
       const auto& sei = observation.sei;
-      s.tracker.on_frame(t, sei ? std::optional<uint64_t>(sei->sequence) : std::nullopt,
-                         sei ? std::optional<Micros>(sei->capture_time) : std::nullopt,
-                         verdict.kind == VerdictKind::ok);
+      const std::optional<Micros> captured = sei ? std::optional<Micros>(sei->capture_time) : std::nullopt;
+      const bool advanced = s.tracker.on_frame(t, sei ? std::optional<uint64_t>(sei->sequence) : std::nullopt,
+                                               captured, verdict.kind == VerdictKind::ok);
+      if (advanced) {
+        const auto hub = liveness_index_.find(observation.hub);
+        if (hub != liveness_index_.end()) {
+          if (const auto l = hub->second.find(observation.requested_camera); l != hub->second.end())
+            liveness_[l->second].tracker.on_new_frame(t, captured);
+        }
+      }
       plot(observation.hub, t);
     }
   }
@@ -216,6 +291,8 @@ void Oracle::record(const Operation& operation) {
     count_probe(operation);
     return;
   }
+  if (operation.type == OperationType::publish && operation.completion == CompletionType::ok)
+    published_[operation.camera.empty() ? operation.process : operation.camera] = true;
   // A hub that asks to watch a camera starts a stream, whether or not the SUT obliges: the time
   // until its first frame counts as a stall.
   if (operation.type == OperationType::play && !operation.process.empty() &&
@@ -229,6 +306,8 @@ void Oracle::record_sent(std::string_view camera, Micros at, uint64_t frames) {
     throw InputError(
         Diagnostic{.field = "camera", .message = "unknown camera '" + std::string(camera) + "'"});
   it->second.add(phases_, at, frames);
+  if (const auto l = liveness_of_camera_.find(camera); l != liveness_of_camera_.end())
+    for (const size_t i : l->second) liveness_[i].tracker.on_sent(at, frames);
   if (const auto w = windowed_.find(camera); w != windowed_.end())
     for (Stream* s : w->second) settle_edges(*s, it->second, at);
 }
@@ -315,8 +394,37 @@ Results Oracle::finish(Micros run_end) {
   std::sort(results.frame_rates.begin(), results.frame_rates.end(),
             [](const auto& a, const auto& b) { return a.hub < b.hub; });
 
-  results.checks = evaluate_checks(results, checks_, phases_);
+  if (checks_.liveness.enabled) {
+    results.liveness = liveness_results(run_end);
+    for (const auto& camera : visibility_.truth().cameras)
+      if (!published_.contains(camera.name)) results.unpublished.push_back(camera.name);
+  }
+  results.revokes = revokes_;
+
+  results.checks = evaluate_checks(results, checks_, phases_, visibility_.truth().cameras.size(),
+                                   visibility_.truth().revoke_grace);
   return results;
+}
+
+std::vector<StreamLiveness> Oracle::liveness_results(Micros run_end) const {
+  std::vector<StreamLiveness> out;
+  for (const auto& l : liveness_) {
+    const LivenessFigures f = l.tracker.finish(run_end, checks_.liveness.first_frame);
+    StreamLiveness s{.hub = l.hub, .account = l.account, .camera = l.camera, .first_frame = f.first_frame,
+                     .first_frame_missing = f.first_frame_missing, .sent = f.sent, .delivered = f.delivered,
+                     .max_stall = f.max_stall, .max_stall_from = f.max_stall_from};
+    if (f.sent > 0) s.delivered_ratio = static_cast<double>(std::min(f.delivered, f.sent)) / static_cast<double>(f.sent);
+    if (const auto hub = streams_.find(l.hub); hub != streams_.end()) {
+      if (const auto st = hub->second.find(l.camera); st != hub->second.end()) {
+        for (const auto& c : st->second.tracker.phases()) {
+          s.freezes += c.freezes;
+          s.freeze_total += c.freeze_total;
+        }
+      }
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
 }
 
 }  // namespace camleak::oracle

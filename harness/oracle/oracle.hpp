@@ -19,6 +19,7 @@
 #include "harness/core/observation.hpp"
 #include "harness/oracle/checks.hpp"
 #include "harness/oracle/ground_truth.hpp"
+#include "harness/oracle/liveness_tracker.hpp"
 #include "harness/oracle/phase_index.hpp"
 #include "harness/oracle/recovery_tracker.hpp"
 #include "harness/oracle/results.hpp"
@@ -80,7 +81,18 @@ class Oracle {
     std::array<std::array<uint64_t, 3>, 5> by_type{};  // [OperationType][CompletionType]
   };
 
+  struct Liveness {
+    std::string hub;
+    std::string account;
+    std::string camera;
+    LivenessTracker tracker;
+  };
+
   Micros freshness_at(Micros t) const;
+  void add_liveness(const HubTruth& hub, const std::vector<FaultWindow>& faults);
+  void add_revokes(const HubTruth& hub);
+  void track_revokes(const Observation& observation, const Verdict& verdict);
+  std::vector<StreamLiveness> liveness_results(Micros run_end) const;
   // The stream of `hub` (logged in as `account`) watching `camera`, created as starting at
   // `started` when new.
   Stream& stream(std::string_view hub, std::string_view account, std::string_view camera,
@@ -108,6 +120,13 @@ class Oracle {
   std::vector<Operation> probe_violations_;
   std::vector<OperationTally> operations_;  // per phase, then "run" last
   NameMap<std::vector<uint32_t>> rates_;    // hub -> frames per bucket
+  std::vector<Liveness> liveness_;          // every entitled stream, in hub then watch order
+  NameMap<NameMap<size_t>> liveness_index_;  // hub -> camera -> index into liveness_
+  NameMap<std::vector<size_t>> liveness_of_camera_;
+  NameMap<bool> published_;                 // camera -> published successfully at least once
+  std::vector<RevokeEnforcement> revokes_;  // one per (revoked share, hub watching it)
+  std::vector<Micros> revoke_ends_;         // per revokes_ entry: when the account may see it again
+  NameMap<std::vector<size_t>> revokes_of_hub_;
 };
 
 }  // namespace camleak::oracle

@@ -28,6 +28,32 @@ struct StreamPhaseMetrics {
   uint64_t stale = 0;
 };
 
+// One entitled stream over the whole run: what the liveness checks judge (LivenessTracker).
+struct StreamLiveness {
+  std::string hub;
+  std::string account;
+  std::string camera;
+  std::optional<Micros> first_frame;  // worst time to first frame; absent: nothing judged
+  bool first_frame_missing = false;   // an entitlement passed its bound without any frame
+  uint64_t sent = 0;                  // frames captured outside excused time while entitled
+  uint64_t delivered = 0;             // of those, received
+  std::optional<double> delivered_ratio;
+  Micros max_stall{0};  // longest gap outside excused time
+  Micros max_stall_from{0};
+  uint64_t freezes = 0;  // libwebrtc's rule, over the run
+  Micros freeze_total{0};
+};
+
+// How long after a revoke the sharee's hub kept receiving the camera (revoke enforcement).
+struct RevokeEnforcement {
+  std::string camera;
+  std::string account;
+  std::string hub;
+  Micros revoked_at{0};     // the scenario's time of the revoke
+  uint64_t frames_after = 0;  // frames and snapshots of the camera received after it
+  Micros latency{0};        // last of those minus revoked_at; 0 when none came
+};
+
 // Authorization probes, per phase (by invocation time) and for the whole run ("run").
 struct ProbeStats {
   std::string phase;
@@ -68,6 +94,9 @@ struct Results {
   std::vector<Finding> findings;                 // every non-OK verdict, up to the configured cap
   uint64_t findings_dropped = 0;                 // non-OK verdicts past the cap (still counted)
   std::vector<StreamPhaseMetrics> streams;
+  std::vector<StreamLiveness> liveness;      // every entitled stream (liveness checks enabled)
+  std::vector<std::string> unpublished;      // cameras that never published successfully
+  std::vector<RevokeEnforcement> revokes;
   std::vector<Recovery> recoveries;
   std::vector<Operation> probe_violations;  // probes completed ok, up to the cap
   std::vector<ProbeStats> probes;

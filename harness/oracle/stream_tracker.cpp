@@ -68,12 +68,12 @@ bool StreamTracker::inside_one_window(Micros from, Micros to) const {
   return false;
 }
 
-void StreamTracker::on_frame(Micros received_at, std::optional<uint64_t> sequence,
+bool StreamTracker::on_frame(Micros received_at, std::optional<uint64_t> sequence,
                              std::optional<Micros> capture_time, bool fresh) {
   const Order order = sequence ? place(*sequence, capture_time) : Order::advance;
   if (order == Order::duplicate) {
     phases_->for_each_containing(received_at, [&](size_t i) { ++per_phase_[i].duplicates; });
-    return;
+    return false;
   }
   phases_->for_each_containing(received_at, [&](size_t i) {
     auto& phase = per_phase_[i];
@@ -83,9 +83,9 @@ void StreamTracker::on_frame(Micros received_at, std::optional<uint64_t> sequenc
     if (order == Order::reorder) ++phase.reorders;
   });
   const bool advances = order == Order::advance || order == Order::restart;
-  if (!advances || !fresh) return;
+  if (!advances || !fresh) return false;
   // Observations from several producers may arrive slightly out of time order: never go back.
-  if (received_at < last_new_) return;
+  if (received_at < last_new_) return true;
 
   const Micros gap = received_at - last_new_;
   close_span(last_new_, received_at);
@@ -102,6 +102,7 @@ void StreamTracker::on_frame(Micros received_at, std::optional<uint64_t> sequenc
   }
   has_new_frame_ = true;
   last_new_ = received_at;
+  return true;
 }
 
 void StreamTracker::finish(Micros run_end) {

@@ -52,7 +52,8 @@ class StreamTracker {
 
   // A frame showing this stream's camera. `fresh` is false for STALE frames (delivered, but not
   // a new picture for the viewer).
-  void on_frame(Micros received_at, std::optional<uint64_t> sequence,
+  // Returns whether the frame advanced the stream (a new, fresh picture for the viewer).
+  bool on_frame(Micros received_at, std::optional<uint64_t> sequence,
                 std::optional<Micros> capture_time, bool fresh);
   // Closes the trailing span without frames at the end of the run.
   void finish(Micros run_end);

@@ -12,13 +12,13 @@ namespace json = boost::json;
 namespace {
 
 ApiResponse ok(const json::value& v, int status = 200) {
-  return {status, json::serialize(v)};
+  return {status, to_api_text(v)};
 }
 ApiResponse no_content() {
   return {204, ""};
 }
 ApiResponse error(int status, const std::string& message) {
-  return {status, json::serialize(json::object{{"error", message}, {"status", status}})};
+  return api_error(status, message);
 }
 
 int status_of(const ProxyError& e) {
@@ -99,6 +99,12 @@ json::value proxy_index(const std::vector<LinkInfo>& links) {
 }
 
 }  // namespace
+
+ApiResponse api_error(int status, const std::string& message) {
+  // Formatted as every error message is, so a value echoed from a 1 MiB body comes back clipped.
+  const std::string text = Diagnostic{.message = message}.format();
+  return {status, to_api_text(json::object{{"error", text}, {"status", status}})};
+}
 
 ApiResponse ApiRoutes::handle(const ApiRequest& request) {
   // Toxiproxy refuses browsers, so a web page cannot drive the local API (CSRF).

@@ -21,6 +21,9 @@ struct ApiResponse {
   std::string body;  // JSON, or empty (204)
 };
 
+// Toxiproxy's error answer: {"error": message, "status": status}, the body every client parses.
+ApiResponse api_error(int status, const std::string& message);
+
 class ApiRoutes {
  public:
   ApiRoutes(Proxy& proxy, std::string version) : proxy_(proxy), version_(std::move(version)) {}

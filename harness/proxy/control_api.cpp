@@ -1,5 +1,6 @@
 #include "harness/proxy/control_api.hpp"
 
+#include <array>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -36,12 +37,17 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void on_read(beast::error_code ec) {
     if (ec == http::error::end_of_stream) return close();
     if (ec) {
-      // A malformed or oversized request gets an answer once; anything else just closes.
-      if (ec == http::error::body_limit || ec == http::error::bad_target ||
-          ec == http::error::bad_method || ec == http::error::bad_version) {
-        respond(
-            ApiResponse{400, R"({"error":"bad request: )" + ec.message() + R"(","status":400})"},
-            11, false);
+      // A malformed or oversized request gets an answer once, then the connection closes (the
+      // rest of the request cannot be framed); anything else (timeout, reset) just closes.
+      if (ec == http::error::body_limit) {
+        respond(api_error(413, "request body too large: at most " + std::to_string(kBodyLimit) +
+                                   " bytes"),
+                request_version(), false);
+      } else if (ec == http::error::header_limit) {
+        respond(api_error(431, "request header too large"), request_version(), false);
+      } else if (ec == http::error::bad_target || ec == http::error::bad_method ||
+                 ec == http::error::bad_version) {
+        respond(api_error(400, "bad request: " + ec.message()), request_version(), false);
       }
       return;
     }
@@ -66,9 +72,15 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     response_.prepare_payload();
     http::async_write(stream_, response_,
                       [self = shared_from_this(), keep_alive](beast::error_code ec, size_t) {
-                        if (ec || !keep_alive) return self->close();
+                        if (ec) return self->close();
+                        if (!keep_alive) return self->linger();
                         self->read();
                       });
+  }
+
+  // The HTTP version of the request being answered, once its header has been read.
+  unsigned request_version() const {
+    return parser_ && parser_->is_header_done() ? parser_->get().version() : 11;
   }
 
   void close() {
@@ -76,11 +88,29 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
   }
 
+  // Closes after an answer given before the request was read to its end (413): closing a socket
+  // with unread bytes makes the kernel reset the connection, and a client still sending its body
+  // would then lose the answer. So, as web servers' lingering close does, stop sending and
+  // discard what still arrives until the client closes or the request deadline passes.
+  void linger() {
+    close();
+    stream_.expires_after(kRequestTimeout);
+    discard();
+  }
+
+  void discard() {
+    stream_.async_read_some(asio::buffer(discard_),
+                            [self = shared_from_this()](beast::error_code ec, size_t) {
+                              if (!ec) self->discard();
+                            });
+  }
+
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> response_;
   std::shared_ptr<ApiRoutes> routes_;
+  std::array<char, 16384> discard_{};
 };
 
 }  // namespace

@@ -1,6 +1,7 @@
 #pragma once
 // The HTTP transport of the control API (Boost.Beast), on the proxy's io_context, default
-// 127.0.0.1:8474 as Toxiproxy. Keep-alive, bodies up to 1 MiB, 30 s per request.
+// 127.0.0.1:8474 as Toxiproxy. Keep-alive, bodies up to 1 MiB (a larger one is answered 413 with
+// Toxiproxy's JSON error body), 30 s per request.
 #include <boost/asio/ip/tcp.hpp>
 #include <memory>
 #include <string>

@@ -81,8 +81,9 @@ class Reader {
 
   Micros duration(const YAML::Node& node, const std::string& field) {
     double ms = 0;
-    if (YAML::convert<double>::decode(node, ms)) return Micros{static_cast<int64_t>(ms * 1000)};
     try {
+      // A bare number is milliseconds, as in the JSON API; both forms are range-checked.
+      if (YAML::convert<double>::decode(node, ms)) return units::duration_from_ms(ms);
       return units::parse_duration(node.as<std::string>());
     } catch (const std::exception& e) {
       problem(node, field, e.what());

@@ -1,5 +1,8 @@
 #include "harness/proxy/toxiproxy_json.hpp"
 
+#include <charconv>
+#include <cmath>
+
 #include "harness/core/errors.hpp"
 #include "harness/core/units.hpp"
 
@@ -50,7 +53,9 @@ impair::Attributes parse_attributes(const json::value& v) {
     if (value.is_int64()) {
       out[name] = value.get_int64();
     } else if (value.is_uint64()) {
-      out[name] = static_cast<int64_t>(value.get_uint64());
+      // Past INT64_MAX a cast would wrap to a negative number; as a double the registry reports
+      // it out of range.
+      out[name] = static_cast<double>(value.get_uint64());
     } else if (value.is_double()) {
       out[name] = value.get_double();
     } else if (value.is_bool()) {
@@ -72,7 +77,11 @@ Micros window_time(const json::value& v, const std::string& field) {
       bad(field + ": " + e.what());
     }
   }
-  return Micros{static_cast<int64_t>(number_of(v, field) * 1000.0)};
+  try {
+    return units::duration_from_ms(number_of(v, field));
+  } catch (const std::invalid_argument& e) {
+    bad(field + ": " + e.what());
+  }
 }
 
 double toxicity_of(const json::value& v) {
@@ -87,6 +96,70 @@ json::value ms_json(Micros t) {
 }
 
 }  // namespace
+
+namespace {
+
+void append_number(std::string& out, double value) {
+  // JSON has no infinity or NaN (Go refuses to encode them); the API never produces them on
+  // purpose, so a null is the honest answer rather than a number no parser reads.
+  if (!std::isfinite(value)) {
+    out += "null";
+    return;
+  }
+  // Go's rule: plain decimals from 1e-6 up to 1e21, exponent form outside; both the shortest
+  // spelling that reads back as the same double, so integral values print as integers.
+  const double magnitude = std::fabs(value);
+  const auto format = magnitude == 0 || (magnitude >= 1e-6 && magnitude < 1e21)
+                          ? std::chars_format::fixed
+                          : std::chars_format::scientific;
+  char buffer[64];
+  const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value, format);
+  if (ec != std::errc()) throw std::logic_error("to_chars: buffer too small for a double");
+  out.append(buffer, end);
+}
+
+void append_json(std::string& out, const json::value& value) {
+  switch (value.kind()) {
+    case json::kind::double_:
+      append_number(out, value.get_double());
+      return;
+    case json::kind::array: {
+      out += '[';
+      bool first = true;
+      for (const auto& element : value.get_array()) {
+        if (!first) out += ',';
+        first = false;
+        append_json(out, element);
+      }
+      out += ']';
+      return;
+    }
+    case json::kind::object: {
+      out += '{';
+      bool first = true;
+      for (const auto& [key, element] : value.get_object()) {
+        if (!first) out += ',';
+        first = false;
+        out += json::serialize(key);
+        out += ':';
+        append_json(out, element);
+      }
+      out += '}';
+      return;
+    }
+    default:  // null, bool, integers and strings: boost's spelling is already Go's
+      out += json::serialize(value);
+      return;
+  }
+}
+
+}  // namespace
+
+std::string to_api_text(const json::value& value) {
+  std::string out;
+  append_json(out, value);
+  return out;
+}
 
 json::value parse_body(const std::string& body) {
   boost::system::error_code ec;

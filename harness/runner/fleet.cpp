@@ -53,7 +53,8 @@ std::vector<std::string> probe_targets(const scenario::Scenario& scenario, const
 }
 
 Fleet::Fleet(const scenario::Scenario& scenario, uint64_t seed, const Credentials& credentials,
-             const DevicePorts& ports, const Clock& clock, FleetHooks hooks)
+             const DevicePorts& ports, const Clock& clock, FleetHooks hooks,
+             const std::atomic<bool>* interrupted)
     : work_(boost::asio::make_work_guard(io_)), key_(credentials.hmac_key) {
   std::vector<emulators::CameraConfig> camera_configs;
   for (const auto& camera : scenario.fleet.cameras) {
@@ -76,7 +77,7 @@ Fleet::Fleet(const scenario::Scenario& scenario, uint64_t seed, const Credential
     camera_configs.push_back(std::move(c));
   }
   const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-  const auto loops = emulators::encode_loops(camera_configs, threads);
+  const auto loops = emulators::encode_loops(camera_configs, threads, interrupted);
 
   // Decoding is the fleet's heaviest work; it runs beside the proxy, relay and I/O threads.
   pool_ = std::make_unique<emulators::DecodePool>(std::max(1u, threads));
@@ -147,9 +148,26 @@ void Fleet::force_reconnect(const std::string& device) {
   if (const auto it = hub_by_name_.find(device); it != hub_by_name_.end()) it->second->force_reconnect();
 }
 
+void Fleet::share_granted(const std::string& camera, const std::string& account) {
+  for (auto& hub : hubs_)
+    if (hub->config().account == account) hub->retry_now(camera);
+}
+
 emulators::CameraCounters Fleet::camera_counters(const std::string& camera) const {
   const auto it = camera_by_name_.find(camera);
   return it == camera_by_name_.end() ? emulators::CameraCounters{} : it->second->counters();
+}
+
+std::vector<rtsp::ConformanceNote> Fleet::conformance_notes() const {
+  rtsp::Conformance total;
+  // A tally shared by several devices is counted once.
+  std::set<const rtsp::Conformance*> seen;
+  auto add = [&](const rtsp::Conformance& tally) {
+    if (seen.insert(&tally).second) total.absorb(tally);
+  };
+  for (const auto& camera : cameras_) add(camera->conformance());
+  for (const auto& hub : hubs_) add(hub->conformance());
+  return total.notes();
 }
 
 emulators::HubCounters Fleet::hub_counters(const std::string& hub) const {

@@ -12,6 +12,7 @@
 #include "emulators/camera/camera.hpp"
 #include "emulators/hub/decode_pool.hpp"
 #include "emulators/hub/hub.hpp"
+#include "emulators/rtsp/conformance.hpp"
 #include "harness/runner/credentials.hpp"
 #include "harness/scenario/scenario.hpp"
 
@@ -35,9 +36,11 @@ struct FleetHooks {
 class Fleet {
  public:
   // Builds every device (encodes the cameras' loops: the slow part of a large fleet's start).
-  // Nothing connects before start(). Throws InputError / HarnessError.
+  // Nothing connects before start(). Throws InputError / HarnessError (also when `interrupted`
+  // becomes true while the loops are encoded).
   Fleet(const scenario::Scenario& scenario, uint64_t seed, const Credentials& credentials,
-        const DevicePorts& ports, const Clock& clock, FleetHooks hooks);
+        const DevicePorts& ports, const Clock& clock, FleetHooks hooks,
+        const std::atomic<bool>* interrupted = nullptr);
   ~Fleet();
 
   void start();
@@ -46,9 +49,16 @@ class Fleet {
 
   // The device's side of a reconnect storm: drop its sessions and dial again.
   void force_reconnect(const std::string& device);
+  // `account` was granted `camera`: its hubs waiting to play it dial now instead of at the end
+  // of their backoff (time to first frame then measures the SUT, not the hub's backoff).
+  void share_granted(const std::string& camera, const std::string& account);
 
   emulators::CameraCounters camera_counters(const std::string& camera) const;
   emulators::HubCounters hub_counters(const std::string& hub) const;
+  // The RFC deviations the devices tolerated from the SUT, totalled over every camera and hub:
+  // one entry per note text (counts summed, the example of the first device in fleet order),
+  // sorted by text. Thread-safe; callable while the fleet runs and after stop().
+  std::vector<rtsp::ConformanceNote> conformance_notes() const;
   const std::vector<std::shared_ptr<emulators::Camera>>& cameras() const { return cameras_; }
   const std::vector<std::shared_ptr<emulators::Hub>>& hubs() const { return hubs_; }
 

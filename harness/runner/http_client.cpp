@@ -1,12 +1,14 @@
 #include "harness/runner/http_client.hpp"
 
+#include <algorithm>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-
-#include "harness/core/errors.hpp"
+#include <exception>
+#include <optional>
 
 namespace camleak::runner {
 
@@ -17,7 +19,8 @@ namespace asio = boost::asio;
 HttpUrl parse_http_url(const std::string& url, const std::string& field) {
   const std::string scheme = "http://";
   if (url.rfind(scheme, 0) != 0) {
-    throw InputError(Diagnostic{.field = field, .message = "expected an http:// URL, got \"" + url + "\""});
+    throw InputError(
+        Diagnostic{.field = field, .message = "expected an http:// URL, got \"" + url + "\""});
   }
   const std::string rest = url.substr(scheme.size());
   const auto slash = rest.find('/');
@@ -29,10 +32,12 @@ HttpUrl parse_http_url(const std::string& url, const std::string& field) {
   if (!host_port.empty() && host_port.front() == '[') {  // [::1]:8080
     const auto close = host_port.find(']');
     if (close == std::string::npos) {
-      throw InputError(Diagnostic{.field = field, .message = "unterminated IPv6 address in \"" + url + "\""});
+      throw InputError(
+          Diagnostic{.field = field, .message = "unterminated IPv6 address in \"" + url + "\""});
     }
     out.host = host_port.substr(1, close - 1);
-    if (close + 1 < host_port.size() && host_port[close + 1] == ':') out.port = host_port.substr(close + 2);
+    if (close + 1 < host_port.size() && host_port[close + 1] == ':')
+      out.port = host_port.substr(close + 2);
   } else {
     const auto colon = host_port.rfind(':');
     out.host = host_port.substr(0, colon);
@@ -45,55 +50,245 @@ HttpUrl parse_http_url(const std::string& url, const std::string& field) {
   return out;
 }
 
-HttpResponse http_request(const HttpUrl& base, const std::string& method, const std::string& target,
-                          const std::string& body, Micros timeout) {
-  asio::io_context io;
-  beast::tcp_stream stream(io);
-  const std::string where = method + " http://" + base.host + ":" + base.port + base.path + target;
-  HttpResponse out;
-  beast::error_code ec;
-  asio::ip::tcp::resolver resolver(io);
-  const auto endpoints = resolver.resolve(base.host, base.port, ec);
-  if (ec) throw HarnessError(where + ": cannot resolve: " + ec.message());
+namespace {
 
-  http::request<http::string_body> request{http::string_to_verb(method), base.path + target, 11};
-  request.set(http::field::host, base.host);
-  request.set(http::field::user_agent, "camleak");
-  if (!body.empty()) {
-    request.set(http::field::content_type, "application/json");
-    request.body() = body;
+bool idempotent(const std::string& method) {
+  return method == "GET" || method == "HEAD" || method == "PUT" || method == "DELETE" ||
+         method == "OPTIONS";
+}
+
+// How a kept-alive connection the server has closed meanwhile fails a request: before any
+// byte of an answer, so the request can be sent again.
+bool closed_by_peer(const beast::error_code& ec) {
+  return ec == http::error::end_of_stream || ec == asio::error::eof ||
+         ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
+         ec == asio::error::connection_aborted;
+}
+
+constexpr auto kInterruptPoll = std::chrono::milliseconds(50);
+
+}  // namespace
+
+struct HttpClient::Impl {
+  struct Connection {
+    explicit Connection(asio::io_context& io) : stream(io) {}
+    beast::tcp_stream stream;
+    beast::flat_buffer buffer;
+    http::request<http::string_body> request;
+    http::response<http::string_body> response;
+    bool open = false;
+    size_t answered = 0;  // answers read on the current TCP connection
+  };
+
+  Impl(HttpUrl b, HttpClientOptions o) : base(std::move(b)), options(o), poll(io) {
+    if (options.connections == 0) options.connections = 1;
   }
-  request.prepare_payload();
 
-  beast::flat_buffer buffer;
-  http::response<http::string_body> response;
-  bool done = false;
-  stream.expires_after(timeout);
-  stream.async_connect(endpoints, [&](beast::error_code e, const auto&) {
-    if (e) {
-      ec = e;
-      return;
+  ~Impl() {
+    for (auto& c : connections) close(*c);
+  }
+
+  std::string where(const HttpCall& call) const {
+    return call.method + " http://" + base.host + ":" + base.port + base.path + call.target;
+  }
+
+  bool interrupt_requested() const {
+    return options.interrupted != nullptr && options.interrupted->load();
+  }
+
+  void run(const std::vector<HttpCall>& batch, const OnAnswer& answer) {
+    if (batch.empty()) return;
+    if (!endpoints) {
+      beast::error_code ec;
+      asio::ip::tcp::resolver resolver(io);
+      auto resolved = resolver.resolve(base.host, base.port, ec);
+      if (ec) throw HarnessError(where(batch.front()) + ": cannot resolve: " + ec.message());
+      endpoints = std::move(resolved);
     }
-    stream.expires_after(timeout);
-    http::async_write(stream, request, [&](beast::error_code e2, size_t) {
-      if (e2) {
-        ec = e2;
+    calls = &batch;
+    on_answer = &answer;
+    next = 0;
+    stopping = false;
+    interrupted = false;
+    failure = nullptr;
+    const size_t workers = std::min(options.connections, batch.size());
+    while (connections.size() < workers) connections.push_back(std::make_unique<Connection>(io));
+    active = workers;
+    for (size_t i = 0; i < workers; ++i) next_call(*connections[i]);
+    if (options.interrupted != nullptr && active > 0) arm_poll();
+    io.restart();
+    io.run();
+    calls = nullptr;
+    on_answer = nullptr;
+    if (failure) std::rethrow_exception(failure);
+    if (interrupted) throw HttpInterrupted("interrupted");
+  }
+
+  void arm_poll() {
+    poll.expires_after(kInterruptPoll);
+    poll.async_wait([this](const beast::error_code& ec) {
+      if (ec || active == 0) return;
+      if (interrupt_requested()) {
+        interrupted = true;
+        stop_all();
         return;
       }
-      stream.expires_after(timeout);
-      http::async_read(stream, buffer, response, [&](beast::error_code e3, size_t) {
-        ec = e3;
-        done = !e3;
-      });
+      arm_poll();
     });
-  });
-  io.run();
-  if (!done) throw HarnessError(where + ": " + (ec ? ec.message() : std::string("no answer")));
-  beast::error_code ignored;
-  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-  out.status = static_cast<int>(response.result_int());
-  out.body = std::move(response.body());
+  }
+
+  void next_call(Connection& c) {
+    if (stopping) return worker_done();
+    if (interrupt_requested()) {
+      interrupted = true;
+      stop_all();
+      return worker_done();
+    }
+    if (next >= calls->size()) return worker_done();
+    send(c, next++, false);
+  }
+
+  void send(Connection& c, size_t index, bool resent) {
+    const HttpCall& call = (*calls)[index];
+    c.request = {http::string_to_verb(call.method), base.path + call.target, 11};
+    c.request.set(http::field::host, base.host);
+    c.request.set(http::field::user_agent, "camleak");
+    if (!call.body.empty()) {
+      c.request.set(http::field::content_type, "application/json");
+      c.request.body() = call.body;
+    }
+    c.request.keep_alive(true);
+    c.request.prepare_payload();
+    c.response = {};
+    if (c.open) return write(c, index, resent);
+    c.buffer.clear();
+    c.stream.expires_after(options.timeout);
+    c.stream.async_connect(*endpoints,
+                           [this, &c, index, resent](const beast::error_code& ec, const auto&) {
+                             if (stopping) return worker_done();
+                             if (ec) return fail(c, index, ec);
+                             c.open = true;
+                             c.answered = 0;
+                             ++connects;
+                             write(c, index, resent);
+                           });
+  }
+
+  void write(Connection& c, size_t index, bool resent) {
+    c.stream.expires_after(options.timeout);
+    http::async_write(
+        c.stream, c.request, [this, &c, index, resent](const beast::error_code& ec, size_t) {
+          if (stopping) return worker_done();
+          if (ec) return resend_or_fail(c, index, resent, ec);
+          c.stream.expires_after(options.timeout);
+          http::async_read(c.stream, c.buffer, c.response,
+                           [this, &c, index, resent](const beast::error_code& ec2, size_t) {
+                             if (stopping) return worker_done();
+                             if (ec2) return resend_or_fail(c, index, resent, ec2);
+                             answered(c, index);
+                           });
+        });
+  }
+
+  void answered(Connection& c, size_t index) {
+    ++c.answered;
+    HttpResponse out;
+    out.status = static_cast<int>(c.response.result_int());
+    out.body = std::move(c.response.body());
+    if (!c.response.keep_alive()) close(c);
+    try {
+      (*on_answer)((*calls)[index], out);
+    } catch (...) {
+      failure = std::current_exception();
+      stop_all();
+      return worker_done();
+    }
+    next_call(c);
+  }
+
+  void resend_or_fail(Connection& c, size_t index, bool resent, const beast::error_code& ec) {
+    const bool reused = c.answered > 0;
+    close(c);
+    if (!resent && reused && closed_by_peer(ec) && idempotent((*calls)[index].method)) {
+      return send(c, index, true);
+    }
+    fail(c, index, ec);
+  }
+
+  void fail(Connection& c, size_t index, const beast::error_code& ec) {
+    close(c);
+    const std::string why =
+        ec == beast::error::timeout
+            ? "no answer within " +
+                  std::to_string(
+                      std::chrono::duration_cast<std::chrono::milliseconds>(options.timeout)
+                          .count()) +
+                  " ms"
+            : ec.message();
+    failure = std::make_exception_ptr(HarnessError(where((*calls)[index]) + ": " + why));
+    stop_all();
+    worker_done();
+  }
+
+  void stop_all() {
+    stopping = true;
+    for (auto& c : connections) close(*c);
+  }
+
+  void close(Connection& c) {
+    c.open = false;
+    beast::error_code ignored;
+    c.stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    c.stream.close();
+  }
+
+  void worker_done() {
+    if (--active == 0) poll.cancel();
+  }
+
+  HttpUrl base;
+  HttpClientOptions options;
+  asio::io_context io;
+  asio::steady_timer poll;
+  std::optional<asio::ip::tcp::resolver::results_type> endpoints;
+  std::vector<std::unique_ptr<Connection>> connections;
+  size_t connects = 0;
+
+  // The batch in progress.
+  const std::vector<HttpCall>* calls = nullptr;
+  const OnAnswer* on_answer = nullptr;
+  size_t next = 0;
+  size_t active = 0;  // connections still working on the batch
+  bool stopping = false;
+  bool interrupted = false;
+  std::exception_ptr failure;
+};
+
+HttpClient::HttpClient(HttpUrl base, HttpClientOptions options)
+    : impl_(std::make_unique<Impl>(std::move(base), options)) {}
+
+HttpClient::~HttpClient() = default;
+
+HttpResponse HttpClient::request(const std::string& method, const std::string& target,
+                                 const std::string& body) {
+  HttpResponse out;
+  impl_->run({HttpCall{method, target, body}},
+             [&out](const HttpCall&, const HttpResponse& r) { out = r; });
   return out;
+}
+
+void HttpClient::request_all(const std::vector<HttpCall>& calls, const OnAnswer& on_answer) {
+  impl_->run(calls, on_answer);
+}
+
+size_t HttpClient::connects() const {
+  return impl_->connects;
+}
+
+HttpResponse http_request(const HttpUrl& base, const std::string& method, const std::string& target,
+                          const std::string& body, Micros timeout) {
+  HttpClient client(base, HttpClientOptions{.timeout = timeout});
+  return client.request(method, target, body);
 }
 
 }  // namespace camleak::runner

@@ -1,10 +1,16 @@
 #pragma once
 // A small blocking HTTP/1.1 client for the run loop's control traffic (SUT provisioning,
-// readiness probes): one request per connection, every step under a deadline. Media traffic
-// never goes through here.
+// readiness probes): keep-alive connections reused across requests, every step under a
+// deadline, and an interruption flag that abandons what is in flight. Media traffic never goes
+// through here.
+#include <atomic>
+#include <functional>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "harness/core/clock.hpp"
+#include "harness/core/errors.hpp"
 
 namespace camleak::runner {
 
@@ -22,8 +28,56 @@ struct HttpResponse {
   std::string body;
 };
 
-// Sends one request and reads the whole answer. Throws HarnessError when the server cannot be
-// reached or does not answer within `timeout`.
+struct HttpCall {
+  std::string method;
+  std::string target;  // appended to the base URL's path
+  std::string body;    // sent as application/json when not empty
+};
+
+struct HttpClientOptions {
+  Micros timeout = std::chrono::seconds(5);  // per request: connecting, sending, the answer
+  size_t connections = 1;                    // a batch keeps up to this many requests in flight
+  // May be null. Checked between requests and every 50 ms during one: once it is set, what is
+  // in flight is abandoned and HttpInterrupted is thrown.
+  const std::atomic<bool>* interrupted = nullptr;
+};
+
+// The client's interruption flag was set.
+class HttpInterrupted : public HarnessError {
+ public:
+  using HarnessError::HarnessError;
+};
+
+// HTTP/1.1 to one server over keep-alive connections, opened on demand and reused across
+// requests and batches. A request whose reused connection turns out closed by the server
+// (its idle timeout, a restart) before any answer is sent once more on a new connection, if
+// its method is idempotent. One caller at a time.
+class HttpClient {
+ public:
+  explicit HttpClient(HttpUrl base, HttpClientOptions options = {});
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  // Throws HarnessError when the server cannot be reached or does not answer in time.
+  HttpResponse request(const std::string& method, const std::string& target,
+                       const std::string& body = {});
+  // Sends every call, up to options.connections at a time, in no guaranteed order. `on_answer`
+  // sees each answer on the calling thread; when it throws, the batch stops (requests in flight
+  // are abandoned) and the exception propagates. Throws HarnessError when a request fails.
+  using OnAnswer = std::function<void(const HttpCall&, const HttpResponse&)>;
+  void request_all(const std::vector<HttpCall>& calls, const OnAnswer& on_answer);
+
+  // TCP connections opened so far.
+  size_t connects() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Sends one request on a connection of its own and reads the whole answer. Throws HarnessError
+// when the server cannot be reached or does not answer within `timeout`.
 HttpResponse http_request(const HttpUrl& base, const std::string& method, const std::string& target,
                           const std::string& body = {}, Micros timeout = std::chrono::seconds(5));
 

@@ -3,6 +3,8 @@
 #include <map>
 #include <string>
 
+#include "harness/runner/fleet.hpp"
+
 namespace camleak::runner {
 namespace {
 
@@ -76,7 +78,10 @@ std::vector<oracle::FaultWindow> fault_windows(const schedule::Timeline& timelin
         }
         break;
       case Kind::drop:
-        for (const auto& device : action.devices) open_window("storm/" + device, "storm drop " + device, "", action.time);
+        for (const auto& device : action.devices) {
+          open_window("storm/" + device, "storm drop " + device, "", action.time);
+          faults[open["storm/" + device]].devices = {device};
+        }
         break;
       case Kind::redial:
         for (const auto& device : action.devices) close_window("storm/" + device, action.time);
@@ -106,14 +111,24 @@ OracleInputs make_oracle_inputs(const scenario::Scenario& scenario, const schedu
   for (const auto& share : scenario.shares) {
     in.truth.shares.push_back({.camera = share.camera, .account = share.account, .from = share.from, .until = share.until});
   }
-  for (const auto& hub : scenario.fleet.hubs) in.truth.hubs.push_back({.name = hub.name, .account = hub.account});
+  for (const auto& hub : scenario.fleet.hubs)
+    in.truth.hubs.push_back({.name = hub.name, .account = hub.account, .watches = watched_cameras(scenario, hub)});
   in.truth.freshness = scenario.checks.defaults.freshness;
+  in.truth.revoke_grace = scenario.checks.revoke_grace;
+  const auto& liveness = scenario.checks.liveness;
+  in.checks.liveness = {.enabled = liveness.enabled, .first_frame = liveness.first_frame, .max_stall = liveness.max_stall,
+                        .fault_recovery = liveness.fault_recovery, .min_delivered_ratio = liveness.min_delivered_ratio};
 
   for (const auto& phase : scenario.phases) {
     in.phases.push_back({.name = phase.name, .start = phase.start, .end = phase.end});
     in.checks.phases.push_back(phase_checks(phase));
   }
   in.faults = fault_windows(timeline);
+  // A fault on a link impairs that link's device (a storm already names its device).
+  for (auto& fault : in.faults) {
+    if (fault.link.empty()) continue;
+    if (const auto* link = scenario.link(fault.link)) fault.devices = {link->device};
+  }
   return in;
 }
 

@@ -35,10 +35,20 @@ impair::StageSpec partition_stage(const char* name, impair::Direction direction,
   return spec;
 }
 
+bool has_stage(proxy::Proxy& proxy, const std::string& link, const std::string& name) {
+  for (const auto& spec : proxy.link(link).stages)
+    if (spec.name == name) return true;
+  return false;
+}
+
 }  // namespace
 
-Player::Player(const schedule::Timeline& timeline, const Clock& clock, PlayerTargets targets)
-    : timeline_(timeline), clock_(clock), targets_(std::move(targets)) {}
+Player::Player(const schedule::Timeline& timeline, Micros until, const Clock& clock, PlayerTargets targets)
+    : timeline_(timeline),
+      until_(until),
+      order_(play_order(timeline, until, kRevokeLead)),
+      clock_(clock),
+      targets_(std::move(targets)) {}
 
 void Player::stop() {
   std::lock_guard lock(mutex_);
@@ -67,21 +77,33 @@ void Player::record(const schedule::TimedAction& action, const std::string& what
                                     .action = what});
 }
 
-void Player::play(Micros until, const std::function<void(const std::string& phase)>& tick) {
-  for (const auto& action : timeline_.actions) {
-    if (action.time >= until) break;
-    // Revokes go out early (kRevokeLead) so the SUT knows before the share ends.
-    const Micros due = action.kind == Kind::revoke ? std::max(Micros{0}, action.time - kRevokeLead) : action.time;
-    if (!wait_until(due, tick)) return;
-    const Micros late = clock_.now() - due;
-    if (late > std::chrono::milliseconds(100)) {
-      warnings_.push_back(std::string(schedule::to_string(action.kind)) + " at " + units::format_duration(action.time) +
-                          " ran " + units::format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(late)) +
-                          " late");
-    }
-    execute(action);
+void Player::send_next() {
+  const DueAction& next = order_[next_++];
+  const auto& action = timeline_.actions[next.index];
+  const Micros late = clock_.now() - next.due;
+  if (late > kLatenessTolerance) {
+    const std::string text = std::string(schedule::to_string(action.kind)) + " at " +
+                             units::format_duration(action.time) + " was sent " +
+                             units::format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(late)) +
+                             " after it was due";
+    if (late > lateness_budget(action.kind, kRevokeLead))
+      errors_.push_back(text + ", past what the verdict can absorb");
+    else
+      notes_.push_back(text);
   }
-  wait_until(until, tick);
+  execute(action);
+}
+
+void Player::play_initial() {
+  while (next_ < order_.size() && order_[next_].due <= Micros{0}) send_next();
+}
+
+void Player::play(const std::function<void(const std::string& phase)>& tick) {
+  while (next_ < order_.size()) {
+    if (!wait_until(order_[next_].due, tick)) return;
+    send_next();
+  }
+  wait_until(until_, tick);
 }
 
 // On a link whose RTP goes over UDP, datagram stages act on its media routes and stream stages
@@ -94,10 +116,8 @@ void Player::set_stages(const schedule::TimedAction& action) {
         targets_.routes.set_stage(link, spec);
         continue;
       }
-      try {
-        targets_.proxy.remove_stage(link, spec.name);  // a set replaces a stage of the same name
-      } catch (const std::exception&) {
-      }
+      // A set replaces a stage of the same name.
+      if (has_stage(targets_.proxy, link, spec.name)) targets_.proxy.remove_stage(link, spec.name);
       targets_.proxy.add_stage(link, spec);
     }
   }
@@ -131,10 +151,7 @@ void Player::partition(const schedule::TimedAction& action, bool start) {
         if (routed) targets_.routes.set_stage(link, partition_stage(name, direction, true));
         continue;
       }
-      try {
-        targets_.proxy.remove_stage(link, name);
-      } catch (const std::exception&) {
-      }
+      if (has_stage(targets_.proxy, link, name)) targets_.proxy.remove_stage(link, name);
       if (routed) targets_.routes.remove_stage(link, name);
     }
   }
@@ -172,10 +189,8 @@ void Player::execute(const schedule::TimedAction& action) {
         targets_.sut.restart();
         break;
       case Kind::share:
-        targets_.provisioner.share(action.camera, action.account);
-        break;
       case Kind::revoke:
-        targets_.provisioner.revoke(action.camera, action.account);
+        admin_call(action);
         break;
       case Kind::phase:
         phase_ = action.phase;
@@ -183,11 +198,30 @@ void Player::execute(const schedule::TimedAction& action) {
     }
     record(action, action.note.empty() ? std::string(schedule::to_string(action.kind)) : action.note);
   } catch (const std::exception& e) {
-    // A SUT that does not come back from a restart ends the run; anything else is reported.
+    // A SUT that does not come back from a restart ends the run; a stage or link the proxy
+    // could not change leaves the faults unlike the schedule the oracle judges by.
     if (action.kind == Kind::sut_restart) throw;
-    warnings_.push_back(std::string(schedule::to_string(action.kind)) + " at " + units::format_duration(action.time) +
-                        " failed: " + e.what());
+    errors_.push_back(std::string(schedule::to_string(action.kind)) + " at " + units::format_duration(action.time) +
+                      " failed: " + e.what());
   }
+}
+
+// A refused share or revoke is the SUT's failure (judged as a check), not the harness's.
+void Player::admin_call(const schedule::TimedAction& action) {
+  AdminCall call{.kind = action.kind, .camera = action.camera, .account = action.account, .time = action.time,
+                 .sent_at = clock_.now()};
+  try {
+    if (action.kind == Kind::share)
+      targets_.provisioner.share(action.camera, action.account);
+    else
+      targets_.provisioner.revoke(action.camera, action.account);
+    call.accepted = true;
+    if (action.kind == Kind::share) targets_.fleet.share_granted(action.camera, action.account);
+  } catch (const std::exception& e) {
+    call.error = e.what();
+  }
+  call.done_at = clock_.now();
+  admin_calls_.push_back(std::move(call));
 }
 
 }  // namespace camleak::runner

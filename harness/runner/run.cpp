@@ -1,6 +1,10 @@
 #include "harness/runner/run.hpp"
 
 #include <openssl/rand.h>
+#include <stdlib.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <filesystem>
 #include <fstream>
@@ -184,6 +188,44 @@ class EvidenceCollector {
   std::vector<std::string> errors_;
 };
 
+// A fresh directory only this run uses (mkdtemp), for state a run keeps when it writes no report.
+std::string make_private_directory() {
+  std::string path = (fs::temp_directory_path() / "camleak-XXXXXX").string();
+  if (::mkdtemp(path.data()) == nullptr)
+    throw HarnessError("cannot create a private directory under " + fs::temp_directory_path().string() + ": " +
+                       std::strerror(errno));
+  return path;
+}
+
+// The SUT must accept every share and revoke of the timeline: one it refused leaves the
+// entitlements unlike the ground truth, so the run cannot vouch for its verdict on them.
+oracle::CheckResult admin_calls_check(const std::vector<AdminCall>& calls) {
+  oracle::CheckResult check{.check = "admin_calls_accepted", .phase = "run", .limit = 0, .unit = "count"};
+  const AdminCall* first = nullptr;
+  size_t refused = 0;
+  for (const auto& c : calls) {
+    if (c.accepted) continue;
+    ++refused;
+    if (!first) first = &c;
+  }
+  check.measured = static_cast<double>(refused);
+  check.passed = refused == 0;
+  check.message = std::to_string(calls.size()) + " share/revoke call(s) sent, " + std::to_string(refused) + " refused";
+  if (first)
+    check.message += "; first: " + std::string(schedule::to_string(first->kind)) + " " + first->camera + " with " +
+                     first->account + ": " + first->error;
+  return check;
+}
+
+std::vector<reports::SutCall> sut_calls(const std::vector<AdminCall>& calls) {
+  std::vector<reports::SutCall> out;
+  for (const auto& c : calls)
+    out.push_back({.action = std::string(schedule::to_string(c.kind)) + " " + c.camera + " with " + c.account,
+                   .time = c.time, .sent_at = c.sent_at, .done_at = c.done_at, .accepted = c.accepted,
+                   .error = c.error});
+  return out;
+}
+
 }  // namespace
 
 uint64_t choose_seed(const scenario::Scenario& scenario, const RunOptions& options) {
@@ -226,21 +268,21 @@ RunOutcome run_scenario(const scenario::Scenario& scenario, const RunOptions& op
   EvidenceCollector evidence(options.report_dir, options.max_png_evidence, options.max_pcap_evidence);
   if (!options.report_dir.empty()) fs::create_directories(options.report_dir);
 
-  const std::string state_dir =
-      options.report_dir.empty() ? (fs::temp_directory_path() / ("camleak-" + std::to_string(::getpid()))).string()
-                                 : options.report_dir;
+  // Every run owns its state directory: runs of one process (--jobs) must never share one.
+  std::string state_dir;
   std::unique_ptr<SutDriver> sut;
   std::unique_ptr<proxy::ProxyThread> proxy_thread;
   std::shared_ptr<MediaRoutes> routes;
   std::unique_ptr<Fleet> fleet;
   std::unique_ptr<Player> player;
   try {
+    state_dir = options.report_dir.empty() ? make_private_directory() : options.report_dir;
     sut = make_sut(scenario, state_dir, interrupted);
     progress.line("sut", "starting " + sut->describe());
     sut->start();
     const SutEndpoints endpoints = sut->endpoints();
     const Credentials credentials = make_credentials(scenario.fleet);
-    Provisioner provisioner(endpoints.admin);
+    Provisioner provisioner(endpoints.admin, &interrupted);
     provisioner.provision(scenario, credentials);
 
     proxy::ProxyOptions proxy_options;
@@ -290,14 +332,17 @@ RunOutcome run_scenario(const scenario::Scenario& scenario, const RunOptions& op
     };
     progress.line("fleet", "encoding " + std::to_string(scenario.fleet.cameras.size()) + " camera loops, " +
                                std::to_string(scenario.fleet.hubs.size()) + " hubs");
-    fleet = std::make_unique<Fleet>(scenario, seed, credentials, ports, clock, hooks);
+    fleet = std::make_unique<Fleet>(scenario, seed, credentials, ports, clock, hooks, &interrupted);
     PlayerTargets player_targets{.proxy = proxy, .fleet = *fleet, .sut = *sut, .provisioner = provisioner,
                                  .events = events, .device_links = device_links, .routes = *routes};
-    player = std::make_unique<Player>(timeline, clock, std::move(player_targets));
+    player = std::make_unique<Player>(timeline, scenario.duration, clock, std::move(player_targets));
 
     clock.restart();
+    // Faults and shares written at 0 s are in force before any device sends its first byte,
+    // whichever thread gets the CPU first.
+    player->play_initial();
     fleet->start();
-    player->play(scenario.duration, [&](const std::string& phase) {
+    player->play([&](const std::string& phase) {
       if (interrupted.load()) player->stop();
       evidence.write_due_pcaps(proxy, clock.now(), false);
       progress.status({.scenario = scenario.name, .phase = phase, .elapsed = clock.now(), .total = scenario.duration,
@@ -306,11 +351,14 @@ RunOutcome run_scenario(const scenario::Scenario& scenario, const RunOptions& op
     const Micros run_end = std::min(clock.now(), scenario.duration);
     fleet->stop();
     evidence.write_due_pcaps(proxy, clock.now(), true);
-    for (const auto& w : player->warnings()) record.harness_errors.push_back("timeline: " + w);
+    for (const auto& e : player->errors()) record.harness_errors.push_back("timeline: " + e);
+    for (const auto& n : player->notes()) record.notes.push_back("timeline: " + n);
     if (interrupted.load()) record.harness_errors.push_back("interrupted at " + units::format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(run_end)));
 
-    const oracle::Results results = oracle.finish(run_end);
-    reports::add_oracle_results(record, results);
+    oracle::Results results = oracle.finish(run_end);
+    results.checks.push_back(admin_calls_check(player->admin_calls()));
+    record.sut_calls = sut_calls(player->admin_calls());
+    reports::add_oracle_results(record, std::move(results));
     record.duration = run_end;
   } catch (const InputError&) {
     throw;  // bad input found while starting (a malformed external URL): exit 2 from the CLI
@@ -324,6 +372,8 @@ RunOutcome run_scenario(const scenario::Scenario& scenario, const RunOptions& op
   if (fleet) {
     fleet->stop();
     record.fleet_counters = fleet_totals(*fleet);
+    for (auto& n : fleet->conformance_notes())
+      record.conformance.push_back({.text = std::move(n.text), .count = n.count, .example = std::move(n.example)});
   }
   fleet.reset();
   if (routes) routes->close();
@@ -338,24 +388,23 @@ RunOutcome run_scenario(const scenario::Scenario& scenario, const RunOptions& op
   proxy_thread.reset();
   if (sut) sut->stop();
   sut.reset();
-  if (options.report_dir.empty()) fs::remove_all(state_dir);
+  if (options.report_dir.empty() && !state_dir.empty()) {
+    std::error_code ec;  // a leftover temporary directory is not worth failing the run for
+    if (fs::remove_all(state_dir, ec); ec) record.notes.push_back("could not remove " + state_dir + ": " + ec.message());
+  }
 
   evidence.attach(record);
   reports::fill_active_faults(record);
   record.finished = std::chrono::system_clock::now();
-  if (out.exit_code == 0) {
-    bool passed = true;
-    for (const auto& check : record.checks) passed = passed && check.passed;
-    out.exit_code = passed ? 0 : static_cast<int>(ExitCode::check_failed);
-  }
-  if (interrupted.load() && out.exit_code == 0) out.exit_code = static_cast<int>(ExitCode::harness_failed);
+  // One rule for every output: a harness error is exit 3, else a failed check exit 1.
   record.exit_code = out.exit_code;
+  out.exit_code = record.exit_code = reports::exit_code_of(record);
   if (!options.report_dir.empty()) {
     try {
       reports::write_report_directory(record, options.report_dir);
     } catch (const std::exception& e) {
       record.harness_errors.push_back(e.what());
-      out.exit_code = record.exit_code = static_cast<int>(ExitCode::harness_failed);
+      out.exit_code = record.exit_code = reports::exit_code_of(record);
     }
   }
   progress.finish();

@@ -27,6 +27,27 @@ std::string slug(const std::string& name) {
   return out.empty() ? "scenario" : out;
 }
 
+// run_scenario on a worker thread: an exception escaping a thread would end the process
+// (std::terminate), so anything that escapes becomes this scenario's harness error (exit 3,
+// or 2 for bad input found while starting).
+RunOutcome run_guarded(const scenario::Scenario& s, const RunOptions& run, Progress& progress,
+                       const std::atomic<bool>& interrupted) {
+  RunOutcome outcome;
+  try {
+    return run_scenario(s, run, progress, interrupted);
+  } catch (const InputError& e) {
+    outcome.exit_code = static_cast<int>(ExitCode::bad_input);
+    outcome.record.harness_errors.push_back(e.what());
+  } catch (const std::exception& e) {
+    outcome.exit_code = static_cast<int>(ExitCode::harness_failed);
+    outcome.record.harness_errors.push_back(std::string("internal error: ") + e.what());
+  }
+  outcome.record.scenario_name = s.name;
+  outcome.record.scenario_file = s.file;
+  outcome.record.exit_code = outcome.exit_code;
+  return outcome;
+}
+
 }  // namespace
 
 std::vector<std::string> collect_scenario_files(const std::vector<std::string>& paths) {
@@ -108,7 +129,7 @@ int run_suite(const std::vector<std::string>& files, const SuiteOptions& options
   auto run_one = [&](size_t i) {
     const auto& s = scenarios[i];
     const RunOptions& run = runs[i];
-    RunOutcome outcome = run_scenario(s, run, progress, interrupted);
+    RunOutcome outcome = run_guarded(s, run, progress, interrupted);
     SuiteEntry e{.file = s.file, .name = s.name, .seed = outcome.record.seed, .exit_code = outcome.exit_code,
                  .leaks = outcome.record.count(oracle::VerdictKind::leak),
                  .expect_detection = s.sut.kind == scenario::Sut::Kind::builtin && !s.sut.builtin.defects.empty(),
@@ -121,7 +142,7 @@ int run_suite(const std::vector<std::string>& files, const SuiteOptions& options
     std::lock_guard lock(print_mutex);
     progress.line("verdict", s.name + ": " + verdict);
     for (const auto& err : outcome.record.harness_errors) progress.line("note", "  " + err);
-    for (const auto& check : outcome.record.checks) {
+    for (const auto& check : outcome.record.results.checks) {
       if (!check.passed) progress.line("check", "  failed " + check.phase + ": " + check.check + ": " + check.message);
     }
     if (!run.report_dir.empty()) progress.line("report", "  report: " + run.report_dir + "/report.html");

@@ -8,6 +8,9 @@
 namespace camleak::scenario::detail {
 namespace {
 
+// One rule whichever way the fleet is written (a count, {count, name} or a list): at most
+// kMaxAccounts accounts, kMaxPerAccount cameras and hubs each, kMaxDevices devices in all.
+constexpr int64_t kMaxAccounts = 10'000;
 constexpr int64_t kMaxPerAccount = 10'000;
 constexpr size_t kMaxDevices = 100'000;
 
@@ -192,7 +195,7 @@ std::vector<AccountPlan> read_accounts(Context& ctx, const YAML::Node& node, int
     }
   };
   if (node.IsScalar()) {
-    if (auto count = read_int(ctx, node, path, 1, kMaxPerAccount)) {
+    if (auto count = read_int(ctx, node, path, 1, kMaxAccounts)) {
       add_generated(*count, "user-{n}", node);
     }
     return plans;
@@ -203,7 +206,7 @@ std::vector<AccountPlan> read_accounts(Context& ctx, const YAML::Node& node, int
     std::string pattern = "user-{n}";
     YAML::Node pattern_node = node;
     if (auto n = map.require("count")) {
-      if (auto v = read_int(ctx, *n, map.path("count"), 1, kMaxPerAccount)) count = *v;
+      if (auto v = read_int(ctx, *n, map.path("count"), 1, kMaxAccounts)) count = *v;
     }
     if (auto n = map.get("name")) {
       if (auto s = read_string(ctx, *n, map.path("name"))) {
@@ -217,6 +220,12 @@ std::vector<AccountPlan> read_accounts(Context& ctx, const YAML::Node& node, int
   }
   if (!node.IsSequence() || node.size() == 0) {
     ctx.error(node, path, "expected a count, {count, name} or a non-empty list of account names");
+    return plans;
+  }
+  if (node.size() > static_cast<size_t>(kMaxAccounts)) {
+    ctx.error(node, path,
+              "lists " + std::to_string(node.size()) + " accounts; at most " +
+                  std::to_string(kMaxAccounts) + " are supported");
     return plans;
   }
   for (size_t i = 0; i < node.size(); ++i) {

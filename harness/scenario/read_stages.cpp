@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <map>
 
 #include "harness/core/suggest.hpp"
@@ -58,8 +59,17 @@ std::optional<impair::AttributeValue> read_attribute(Context& ctx, const YAML::N
   }
   int64_t i = 0;
   if (auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), i);
-      ec == std::errc() && p == text.data() + text.size()) {
-    return impair::AttributeValue{i};
+      p == text.data() + text.size()) {
+    if (ec == std::errc()) return impair::AttributeValue{i};
+    // A whole number too long for int64: say so with the number as written, where converting
+    // it on would print a rounded double (or, cast, a wrapped negative one).
+    if (ec == std::errc::result_out_of_range && spec != nullptr &&
+        spec->kind == impair::AttributeSpec::Kind::integer) {
+      ctx.error(node, path,
+                "is out of range, got " + text + " (whole numbers go up to " +
+                    std::to_string(std::numeric_limits<int64_t>::max()) + ")");
+      return std::nullopt;
+    }
   }
   double d = 0;
   if (auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), d);

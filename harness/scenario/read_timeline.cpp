@@ -24,11 +24,20 @@ struct EntryReader {
   Micros at{};
   std::string path;  // "timeline[3].ramp"
 
+  // `start + length`, held at Micros::max() rather than wrapping: each may be close to the
+  // largest duration a file can spell, and a wrapped (negative) end would pass check_end.
+  static Micros end_of(Micros start, Micros length) {
+    return length > Micros::max() - start ? Micros::max() : start + length;
+  }
+
   // Reports an action that would run past the end of the scenario.
   void check_end(const YAML::Node& node, const std::string& field, Micros end) {
     if (scenario.duration.count() > 0 && end > scenario.duration) {
+      const std::string when = end == Micros::max()
+                                   ? "ends past the longest duration (about 292,000 years)"
+                                   : "ends at " + units::format_duration(end);
       ctx.error(node, field,
-                "ends at " + units::format_duration(end) + ", after the scenario's duration (" +
+                when + ", after the scenario's duration (" +
                     units::format_duration(scenario.duration) + ")");
     }
   }
@@ -76,7 +85,7 @@ struct EntryReader {
     if (auto n = map.get("for")) {
       if (auto d = read_positive_duration(ctx, *n, map.path("for"))) {
         a.duration = *d;
-        check_end(*n, map.path("for"), at + *d);
+        check_end(*n, map.path("for"), end_of(at, *d));
       }
     }
     map.finish();
@@ -264,7 +273,7 @@ struct EntryReader {
     if (auto n = map.require("over")) {
       if (auto d = read_positive_duration(ctx, *n, map.path("over"))) {
         a.over = *d;
-        check_end(*n, map.path("over"), at + *d);
+        check_end(*n, map.path("over"), end_of(at, *d));
       } else {
         ok = false;
       }
@@ -313,7 +322,7 @@ struct EntryReader {
     if (auto n = map.require("for")) {
       if (auto d = read_positive_duration(ctx, *n, map.path("for"))) {
         a.duration = *d;
-        check_end(*n, map.path("for"), at + *d);
+        check_end(*n, map.path("for"), end_of(at, *d));
       } else {
         ok = false;
       }
@@ -409,7 +418,7 @@ struct EntryReader {
       }
       b.finish();
     }
-    if (ok) check_end(node, path, at + a.window + a.down);
+    if (ok) check_end(node, path, end_of(end_of(at, a.window), a.down));
     map.finish();
     if (!kind || !select || !ok) return std::nullopt;
     a.devices = *kind;

@@ -270,9 +270,26 @@ struct PhaseLimits {
   bool probes_refused = true;                  // every authorization probe must be refused
 };
 
+// Liveness, judged over the whole run by default, so that a relay which accepts everything and
+// delivers nothing cannot pass: every camera must publish, and every entitled stream (a hub and
+// a camera its account may see) must deliver a first frame and keep delivering. Time inside a
+// fault window on the stream's path (its hub's or camera's links, a storm of either, a SUT
+// restart), and `fault_recovery` after it, is excused.
+struct LivenessLimits {
+  bool enabled = true;  // `liveness: off` switches every liveness check off
+  Micros first_frame = std::chrono::seconds(6);       // entitled, then a first frame within this
+  Micros max_stall = std::chrono::seconds(6);         // longest gap outside excused time
+  Micros fault_recovery = std::chrono::seconds(10);   // excused after each fault ends
+  double min_delivered_ratio = 0.5;  // of the frames sent outside excused time
+};
+
 struct Checks {
   uint64_t leaks = 0;  // always 0: any cross-account frame fails the run
   PhaseLimits defaults;
+  LivenessLimits liveness;
+  // How long after a revoke's scenario time the sharee may still receive the camera's frames
+  // (captured before the revoke). The harness sends each revoke ahead of its time.
+  Micros revoke_grace{0};
 };
 
 // [start, end) of the run; phases tile [0, duration) without gaps. Time before the first

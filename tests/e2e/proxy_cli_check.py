@@ -5,11 +5,14 @@
 
 Starts a TCP echo server (loopback, port 0), then `camleak proxy --config links.yaml --api
 127.0.0.1:0` with one link carrying 150 ms of downstream latency. Checks: the link and the API
-are announced; /version and /proxies answer in Toxiproxy's shapes; bytes echo through the link
+are announced; /version and /proxies answer in Toxiproxy's shapes, numbers printed as Toxiproxy
+prints them ("toxicity":1, not 1E0); a 10 MB body is answered 413 with Toxiproxy's JSON error
+(not a reset connection) and the API still serves after it; bytes echo through the link
 no sooner than the latency; a second proxy on the same API port exits 2 naming the problem; a
 malformed link file exits 2 with file:line:col; SIGTERM ends the proxy with exit 0 within 5 s
 and its ports stop listening. Every wait has a deadline.
 """
+import http.client
 import json
 import os
 import re
@@ -76,6 +79,18 @@ def get(url):
         return r.status, r.read().decode()
 
 
+def post(port, path, body, timeout=30):
+    """Status and body text; http.client sends the whole body before it reads the answer, as most
+    clients do, so a server that closes early shows up as a reset, not as an answer."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("POST", path, body=body, headers={"Content-Type": "application/json"})
+        r = conn.getresponse()
+        return r.status, r.read().decode()
+    finally:
+        conn.close()
+
+
 with tempfile.TemporaryDirectory() as tmp:
     echo = echo_server()
     links = os.path.join(tmp, "links.yaml")
@@ -103,6 +118,26 @@ with tempfile.TemporaryDirectory() as tmp:
         check(status == 200 and proxies.get("echo", {}).get("upstream", "").endswith(str(echo.getsockname()[1])),
               "/proxies lists the link with its upstream")
         check(any(t.get("type") == "latency" for t in proxies["echo"].get("toxics", [])), "/proxies shows the toxic")
+
+        status, body = post(api_port, "/proxies", json.dumps({"name": "numbers", "upstream": "127.0.0.1:1"}))
+        check(status == 201, f"second proxy created: {status} {body}")
+        status, body = post(api_port, "/proxies/numbers/toxics",
+                            json.dumps({"type": "latency", "attributes": {"latency": 5}}))
+        check(status == 200 and '"toxicity":1,' in body and "E0" not in body,
+              f"created toxic prints \"toxicity\":1 as Toxiproxy does: {body}")
+        status, body = post(api_port, "/proxies/numbers/toxics",
+                            json.dumps({"type": "bandwidth", "toxicity": 0, "attributes": {"rate": 100}}))
+        check(status == 200 and '"toxicity":0,' in body and '"rate":100' in body, f"toxicity 0 prints as 0: {body}")
+
+        try:
+            status, body = post(api_port, "/proxies", b"x" * (10 * 1024 * 1024))
+            error = json.loads(body)
+            check(status == 413 and error.get("status") == 413 and "too large" in error.get("error", ""),
+                  f"10 MB body: {status} {body}")
+        except (OSError, http.client.HTTPException, ValueError) as e:
+            check(False, f"10 MB body answered: {type(e).__name__}: {e}")
+        status, body = get(f"http://127.0.0.1:{api_port}/version")
+        check(status == 200, "API still serves after the oversized request")
 
         with socket.create_connection(("127.0.0.1", link_port), timeout=5) as c:
             start = time.monotonic()

@@ -99,6 +99,42 @@ FakeServer::Behavior rtsp_refuse_everything(int status) {
 
 namespace {
 
+// The value of header `name` in a raw request block ("" when absent).
+std::string header_of(const std::string& request, const std::string& name) {
+  const auto at = request.find("\r\n" + name + ":");
+  if (at == std::string::npos) return {};
+  const auto start = request.find_first_not_of(' ', at + name.size() + 3);
+  return request.substr(start, request.find("\r\n", start) - start);
+}
+
+}  // namespace
+
+FakeServer::Behavior rtsp_grant_without_media() {
+  return [](SocketPtr socket) {
+    read_requests(socket, [](SocketPtr s, const std::string& request) {
+      const std::string method = request.substr(0, request.find(' '));
+      std::string reply = "RTSP/1.0 200 OK\r\nCSeq: " + cseq_of(request) + "\r\n";
+      std::string body;
+      if (method == "OPTIONS") {
+        reply += "Public: OPTIONS, DESCRIBE, SETUP, PLAY, TEARDOWN\r\n";
+      } else if (method == "DESCRIBE") {
+        body =
+            "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=video 0 RTP/AVP 96\r\n"
+            "a=rtpmap:96 H264/90000\r\na=fmtp:96 packetization-mode=1\r\na=control:*\r\n";
+        reply += "Content-Type: application/sdp\r\nContent-Length: " + std::to_string(body.size()) +
+                 "\r\n";
+      } else if (method == "SETUP") {
+        reply += "Transport: " + header_of(request, "Transport") + "\r\nSession: 77\r\n";
+      } else {
+        reply += "Session: 77\r\n";
+      }
+      write_then(s, reply + "\r\n" + body, nullptr);
+    });
+  };
+}
+
+namespace {
+
 void pump_garbage(SocketPtr socket, uint32_t state) {
   std::string junk(8192, '\0');
   for (char& c : junk) {
@@ -162,6 +198,30 @@ FakeServer::Behavior http_endless_body() {
                  "HTTP/1.1 200 OK\r\nContent-Type: image/jpeg\r\nContent-Length: "
                  "100000000000\r\n\r\n",
                  [s] { pump_body(s, std::make_shared<const std::string>(64 * 1024, 'x')); });
+    });
+  };
+}
+
+FakeServer::Behavior http_endless_chunked_body() {
+  return [](SocketPtr socket) {
+    read_requests(socket, [](SocketPtr s, const std::string&) {
+      write_then(
+          s, "HTTP/1.1 200 OK\r\nContent-Type: image/jpeg\r\nTransfer-Encoding: chunked\r\n\r\n",
+          [s] {
+            pump_body(s, std::make_shared<const std::string>("10000\r\n" +
+                                                             std::string(0x10000, 'x') + "\r\n"));
+          });
+    });
+  };
+}
+
+FakeServer::Behavior http_status_then_stall() {
+  return [](SocketPtr socket) {
+    read_requests(socket, [](SocketPtr s, const std::string&) {
+      write_then(s,
+                 "HTTP/1.1 200 OK\r\nContent-Type: image/jpeg\r\nContent-Length: 1000\r\n\r\n"
+                 "\xff\xd8 10 bytes",
+                 nullptr);
     });
   };
 }

@@ -47,11 +47,17 @@ void read_requests(SocketPtr socket, std::function<void(SocketPtr, const std::st
 
 // Behaviours.
 FakeServer::Behavior rtsp_refuse_everything(int status);  // RTSP status with the request's CSeq
-FakeServer::Behavior send_garbage_forever();              // random-looking bytes, no framing
-FakeServer::Behavior cut_after_request();                 // reads one request, closes
-FakeServer::Behavior stall();                             // reads, never answers
+// Answers every RTSP request 200 (DESCRIBE with an H.264 SDP, SETUP with the offered Transport and
+// a Session) and never sends media: a PLAY granted to anyone.
+FakeServer::Behavior rtsp_grant_without_media();
+FakeServer::Behavior send_garbage_forever();  // random-looking bytes, no framing
+FakeServer::Behavior cut_after_request();     // reads one request, closes
+FakeServer::Behavior stall();                 // reads, never answers
 FakeServer::Behavior http_answer(int status, std::string content_type, std::string body);
-FakeServer::Behavior http_endless_body();  // 200, huge Content-Length, streams
+FakeServer::Behavior http_endless_body();          // 200, huge Content-Length, streams
+FakeServer::Behavior http_endless_chunked_body();  // 200 image/jpeg, chunks that never end
+// 200 image/jpeg announcing 1000 bytes, sends 10, then neither sends nor closes.
+FakeServer::Behavior http_status_then_stall();
 
 // A loopback port nothing listens on (bound, then closed).
 uint16_t closed_port();

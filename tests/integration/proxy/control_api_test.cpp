@@ -100,6 +100,16 @@ TEST_F(ControlApiTest, VersionAndUnknownRoutes) {
   EXPECT_EQ(call(http::verb::put, "/proxies").status, 405);
 }
 
+// A body past the 1 MiB limit is answered 413 with Toxiproxy's error body, after the client sent
+// all of it (the server reads and drops the rest instead of resetting the connection), and the
+// API goes on serving.
+TEST_F(ControlApiTest, OversizedBodyIsAnswered413) {
+  const auto r = call(http::verb::post, "/proxies", std::string(10 << 20, 'x'));
+  EXPECT_EQ(r.status, 413);
+  EXPECT_EQ(error_of(r), "request body too large: at most 1048576 bytes|413");
+  EXPECT_EQ(call(http::verb::get, "/version").status, 200);
+}
+
 TEST_F(ControlApiTest, BrowsersAreRefused) {
   EXPECT_EQ(call(http::verb::get, "/proxies", "", "Mozilla/5.0").status, 403);
 }
@@ -149,7 +159,7 @@ TEST_F(ControlApiTest, ToxicLifecycle) {
   ASSERT_EQ(added.status, 200);
   EXPECT_EQ(added.body.at("name").as_string(), "latency_downstream");
   EXPECT_EQ(added.body.at("stream").as_string(), "downstream");
-  EXPECT_EQ(added.body.at("toxicity").as_double(), 1.0);
+  EXPECT_EQ(added.body.at("toxicity").as_int64(), 1);  // printed `1` as Toxiproxy, never `1E0`
   EXPECT_EQ(added.body.at("attributes").at("latency").as_int64(), 120);
   EXPECT_EQ(added.body.at("attributes").at("jitter").as_int64(), 0);  // default filled in
 
@@ -178,7 +188,7 @@ TEST_F(ControlApiTest, ToxicLifecycle) {
   ASSERT_EQ(updated.status, 200);
   EXPECT_EQ(updated.body.at("attributes").at("latency").as_int64(), 120);  // kept
   EXPECT_EQ(updated.body.at("attributes").at("jitter").as_int64(), 5);
-  EXPECT_EQ(updated.body.at("toxicity").as_double(), 0.5);
+  EXPECT_EQ(updated.body.at("toxicity").to_number<double>(), 0.5);
 
   const auto extension =
       call(http::verb::post, "/proxies/cam/toxics",

@@ -1,6 +1,7 @@
 #include "tests/integration/relay/relay_test_support.hpp"
 
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 
@@ -10,6 +11,7 @@
 #include <boost/beast/http.hpp>
 #include <mutex>
 #include <random>
+#include <thread>
 
 #include "emulators/media/identity_sei.hpp"
 
@@ -60,7 +62,12 @@ bool run_until(asio::io_context& io, const std::function<bool()>& done,
     // An io_context that ran out of work is stopped until restarted (waiting on the relay
     // alone, before any client exists, must not freeze the clients created afterwards).
     if (io.stopped()) io.restart();
-    io.run_one_for(std::chrono::milliseconds(10));
+    if (io.run_one_for(std::chrono::milliseconds(10)) == 0 && io.stopped()) {
+      // No work here at all (the condition waits on the relay's thread): run_one_for returned
+      // at once, so pause instead of spinning and taking the CPU from the relay.
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      continue;
+    }
     io.poll();  // everything else that is ready, so busy peers are not starved
   }
   return true;
@@ -308,7 +315,13 @@ struct RawViewer::Impl {
       boost::system::error_code ec;
       const size_t n = socket.read_some(asio::buffer(buf), ec);
       if (ec == asio::error::would_block) {
-        io.run_one_for(std::chrono::milliseconds(2));
+        if (io.stopped()) io.restart();
+        // Pump the shared io_context for up to 2 ms. Without work it returns at once: then wait
+        // for the socket to become readable (2 ms at most) instead of spinning on read_some.
+        if (io.run_one_for(std::chrono::milliseconds(2)) == 0 && io.stopped()) {
+          pollfd readable{socket.native_handle(), POLLIN, 0};
+          ::poll(&readable, 1, 2);
+        }
         continue;
       }
       if (ec) return;

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <functional>
 #include <optional>
+#include <thread>
 
 #include "emulators/rtsp/h264_depacketizer.hpp"
 #include "emulators/rtsp/h264_packetizer.hpp"
@@ -22,13 +23,18 @@ using testing::ScriptedServer;
 using testing::ServerScript;
 using Nals = std::vector<std::vector<uint8_t>>;
 
-// Runs the io_context until `done` holds; fails the test after the deadline (no sleeps).
+// Runs the io_context until `done` holds; fails the test after the deadline.
 bool run_until(boost::asio::io_context& io, const std::function<bool()>& done,
                std::chrono::milliseconds deadline = std::chrono::milliseconds(10000)) {
   auto end = std::chrono::steady_clock::now() + deadline;
   while (!done()) {
     if (std::chrono::steady_clock::now() > end) return false;
-    io.run_one_for(std::chrono::milliseconds(20));
+    if (io.stopped()) io.restart();
+    if (io.run_one_for(std::chrono::milliseconds(20)) == 0 && io.stopped()) {
+      // Out of work (the condition waits on the scripted server's thread): run_one_for returned
+      // at once, so pause instead of spinning and taking the CPU from that thread.
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
   }
   return true;
 }

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <stdexcept>
 
 namespace camleak::units {
@@ -29,6 +30,34 @@ TEST(Units, DurationErrorsSayWhatWasExpected) {
   }
 }
 
+// Past the int64 microsecond range (about 292,000 years) a duration used to wrap to a negative
+// or garbage value that then validated; now it is refused with the text as written.
+TEST(Units, DurationsPastTheMicrosecondRangeAreRefused) {
+  EXPECT_EQ(parse_duration("2562047h"), Micros{2'562'047LL * 3'600'000'000LL});
+  for (const char* text : {"9999999999999h", "9223372036854775808us", "1e30s"}) {
+    SCOPED_TRACE(text);
+    try {
+      const Micros d = parse_duration(text);
+      ADD_FAILURE() << "parsed as " << d.count() << "us";
+    } catch (const std::invalid_argument& e) {
+      const std::string message = e.what();
+      if (std::string_view(text) != "1e30s") {  // "1e30s" is not a number + unit at all
+        EXPECT_NE(message.find("out of range"), std::string::npos) << message;
+        EXPECT_NE(message.find(text), std::string::npos) << message;
+      }
+    }
+  }
+  EXPECT_EQ(duration_from_ms(1.5), Micros{1500});
+  EXPECT_THROW(duration_from_ms(1e20), std::invalid_argument);
+  EXPECT_THROW(duration_from_ms(-1e20), std::invalid_argument);
+  EXPECT_THROW(duration_from_ms(std::numeric_limits<double>::infinity()), std::invalid_argument);
+}
+
+TEST(Units, RatesAndSizesPastTheirRangeAreRefused) {
+  EXPECT_THROW(parse_rate_bps("99999999999999999999Gbps"), std::invalid_argument);
+  EXPECT_THROW(parse_size_bytes("99999999999999999999GiB"), std::invalid_argument);
+}
+
 TEST(Units, Rates) {
   EXPECT_EQ(parse_rate_bps("512kbps"), 512'000u);
   EXPECT_EQ(parse_rate_bps("2Mbps"), 2'000'000u);
@@ -53,6 +82,11 @@ TEST(Units, FormatRoundTrips) {
   for (const char* s : {"250ms", "2s", "1.5s", "1m", "500us"}) {
     EXPECT_EQ(format_duration(parse_duration(s)), s);
   }
+  // Every digit exact, however long (through %g, 1234567s printed as "1.23457e+06s").
+  for (const char* s : {"1234567s", "1234567.5s", "1234567m", "153722820m"}) {
+    EXPECT_EQ(format_duration(parse_duration(s)), s);
+  }
+  EXPECT_EQ(format_duration(Micros{9'223'372'036'854'775'000}), "9223372036854.775s");
   EXPECT_EQ(format_rate_bps(2'000'000), "2Mbps");
   EXPECT_EQ(format_rate_bps(512'000), "512kbps");
 }

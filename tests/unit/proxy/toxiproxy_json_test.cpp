@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "harness/core/errors.hpp"
+#include "harness/impair/registry.hpp"
+
 namespace camleak::proxy {
 namespace {
 
@@ -66,6 +69,51 @@ TEST(ToxiproxyJson, ProxyShape) {
   const auto in = parse_proxy(parse_body(R"({"name":"p","upstream":"h:1","protocol":"udp"})"));
   EXPECT_EQ(in.protocol, Protocol::udp);
   EXPECT_FALSE(in.enabled.has_value());
+}
+
+// Toxiproxy (Go) prints `"toxicity":1`; boost::json::serialize printed `1E0`.
+TEST(ToxiproxyJson, NumbersArePrintedAsToxiproxyPrintsThem) {
+  impair::StageSpec spec{.name = "lat",
+                         .type = "latency",
+                         .toxicity = 1.0,
+                         .attributes = {{"latency", int64_t{300}}, {"jitter", 0.5}}};
+  const std::string text = to_api_text(toxic_json(spec));
+  EXPECT_NE(text.find(R"("toxicity":1,)"), std::string::npos) << text;
+  EXPECT_NE(text.find(R"("latency":300)"), std::string::npos) << text;
+  EXPECT_NE(text.find(R"("jitter":0.5)"), std::string::npos) << text;
+  EXPECT_EQ(text.find("E0"), std::string::npos) << text;
+  spec.toxicity = 0.0;
+  EXPECT_NE(to_api_text(toxic_json(spec)).find(R"("toxicity":0,)"), std::string::npos);
+
+  // Go's choice of notation: plain from 1e-6 up to 1e21, exponent form outside it.
+  const json::array numbers{1.0, 0.0, -2.0, 0.1, 1234.5, 1e20, 1e21, 1e-7, 2.5e-6, int64_t{-3}};
+  EXPECT_EQ(to_api_text(numbers),
+            "[1,0,-2,0.1,1234.5,100000000000000000000,1e+21,1e-07,"
+            "0.0000025,-3]");
+  EXPECT_EQ(to_api_text(json::object{{"a\"b", json::array{true, nullptr, "x\n"}}}),
+            R"({"a\"b":[true,null,"x\n"]})");
+}
+
+// A number past INT64_MAX used to be cast to a negative int64 ("got -1"); it must stay large,
+// so the registry reports it as out of range.
+TEST(ToxiproxyJson, HugeAttributesStayHuge) {
+  const auto spec = parse_toxic(
+      parse_body(R"({"type":"latency","attributes":{"latency":18446744073709551615}})"));
+  const auto& latency = spec.attributes.at("latency");
+  ASSERT_TRUE(std::holds_alternative<double>(latency));
+  EXPECT_GT(std::get<double>(latency), 1e19);
+  try {
+    impair::Registry::builtin().complete("latency", spec.attributes);
+    ADD_FAILURE() << "an 18446744073709551615 ms latency was accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("out of range"), std::string::npos) << e.what();
+    EXPECT_EQ(std::string(e.what()).find("-"), std::string::npos) << e.what();
+  }
+  // Fits int64 as milliseconds, not as the microseconds the stage runs on.
+  EXPECT_THROW(impair::Registry::builtin().complete(
+                   "latency", {{"latency", int64_t{9'000'000'000'000'000'000}}}),
+               InputError);
+  EXPECT_EQ(status_of(R"({"type":"latency","window":{"start":1e20}})"), 400);
 }
 
 }  // namespace

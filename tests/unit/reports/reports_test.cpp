@@ -19,6 +19,7 @@ namespace {
 using namespace camleak::reports::test;
 using ::testing::HasSubstr;
 using ::testing::Not;
+using namespace std::chrono_literals;
 
 template <typename W, typename... Args>
 std::string render(const RunRecord& record, Args&&... args) {
@@ -122,12 +123,12 @@ TEST(JunitReportTest, IsWellFormedWithOneTestcasePerCheck) {
   ASSERT_EQ(suites.size(), 1u);
   EXPECT_EQ(suites[0]->attributes.at("name"), "cache-mixup");
   const auto cases = root->all("testcase");
-  ASSERT_EQ(cases.size(), record.checks.size());
+  ASSERT_EQ(cases.size(), record.results.checks.size());
   size_t failures = 0;
   for (size_t i = 0; i < cases.size(); ++i) {
     EXPECT_EQ(cases[i]->attributes.at("classname"), "cache-mixup");
     EXPECT_EQ(cases[i]->attributes.at("name"),
-              record.checks[i].phase + ": " + record.checks[i].check);
+              record.results.checks[i].phase + ": " + record.results.checks[i].check);
     failures += cases[i]->all("failure").size();
   }
   EXPECT_EQ(std::to_string(failures), suites[0]->attributes.at("failures"));
@@ -204,7 +205,7 @@ TEST(HtmlReportTest, PassingRunSaysPassAndMissingPictureIsNoted) {
   TempDir dir;
   RunRecord record = sample_record(dir.path());
   record.exit_code = 0;
-  for (auto& c : record.checks) c.passed = true;
+  for (auto& c : record.results.checks) c.passed = true;
   record.evidence[0].png_path = "evidence/missing.png";
   const std::string html =
       render<HtmlWriter>(record, HtmlOptions{.evidence_root = dir.path().string()});
@@ -220,9 +221,9 @@ TEST(HtmlReportTest, AThousandHubsGiveABandAndAPageOfReasonableSize) {
   for (int h = 0; h < 1000; ++h) {
     oracle::HubRateSeries series{.hub = "hub-" + std::to_string(h),
                                  .frames = std::vector<uint32_t>(600, 25)};
-    record.frame_rates.push_back(std::move(series));
+    record.results.frame_rates.push_back(std::move(series));
     for (const char* phase : {"calm", "storm"})
-      record.metrics.push_back(
+      record.results.streams.push_back(
           {.hub = "hub-" + std::to_string(h), .camera = "cam", .phase = phase});
   }
   const std::string html = render<HtmlWriter>(record);
@@ -327,6 +328,68 @@ TEST(ReportDirectoryTest, WritesEveryFormatNextToTheEvidence) {
   EXPECT_THAT(read_file(dir.path() / kHtmlFile), HasSubstr("data:image/png;base64,"));
   EXPECT_THAT(read_file(dir.path() / kReproFile), HasSubstr("--seed 42"));
   EXPECT_EQ(evidence_pcap_path("0001-leak", "../up link"), "evidence/0001-leak-_.._up_link.pcap");
+}
+
+}  // namespace
+}  // namespace camleak::reports
+
+namespace camleak::reports {
+namespace {
+
+using namespace camleak::reports::test;
+using ::testing::HasSubstr;
+using namespace std::chrono_literals;
+
+// Regression: the oracle's probe violations were dropped when the record copied its results
+// field by field. A granted probe must reach every report.
+TEST(ReportsTest, ProbeViolationsReachJsonHtmlAndJunit) {
+  TempDir dir;
+  RunRecord record = sample_record(dir.path());
+  record.results.probe_violations.push_back(Operation{.process = "hub-7",
+                                                      .account = "mallory",
+                                                      .type = OperationType::probe_snapshot,
+                                                      .camera = "cam-a",
+                                                      .invoked_at = 3s,
+                                                      .completed_at = 3100ms,
+                                                      .completion = CompletionType::ok,
+                                                      .status_code = 200,
+                                                      .detail = "200 image/jpeg, body over its cap"});
+  record.results.checks.push_back({.check = "probes_refused", .phase = "run", .passed = false, .measured = 1,
+                                   .unit = "count", .message = "1 probe(s): 0 refused, 1 answered ok"});
+  const auto root = boost::json::parse(render<JsonWriter>(record));
+  const auto& violations = root.at("probe_violations").as_array();
+  ASSERT_EQ(violations.size(), 1u);
+  EXPECT_EQ(violations[0].at("process").as_string(), "hub-7");
+  EXPECT_EQ(violations[0].at("status").to_number<int>(), 200);
+  EXPECT_THAT(render<HtmlWriter>(record), HasSubstr("hub-7 (account &#39;mallory&#39;) asked for camera &#39;cam-a&#39;"));
+  EXPECT_THAT(render<JunitWriter>(record), HasSubstr("hub-7 (account &#39;mallory&#39;) asked for camera"));
+}
+
+// One outcome everywhere: a harness error makes every writer say ERROR and exit code 3, even
+// when the record was built with exit code 0 and every check passed.
+TEST(ReportsTest, HarnessErrorIsErrorAndExitThreeInEveryFormat) {
+  TempDir dir;
+  RunRecord record = sample_record(dir.path());
+  for (auto& c : record.results.checks) c.passed = true;
+  record.exit_code = 0;
+  record.harness_errors = {"timeline: revoke at 30s was sent 300ms after it was due"};
+  EXPECT_EQ(outcome(record), "ERROR");
+  EXPECT_EQ(exit_code_of(record), 3);
+  const auto root = boost::json::parse(render<JsonWriter>(record));
+  EXPECT_EQ(root.at("outcome").as_string(), "ERROR");
+  EXPECT_EQ(root.at("exit_code").to_number<int>(), 3);
+  const std::string xml = render<JunitWriter>(record);
+  EXPECT_THAT(xml, HasSubstr("<error type=\"harness\""));
+  EXPECT_THAT(xml, HasSubstr("name=\"exit_code\" value=\"3\""));
+  EXPECT_THAT(render<HtmlWriter>(record), HasSubstr("class=\"verdict ERROR\""));
+}
+
+TEST(ReportsTest, FailedCheckIsFailAndExitOneWhateverTheRecordedCode) {
+  TempDir dir;
+  RunRecord record = sample_record(dir.path());
+  record.exit_code = 0;  // the sample has a LEAK: its no_leaks checks failed
+  EXPECT_EQ(outcome(record), "FAIL");
+  EXPECT_EQ(exit_code_of(record), 1);
 }
 
 }  // namespace

@@ -200,6 +200,26 @@ TEST(StreamParser, MissingCSeqIsAnErrorAndTheStreamContinues) {
   EXPECT_EQ(p.counters().missing_cseq, 2u);
 }
 
+// A client that pairs answers with its requests itself (as ffmpeg does) takes responses without
+// a usable CSeq; a request still needs one, since its answer must echo it.
+TEST(StreamParser, ResponsesWithoutCSeqPassWhenTheClientMatchesThemItself) {
+  StreamParser p;
+  p.limits().require_response_cseq = false;
+  p.feed("RTSP/1.0 200 OK\r\nSession: 1\r\n\r\n" +
+         std::string("RTSP/1.0 200 OK\r\nCSeq: abc\r\n\r\n") +
+         "OPTIONS * RTSP/1.0\r\nUser-Agent: x\r\n\r\n");
+  auto items = drain(p);
+  ASSERT_EQ(items.size(), 3u);
+  ASSERT_TRUE(std::holds_alternative<Response>(items[0]));
+  EXPECT_FALSE(std::get<Response>(items[0]).cseq());
+  EXPECT_EQ(std::get<Response>(items[0]).headers.get("Session"), "1");
+  ASSERT_TRUE(std::holds_alternative<Response>(items[1]));
+  EXPECT_FALSE(std::get<Response>(items[1]).cseq());
+  EXPECT_EQ(std::get<ParseError>(items[2]).code, ParseErrorCode::missing_cseq);
+  EXPECT_EQ(p.counters().missing_cseq, 1u);
+  EXPECT_EQ(p.counters().responses, 2u);
+}
+
 TEST(StreamParser, HeadersOver64KiBAreFatalAndMemoryStaysBounded) {
   StreamParser p;
   p.feed("OPTIONS * RTSP/1.0\r\nCSeq: 1\r\n");

@@ -22,7 +22,7 @@ struct CliResult {
 };
 
 std::string camleak_binary() {
-  return std::string(CAMLEAK_BINARY_DIR) + "/harness/cli/camleak";
+  return CAMLEAK_BINARY_DIR "/harness/cli/camleak";  // one literal: GCC 12 -O2 warns falsely on +
 }
 
 CliResult run(const std::string& args) {
@@ -62,7 +62,8 @@ TEST_F(CliTest, ValidateListsEveryProblemAndExitsTwo) {
       run("validate scenarios/smoke.yaml tests/data/scenarios/broken/unknown_names.yaml");
   EXPECT_EQ(r.exit_code, 2) << r.output;
   // The golden text, with the path as given on the command line.
-  std::string golden = read_text(source_path("tests/data/scenarios/broken/unknown_names.err"));
+  std::string golden =
+      read_text(CAMLEAK_SOURCE_DIR "/tests/data/scenarios/broken/unknown_names.err");
   size_t at = 0;
   while ((at = golden.find("unknown_names.yaml:", at)) != std::string::npos) {
     golden.insert(at, "tests/data/scenarios/broken/");
@@ -70,6 +71,17 @@ TEST_F(CliTest, ValidateListsEveryProblemAndExitsTwo) {
   }
   EXPECT_NE(r.output.find(golden), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("unknown_names.yaml: 8 problems"), std::string::npos) << r.output;
+}
+
+// A duration past the int64 microsecond range used to validate (exit 0) with a wrapped value.
+TEST_F(CliTest, ValidateRefusesNumbersPastTheirRangeWithExitTwo) {
+  const CliResult r = run("validate tests/data/scenarios/broken/out_of_range.yaml");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("tests/data/scenarios/broken/out_of_range.yaml:3:11: duration: "
+                          "\"9999999999999h\" is out of range"),
+            std::string::npos)
+      << r.output;
+  EXPECT_EQ(r.output.find("-9"), std::string::npos) << "a wrapped value is printed:\n" << r.output;
 }
 
 TEST_F(CliTest, ListShowsNameAndDescriptionRecursively) {
@@ -103,7 +115,9 @@ TEST_F(CliTest, RunWithoutASeedDrawsOnePrintsItAndPutsItInTheRepro) {
     std::ofstream out(file);
     out << "name: unseeded\ndescription: no seed anywhere\nduration: 1s\n"
            "fleet:\n  accounts: 1\n  camera: {resolution: 320x240, fps: 5, gop: 5}\n"
-           "  hub: {snapshot_interval: 0s, probe: {interval: 0s}}\n";
+           "  hub: {snapshot_interval: 0s, probe: {interval: 0s}}\n"
+           // A second is too short to judge liveness; this test is about the seed.
+           "checks: {liveness: off}\n";
   }
   // The digits right after `marker` in `text` ("" when the marker is absent).
   const auto number_after = [](const std::string& text, const std::string& marker) {

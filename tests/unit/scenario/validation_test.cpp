@@ -169,6 +169,37 @@ TEST(ScenarioValidation, OneDocumentPerFile) {
             "`---`)");
 }
 
+// An action whose end lies past the int64 microsecond range used to wrap to a negative end
+// and pass the "ends after the scenario's duration" check.
+TEST(ScenarioValidation, AnEndPastTheLongestDurationIsStillAfterTheScenario) {
+  const auto text = errors_of(minimal(
+      "timeline:\n  - {at: 60000s, partition: {link: live, for: 2562047788h}}\n", "100000s"));
+  EXPECT_NE(text.find("test.yaml:6:47: timeline[0].partition.for: ends past the longest duration"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("after the scenario's duration (100000s)"), std::string::npos) << text;
+}
+
+// A 30 MB value is echoed as its first 80 bytes and its length, wherever the message names it.
+TEST(ScenarioValidation, HugeValuesAreClippedInMessages) {
+  const std::string huge(30'000'000, 'z');
+  const auto text = errors_of(
+      minimal("timeline:\n  - {at: 1s, storm: {devices: hubs, mode: " + huge + ", down: 1s}}\n"));
+  EXPECT_LT(text.size(), 400u) << text.substr(0, 400);
+  EXPECT_NE(
+      text.find("test.yaml:6:43: timeline[0].storm.mode: unknown value \"" + std::string(80, 'z') +
+                "… (30000000 bytes)\"; expected one of all-at-once, spread"),
+      std::string::npos)
+      << text.substr(0, 400);
+  // An implicit YAML key is at most 1024 characters: a longer one is written as `? key`.
+  // (1 MB here: yaml-cpp takes seconds to scan 30 MB, once is enough.)
+  const auto key = errors_of(minimal("? " + std::string(1'000'000, 'z') + "\n: 1\n"));
+  EXPECT_LT(key.size(), 400u) << key.substr(0, 400);
+  EXPECT_NE(key.find("unknown key `" + std::string(80, 'z') + "… (1000000 bytes)`"),
+            std::string::npos)
+      << key.substr(0, 400);
+}
+
 TEST(ScenarioValidation, UnreadableFileIsAnInputError) {
   try {
     load_scenario_file("/nonexistent/scenario.yaml");
