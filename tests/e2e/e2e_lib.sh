@@ -39,3 +39,22 @@ stop_run_and_watcher() {
 remove_tmp() {
   if [ -n "${CAMLEAK_E2E_KEEP:-}" ]; then echo "kept $tmp"; else rm -rf "$tmp"; fi
 }
+# Three distinct ports free on 127.0.0.1, below the ephemeral range (so no client socket or
+# port-0 listener of the run can hold one when an external SUT binds it, again after a
+# restart). Another program may still take one first: the callers then retry.
+pick_ports() {
+  python3 - <<'EOF'
+import random, socket
+high = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+socks = []
+while len(socks) < 3:
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", random.randrange(20000, high)))
+    except OSError:
+        s.close()
+        continue
+    socks.append(s)
+print(" ".join(str(s.getsockname()[1]) for s in socks))
+EOF
+}

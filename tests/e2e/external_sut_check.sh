@@ -35,28 +35,6 @@ fail() {
   exit 1
 }
 
-# Three distinct ports free on 127.0.0.1, below the ephemeral range (so no client socket or
-# port-0 listener of this run can hold one when the relay binds it again after its restart).
-# Another program may still take one before the relay binds it: then the run is retried.
-pick_ports() {
-  python3 - <<'EOF'
-import random, socket
-low = 20000
-high = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
-socks = []
-while len(socks) < 3:
-    s = socket.socket()
-    try:
-        s.bind(("127.0.0.1", random.randrange(low, high)))
-    except OSError:
-        s.close()
-        continue
-    socks.append(s)
-print(" ".join(str(s.getsockname()[1]) for s in socks))
-for s in socks:
-    s.close()
-EOF
-}
 
 count() {
   python3 -c "import json; r=json.load(open('$dir/report/report.json')); c=r['verdict_counts']; print($1)" 2>/dev/null || echo "?"

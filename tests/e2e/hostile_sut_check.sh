@@ -47,25 +47,6 @@ fail() {
   exit 1
 }
 
-# Three distinct ports free on 127.0.0.1 below the ephemeral range (the scenario must name them
-# before the fixture starts, so port 0 cannot be used). Another program may still take one
-# before the fixture binds it: the fixture then exits with "cannot listen" and the run is retried.
-pick_ports() {
-  python3 - <<'EOF'
-import random, socket
-high = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
-socks = []
-while len(socks) < 3:
-    s = socket.socket()
-    try:
-        s.bind(("127.0.0.1", random.randrange(20000, high)))
-    except OSError:
-        s.close()
-        continue
-    socks.append(s)
-print(" ".join(str(s.getsockname()[1]) for s in socks))
-EOF
-}
 
 for attempt in 1 2 3; do
   dir=$tmp/try-$attempt
