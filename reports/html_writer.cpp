@@ -101,9 +101,10 @@ void sut_calls(const RunRecord& r, std::ostream& out) {
   out << "<h2>Shares and revokes sent</h2><table><tr><th>action</th><th>scenario time (s)</th>"
          "<th>sent (s)</th><th>answered (s)</th><th>result</th></tr>\n";
   for (const auto& c : r.sut_calls) {
-    out << "<tr" << (c.accepted ? "" : " class=\"failed\"") << "><td>" << esc(c.action) << "</td><td class=\"num\">"
-        << seconds(c.time) << "</td><td class=\"num\">" << seconds(c.sent_at) << "</td><td class=\"num\">"
-        << seconds(c.done_at) << "</td><td>" << (c.accepted ? "accepted" : esc(c.error)) << "</td></tr>\n";
+    out << "<tr" << (c.accepted ? "" : " class=\"failed\"") << "><td>" << esc(c.action)
+        << "</td><td class=\"num\">" << seconds(c.time) << "</td><td class=\"num\">"
+        << seconds(c.sent_at) << "</td><td class=\"num\">" << seconds(c.done_at) << "</td><td>"
+        << (c.accepted ? "accepted" : esc(c.error)) << "</td></tr>\n";
   }
   out << "</table>\n";
 }
@@ -184,7 +185,9 @@ void evidence(const RunRecord& r, const HtmlOptions& options, std::ostream& out)
     for (const auto& f : e.active_faults) out << esc(f) << "<br>";
     out << "</td><td>";
     if (!e.png_path.empty()) out << esc(e.png_path) << "<br>";
-    for (const auto& p : e.pcap_paths) out << esc(p) << "<br>";
+    for (const auto& c : e.captures)
+      out << esc(c.path) << " <span class=\"note\">" << esc(c.protocol) << ": <code>"
+          << esc(c.decode) << "</code></span><br>";
     out << "</td></tr>\n";
   }
   out << "</table>\n";
@@ -332,7 +335,8 @@ void probes(const RunRecord& r, std::ostream& out) {
   out << "</table>\n";
   if (granted.empty()) return;
   out << "<h3>Probes the SUT granted</h3><ul>\n";
-  for (const auto& probe : granted) out << "<li class=\"failed\">" << esc(describe_probe(probe)) << "</li>\n";
+  for (const auto& probe : granted)
+    out << "<li class=\"failed\">" << esc(describe_probe(probe)) << "</li>\n";
   out << "</ul>\n";
 }
 
@@ -341,20 +345,24 @@ void liveness(const RunRecord& r, std::ostream& out) {
   if (r.results.liveness.empty()) return;
   std::vector<const oracle::StreamLiveness*> rows;
   for (const auto& l : r.results.liveness) rows.push_back(&l);
-  std::stable_sort(rows.begin(), rows.end(), [](const auto* a, const auto* b) { return a->max_stall > b->max_stall; });
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const auto* a, const auto* b) { return a->max_stall > b->max_stall; });
   out << "<h2>Liveness of entitled streams</h2><table><tr><th>stream</th><th>first frame (s)</th>"
-         "<th>delivered outside faults</th><th>longest stall outside faults (s)</th><th>freezes</th></tr>\n";
+         "<th>delivered outside faults</th><th>longest stall outside faults "
+         "(s)</th><th>freezes</th></tr>\n";
   constexpr size_t kMaxRows = 200;
   for (size_t i = 0; i < rows.size() && i < kMaxRows; ++i) {
     const auto& l = *rows[i];
-    out << "<tr" << (l.first_frame_missing ? " class=\"failed\"" : "") << "><td>" << esc(l.hub + " <- " + l.camera)
-        << "</td><td class=\"num\">" << (l.first_frame ? seconds(*l.first_frame) : "-")
-        << (l.first_frame_missing ? " (none)" : "") << "</td><td class=\"num\">" << l.delivered << " / " << l.sent
-        << "</td><td class=\"num\">" << seconds(l.max_stall) << "</td><td class=\"num\">" << l.freezes
-        << "</td></tr>\n";
+    out << "<tr" << (l.first_frame_missing ? " class=\"failed\"" : "") << "><td>"
+        << esc(l.hub + " <- " + l.camera) << "</td><td class=\"num\">"
+        << (l.first_frame ? seconds(*l.first_frame) : "-")
+        << (l.first_frame_missing ? " (none)" : "") << "</td><td class=\"num\">" << l.delivered
+        << " / " << l.sent << "</td><td class=\"num\">" << seconds(l.max_stall)
+        << "</td><td class=\"num\">" << l.freezes << "</td></tr>\n";
   }
   out << "</table>\n";
-  if (rows.size() > kMaxRows) out << "<p class=\"note\">" << rows.size() - kMaxRows << " more streams in report.json.</p>\n";
+  if (rows.size() > kMaxRows)
+    out << "<p class=\"note\">" << rows.size() - kMaxRows << " more streams in report.json.</p>\n";
   if (!r.results.unpublished.empty()) {
     out << "<p class=\"failed\">Cameras that never published:";
     for (const auto& c : r.results.unpublished) out << " " << esc(c);
@@ -365,22 +373,24 @@ void liveness(const RunRecord& r, std::ostream& out) {
 // Deviations from the RFCs the clients tolerated: not failures, but a vendor wants to know.
 void conformance(const RunRecord& r, std::ostream& out) {
   if (r.conformance.empty()) return;
-  out << "<h2>Conformance notes</h2><table><tr><th>deviation tolerated</th><th>times</th><th>first seen</th></tr>\n";
+  out << "<h2>Conformance notes</h2><table><tr><th>deviation tolerated</th><th>times</th><th>first "
+         "seen</th></tr>\n";
   for (const auto& n : r.conformance)
-    out << "<tr><td>" << esc(n.text) << "</td><td class=\"num\">" << n.count << "</td><td>" << esc(n.example)
-        << "</td></tr>\n";
+    out << "<tr><td>" << esc(n.text) << "</td><td class=\"num\">" << n.count << "</td><td>"
+        << esc(n.example) << "</td></tr>\n";
   out << "</table>\n";
 }
 
 void revokes(const RunRecord& r, std::ostream& out) {
   if (r.results.revokes.empty()) return;
-  out << "<h2>Revoke enforcement</h2><table><tr><th>camera</th><th>account (hub)</th><th>revoked at (s)</th>"
+  out << "<h2>Revoke enforcement</h2><table><tr><th>camera</th><th>account (hub)</th><th>revoked "
+         "at (s)</th>"
          "<th>frames after</th><th>kept receiving for (s)</th></tr>\n";
   for (const auto& x : r.results.revokes) {
-    out << "<tr" << (x.frames_after ? " class=\"failed\"" : "") << "><td>" << esc(x.camera) << "</td><td>"
-        << esc(x.account + " (" + x.hub + ")") << "</td><td class=\"num\">" << seconds(x.revoked_at)
-        << "</td><td class=\"num\">" << x.frames_after << "</td><td class=\"num\">" << seconds(x.latency)
-        << "</td></tr>\n";
+    out << "<tr" << (x.frames_after ? " class=\"failed\"" : "") << "><td>" << esc(x.camera)
+        << "</td><td>" << esc(x.account + " (" + x.hub + ")") << "</td><td class=\"num\">"
+        << seconds(x.revoked_at) << "</td><td class=\"num\">" << x.frames_after
+        << "</td><td class=\"num\">" << seconds(x.latency) << "</td></tr>\n";
   }
   out << "</table>\n";
 }

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <ostream>
 
+#include "harness/core/json_text.hpp"
 #include "reports/text.hpp"
 
 namespace camleak::reports {
@@ -63,6 +64,17 @@ json::object observation(const Observation& o) {
   return out;
 }
 
+json::array captures(const std::vector<Capture>& list) {
+  json::array out;
+  for (const auto& c : list)
+    out.push_back(json::object{{"path", str(c.path)},
+                               {"link", str(c.link)},
+                               {"protocol", str(c.protocol)},
+                               {"server_port", c.server_port},
+                               {"decode", str(c.decode)}});
+  return out;
+}
+
 json::object evidence(const Evidence& e) {
   const auto& v = e.finding.verdict;
   json::object out{
@@ -74,7 +86,7 @@ json::object evidence(const Evidence& e) {
       {"description", str(oracle::describe(e.finding))},
       {"phases", strings(e.finding.phases)},
       {"png", e.png_path.empty() ? json::value(nullptr) : json::value(str(e.png_path))},
-      {"pcaps", strings(e.pcap_paths)},
+      {"captures", captures(e.captures)},
       {"active_faults", strings(e.active_faults)},
       {"observation", observation(e.finding.observation)}};
   out["age_ms"] = v.age ? json::value(ms(*v.age)) : json::value(nullptr);
@@ -184,7 +196,8 @@ boost::json::value to_json(const RunRecord& r) {
                    {"freezes", l.freezes},
                    {"freeze_total_ms", ms(l.freeze_total)}};
     o["first_frame_ms"] = l.first_frame ? json::value(ms(*l.first_frame)) : json::value(nullptr);
-    o["delivered_ratio"] = l.delivered_ratio ? json::value(*l.delivered_ratio) : json::value(nullptr);
+    o["delivered_ratio"] =
+        l.delivered_ratio ? json::value(*l.delivered_ratio) : json::value(nullptr);
     liveness.push_back(std::move(o));
   }
   root["liveness"] = std::move(liveness);
@@ -252,7 +265,8 @@ boost::json::value to_json(const RunRecord& r) {
     for (const auto f : series.frames) frames.push_back(f);
     hubs.push_back(json::object{{"hub", str(series.hub)}, {"frames", std::move(frames)}});
   }
-  root["frame_rates"] = json::object{{"bucket_ms", ms(r.results.rate_bucket)}, {"hubs", std::move(hubs)}};
+  root["frame_rates"] =
+      json::object{{"bucket_ms", ms(r.results.rate_bucket)}, {"hubs", std::move(hubs)}};
   json::object fleet;
   for (const auto& c : r.fleet_counters) {
     if (!fleet.contains(c.devices)) fleet[c.devices] = json::object{};
@@ -271,7 +285,8 @@ boost::json::value to_json(const RunRecord& r) {
   root["sut_calls"] = std::move(calls);
   json::array conformance;
   for (const auto& n : r.conformance)
-    conformance.push_back(json::object{{"note", str(n.text)}, {"count", n.count}, {"example", str(n.example)}});
+    conformance.push_back(
+        json::object{{"note", str(n.text)}, {"count", n.count}, {"example", str(n.example)}});
   root["conformance"] = std::move(conformance);
   root["notes"] = strings(r.notes);
   root["harness_errors"] = strings(r.harness_errors);
@@ -279,7 +294,7 @@ boost::json::value to_json(const RunRecord& r) {
 }
 
 void JsonWriter::render(const RunRecord& record, std::ostream& out) {
-  out << json::serialize(to_json(record)) << '\n';
+  out << json_text(to_json(record)) << '\n';
 }
 
 }  // namespace camleak::reports

@@ -47,7 +47,7 @@ std::string failure_body(const RunRecord& record, const oracle::CheckResult& che
     ++listed;
     body += "\n" + oracle::describe(e.finding);
     if (!e.png_path.empty()) body += "\n  picture: " + e.png_path;
-    for (const auto& pcap : e.pcap_paths) body += "\n  capture: " + pcap;
+    for (const auto& c : e.captures) body += "\n  capture: " + c.path + " (" + c.decode + ")";
     for (const auto& fault : e.active_faults) body += "\n  active fault: " + fault;
   }
   if (total > listed) body += "\n... and " + std::to_string(total - listed) + " more";

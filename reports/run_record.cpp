@@ -34,4 +34,14 @@ void add_oracle_results(RunRecord& record, oracle::Results results) {
   record.results = std::move(results);
 }
 
+std::string decode_command(std::string_view protocol, uint16_t server_port, std::string_view path) {
+  std::string command = "tshark";
+  if (protocol == "rtp" || protocol == "rtcp") {
+    command += " --enable-heuristic rtp_udp";  // RTCP's heuristic is on by default
+  } else if (server_port != 0) {
+    command += " -d tcp.port==" + std::to_string(server_port) + "," + std::string(protocol);
+  }
+  return command + " -r " + std::string(path);
+}
+
 }  // namespace camleak::reports

@@ -2,6 +2,7 @@
 // Everything one run produced, as plain data: the single input of every report writer.
 #include <array>
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,13 +32,27 @@ struct FaultCounter {
   uint64_t bytes = 0;
 };
 
+// A pcap window of one link around a finding. Wireshark picks dissectors by port, and the SUT's
+// ports are rarely 554 or 80, so the capture says what it carries and how to decode it.
+struct Capture {
+  std::string path;          // evidence/<id>-<link>.pcap, relative to the report directory
+  std::string link;          // "live:hub-2", "live:hub-2/rtp/3"
+  std::string protocol;      // "rtsp", "http", "rtp" or "rtcp"
+  uint16_t server_port = 0;  // the SUT's port in the capture; 0 when not known
+  std::string decode;        // e.g. "tshark -d tcp.port==41234,rtsp -r evidence/...pcap"
+};
+
+// `tshark ... -r PATH` that decodes a capture of `protocol` with the SUT on `server_port`: a
+// "decode as" for TCP, the RTP/RTCP heuristics for UDP routes (their ports are per session).
+std::string decode_command(std::string_view protocol, uint16_t server_port, std::string_view path);
+
 // A non-OK verdict with everything that proves it. Paths are relative to the report directory
 // (evidence/<id>.png, evidence/<id>-<link>.pcap); the files are written by others.
 struct Evidence {
   std::string id;
   oracle::Finding finding;
-  std::string png_path;                    // "" when no picture could be saved
-  std::vector<std::string> pcap_paths;     // "" entries are not allowed
+  std::string png_path;  // "" when no picture could be saved
+  std::vector<Capture> captures;
   std::vector<std::string> active_faults;  // link faults active at delivery, e.g. "uplink: loss 5%"
 };
 
@@ -96,9 +111,7 @@ struct RunRecord {
   std::vector<std::string> notes;           // worth knowing, cannot change the verdict
   std::vector<std::string> harness_errors;  // any of these makes the run an ERROR (exit 3)
 
-  uint64_t count(oracle::VerdictKind kind) const {
-    return results.count(kind);
-  }
+  uint64_t count(oracle::VerdictKind kind) const { return results.count(kind); }
 };
 
 // "PASS", "FAIL" (a check failed) or "ERROR" (bad input or the harness failed).

@@ -8,6 +8,7 @@
 #include "emulators/relay/relay_core.hpp"
 #include "emulators/relay/state_change.hpp"
 #include "emulators/rtsp/message.hpp"
+#include "harness/core/json_text.hpp"
 
 namespace camleak::relay {
 
@@ -78,7 +79,7 @@ bool only_keys(const boost::json::object& object, std::initializer_list<std::str
 }
 
 HttpResponse ok(const HttpRequest& request, boost::json::object body) {
-  return make_response(request, 200, boost::json::serialize(body) + "\n");
+  return make_response(request, 200, json_text(body) + "\n");
 }
 
 HttpResponse bad_request(RelayCore& core, const HttpRequest& request, std::string_view message) {

@@ -60,7 +60,7 @@ std::optional<uint64_t> parse_decimal(std::string_view s, uint64_t max) {
   for (char c : s) {
     if (c < '0' || c > '9') return std::nullopt;
     uint64_t d = static_cast<uint64_t>(c - '0');
-    if (v > (max - d) / 10) return std::nullopt;
+    if (d > max || v > (max - d) / 10) return std::nullopt;  // d > max: max - d would wrap
     v = v * 10 + d;
   }
   return v;

@@ -529,6 +529,7 @@ void RtspClient::step_describe() {
       if (!type.empty() && type != "application/sdp") error += " (Content-Type \"" + type + "\")";
       return self->fail(make_error(ClientErrorKind::protocol, example + ": " + error));
     }
+    for (const auto& deviation : track->deviations) self->note(deviation, example);
     // Like ffmpeg, the body is read as SDP whatever the Content-Type says.
     if (type.empty()) {
       self->note("DESCRIBE reply without Content-Type (RFC 2326 12.16); parsed the body as SDP",

@@ -65,17 +65,17 @@ std::optional<H264SdpTrack> parse_h264_sdp(std::string_view sdp, std::string* er
   };
   std::string session_control;
   std::vector<MediaSection> media;
-  int line_no = 0;
+  std::vector<std::string> deviations;
   while (!sdp.empty()) {
     size_t nl = sdp.find('\n');
     std::string_view line = sdp.substr(0, nl);
     sdp.remove_prefix(nl == std::string_view::npos ? sdp.size() : nl + 1);
-    ++line_no;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.empty()) continue;
+    // Like ffmpeg, a line that is not type=value is skipped: it cannot hide the H.264 track.
     if (line.size() < 2 || line[1] != '=') {
-      return fail("line " + std::to_string(line_no) + " is not type=value: \"" +
-                  std::string(line.substr(0, 60)) + "\"");
+      deviations.push_back("SDP line that is not type=value (RFC 4566 5); skipped");
+      continue;
     }
     char type = line[0];
     std::string_view value = line.substr(2);
@@ -89,8 +89,14 @@ std::optional<H264SdpTrack> parse_h264_sdp(std::string_view sdp, std::string* er
         if (sp == std::string_view::npos) break;
         value.remove_prefix(sp + 1);
       }
-      if (tok.size() < 4)
-        return fail("line " + std::to_string(line_no) + ": m= needs media port proto fmt");
+      if (tok.size() < 4) {
+        // Kept as a section (its attributes must not land on the one before), but unusable.
+        deviations.push_back(
+            "SDP m= line without media, port, proto and format (RFC 4566 5.14); "
+            "ignored that section");
+        media.emplace_back();
+        continue;
+      }
       m.media = std::string(tok[0]);
       for (size_t i = 3; i < tok.size(); ++i) {
         if (auto pt = parse_decimal(tok[i], 127))
@@ -109,9 +115,11 @@ std::optional<H264SdpTrack> parse_h264_sdp(std::string_view sdp, std::string* er
           media.back().control = std::string(trim(v));
       } else if ((name == "rtpmap" || name == "fmtp") && !media.empty()) {
         auto pt = split_pt(v);
-        if (!pt)
-          return fail("line " + std::to_string(line_no) + ": a=" + std::string(name) +
-                      " without payload type");
+        if (!pt) {
+          deviations.push_back("SDP a=" + std::string(name) +
+                               " without a payload type (RFC 4566 6); skipped");
+          continue;
+        }
         auto& list = name == "rtpmap" ? media.back().rtpmap : media.back().fmtp;
         list.emplace_back(pt->first, std::string(pt->second));
       }
@@ -133,11 +141,15 @@ std::optional<H264SdpTrack> parse_h264_sdp(std::string_view sdp, std::string* er
       if (slash != std::string_view::npos) {
         std::string_view rate = enc.substr(slash + 1);
         rate = rate.substr(0, rate.find('/'));
-        auto r = parse_decimal(rate, UINT32_MAX);
-        if (!r || *r == 0)
-          return fail("a=rtpmap:" + std::to_string(pt) + " clock rate \"" + std::string(rate) +
-                      "\" is not a number");
-        t.clock_rate = static_cast<uint32_t>(*r);
+        // H.264's clock is 90 kHz by definition (RFC 6184 8.2.1): an unreadable rate changes
+        // nothing about the frames.
+        if (auto r = parse_decimal(rate, UINT32_MAX); r && *r != 0) {
+          t.clock_rate = static_cast<uint32_t>(*r);
+        } else {
+          deviations.push_back(
+              "SDP H264 a=rtpmap with an unreadable clock rate (RFC 6184 8.2.1); "
+              "used 90000");
+        }
       }
       t.control = m.control;
       t.session_control = session_control;
@@ -152,11 +164,15 @@ std::optional<H264SdpTrack> parse_h264_sdp(std::string_view sdp, std::string* er
           if (eq == std::string_view::npos) continue;
           std::string_view key = trim(kv.substr(0, eq)), val = trim(kv.substr(eq + 1));
           if (iequals(key, "packetization-mode")) {
-            auto mode = parse_decimal(val, 2);
-            if (!mode)
-              return fail("a=fmtp packetization-mode \"" + std::string(val) +
-                          "\" is not 0, 1 or 2");
-            t.packetization_mode = static_cast<int>(*mode);
+            // The depacketizer reads every NAL unit type whatever the mode says.
+            if (auto mode = parse_decimal(val, 2)) {
+              t.packetization_mode = static_cast<int>(*mode);
+            } else {
+              deviations.push_back(
+                  "SDP packetization-mode that is not 0, 1 or 2 (RFC 6184 8.1); "
+                  "read the stream as mode 1");
+              t.packetization_mode = 1;
+            }
           } else if (iequals(key, "profile-level-id")) {
             t.profile_level_id = std::string(val);
           } else if (iequals(key, "sprop-parameter-sets")) {
@@ -166,9 +182,13 @@ std::optional<H264SdpTrack> parse_h264_sdp(std::string_view sdp, std::string* er
               val.remove_prefix(comma == std::string_view::npos ? val.size() : comma + 1);
               if (one.empty()) continue;
               auto nal = base64_decode(one);
-              if (!nal || nal->empty())
-                return fail("a=fmtp sprop-parameter-sets \"" + std::string(one) +
-                            "\" is not base64");
+              // The parameter sets also come in band, before every keyframe a relay forwards.
+              if (!nal || nal->empty()) {
+                deviations.push_back(
+                    "SDP sprop-parameter-sets that is not base64 (RFC 6184 8.1); "
+                    "used the in-band parameter sets");
+                continue;
+              }
               uint8_t nal_type = (*nal)[0] & 0x1F;
               if (nal_type == 7 && t.sps.empty())
                 t.sps = std::move(*nal);
@@ -178,6 +198,7 @@ std::optional<H264SdpTrack> parse_h264_sdp(std::string_view sdp, std::string* er
           }
         }
       }
+      t.deviations = std::move(deviations);
       return t;
     }
   }

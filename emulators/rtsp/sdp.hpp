@@ -34,9 +34,14 @@ struct H264SdpTrack {
   std::vector<uint8_t> pps;
   std::string control;          // media-level a=control, unresolved ("" when absent)
   std::string session_control;  // session-level a=control, unresolved
+  // What was tolerated on the way (a malformed line skipped, an unreadable clock rate), each a
+  // conformance note's text naming the RFC; the track is still usable.
+  std::vector<std::string> deviations;
 };
 
-// nullopt with an error naming the line or attribute when no usable H.264 video is found.
+// nullopt with an error when no H.264 video is found: the one refusal, as there is then nothing
+// whose identity could be checked. Everything else ffmpeg tolerates is tolerated and listed in
+// the track's `deviations`.
 std::optional<H264SdpTrack> parse_h264_sdp(std::string_view sdp, std::string* error = nullptr);
 
 }  // namespace camleak::rtsp

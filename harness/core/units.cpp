@@ -53,7 +53,15 @@ int64_t checked_round(double value, std::string_view text, std::string_view rang
   return std::llround(value);
 }
 
-constexpr std::string_view kDurationRange = "durations go up to about 292,000 years";
+constexpr std::string_view kDurationRange = kLongestDurationText;
+
+Micros checked_duration(double us, std::string_view text) {
+  const int64_t rounded = checked_round(us, text, kDurationRange);
+  if (rounded > kLongestDuration.count())
+    throw std::invalid_argument("\"" + std::string(text) + "\" is out of range (" +
+                                std::string(kDurationRange) + ")");
+  return Micros{rounded};
+}
 
 }  // namespace
 
@@ -62,7 +70,7 @@ Micros duration_from_ms(double ms) {
   const double us = ms * 1000.0;
   char text[64];
   const auto end = std::to_chars(text, text + sizeof text - 2, ms).ptr;  // shortest spelling
-  return Micros{checked_round(us, std::string(text, end) + "ms", kDurationRange)};
+  return checked_duration(us, std::string(text, end) + "ms");
 }
 
 Micros parse_duration(std::string_view text) {
@@ -70,31 +78,44 @@ Micros parse_duration(std::string_view text) {
       split_number(text, "a duration such as 250ms, 2s, 1m (units: us, ms, s, m, h)");
   require_non_negative(value, text);
   double scale = 0;
-  if (unit == "us" || unit == "µs") scale = 1;
-  else if (unit == "ms") scale = 1e3;
-  else if (unit == "s") scale = 1e6;
-  else if (unit == "m" || unit == "min") scale = 60e6;
-  else if (unit == "h") scale = 3600e6;
-  else if (unit.empty() && value == 0) scale = 0;
+  if (unit == "us" || unit == "µs")
+    scale = 1;
+  else if (unit == "ms")
+    scale = 1e3;
+  else if (unit == "s")
+    scale = 1e6;
+  else if (unit == "m" || unit == "min")
+    scale = 60e6;
+  else if (unit == "h")
+    scale = 3600e6;
+  else if (unit.empty() && value == 0)
+    scale = 0;
   else
     throw std::invalid_argument("unknown duration unit in \"" + std::string(text) +
                                 "\" (use us, ms, s, m or h, e.g. 250ms)");
-  return Micros{checked_round(value * scale, text, kDurationRange)};
+  return checked_duration(value * scale, text);
 }
 
 uint64_t parse_rate_bps(std::string_view text) {
-  const auto [value, unit] =
-      split_number(text, "a rate such as 512kbps, 2Mbps or 100KB/s");
+  const auto [value, unit] = split_number(text, "a rate such as 512kbps, 2Mbps or 100KB/s");
   require_non_negative(value, text);
   double scale = 0;
-  if (unit == "bps") scale = 1;
-  else if (unit == "kbps" || unit == "Kbps") scale = 1e3;
-  else if (unit == "Mbps") scale = 1e6;
-  else if (unit == "Gbps") scale = 1e9;
-  else if (unit == "B/s") scale = 8;
-  else if (unit == "KB/s" || unit == "kB/s") scale = 8e3;
-  else if (unit == "MB/s") scale = 8e6;
-  else if (unit.empty() && value == 0) scale = 0;
+  if (unit == "bps")
+    scale = 1;
+  else if (unit == "kbps" || unit == "Kbps")
+    scale = 1e3;
+  else if (unit == "Mbps")
+    scale = 1e6;
+  else if (unit == "Gbps")
+    scale = 1e9;
+  else if (unit == "B/s")
+    scale = 8;
+  else if (unit == "KB/s" || unit == "kB/s")
+    scale = 8e3;
+  else if (unit == "MB/s")
+    scale = 8e6;
+  else if (unit.empty() && value == 0)
+    scale = 0;
   else
     throw std::invalid_argument("unknown rate unit in \"" + std::string(text) +
                                 "\" (use bps, kbps, Mbps, Gbps, B/s, KB/s or MB/s)");
@@ -104,7 +125,8 @@ uint64_t parse_rate_bps(std::string_view text) {
 double parse_fraction(std::string_view text) {
   const auto [value, unit] = split_number(text, "a fraction such as 5% or 0.05");
   double fraction = value;
-  if (unit == "%") fraction = value / 100.0;
+  if (unit == "%")
+    fraction = value / 100.0;
   else if (!unit.empty())
     throw std::invalid_argument("expected a fraction such as 5% or 0.05, got \"" +
                                 std::string(text) + "\"");
@@ -118,13 +140,20 @@ uint64_t parse_size_bytes(std::string_view text) {
   const auto [value, unit] = split_number(text, "a size such as 1500, 64KiB or 1MB");
   require_non_negative(value, text);
   double scale = 0;
-  if (unit.empty() || unit == "B") scale = 1;
-  else if (unit == "KB" || unit == "kB") scale = 1e3;
-  else if (unit == "MB") scale = 1e6;
-  else if (unit == "GB") scale = 1e9;
-  else if (unit == "KiB") scale = 1024;
-  else if (unit == "MiB") scale = 1024.0 * 1024;
-  else if (unit == "GiB") scale = 1024.0 * 1024 * 1024;
+  if (unit.empty() || unit == "B")
+    scale = 1;
+  else if (unit == "KB" || unit == "kB")
+    scale = 1e3;
+  else if (unit == "MB")
+    scale = 1e6;
+  else if (unit == "GB")
+    scale = 1e9;
+  else if (unit == "KiB")
+    scale = 1024;
+  else if (unit == "MiB")
+    scale = 1024.0 * 1024;
+  else if (unit == "GiB")
+    scale = 1024.0 * 1024 * 1024;
   else
     throw std::invalid_argument("unknown size unit in \"" + std::string(text) +
                                 "\" (use B, KB, MB, GB, KiB, MiB or GiB)");
@@ -159,9 +188,12 @@ std::string format_duration(Micros d) {
 
 std::string format_rate_bps(uint64_t bps) {
   char buf[64];
-  if (bps >= 1'000'000 && bps % 1000 == 0) std::snprintf(buf, sizeof buf, "%.6gMbps", bps / 1e6);
-  else if (bps >= 1000) std::snprintf(buf, sizeof buf, "%.6gkbps", bps / 1e3);
-  else std::snprintf(buf, sizeof buf, "%llubps", static_cast<unsigned long long>(bps));
+  if (bps >= 1'000'000 && bps % 1000 == 0)
+    std::snprintf(buf, sizeof buf, "%.6gMbps", bps / 1e6);
+  else if (bps >= 1000)
+    std::snprintf(buf, sizeof buf, "%.6gkbps", bps / 1e3);
+  else
+    std::snprintf(buf, sizeof buf, "%llubps", static_cast<unsigned long long>(bps));
   return buf;
 }
 

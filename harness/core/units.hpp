@@ -11,8 +11,15 @@
 
 namespace camleak::units {
 
+// The longest duration anything accepts: ten years, far past any test, and far enough below the
+// nanosecond steady_clock's range (about 292 years from boot) that a run's clock plus a few such
+// durations (an action's time, its length, a stage's delay) cannot wrap. Checked at the int64
+// microsecond range alone, "300y" worth of hours validated and then overflowed the clock.
+inline constexpr Micros kLongestDuration = std::chrono::hours(24 * 365 * 10);
+inline constexpr const char* kLongestDurationText = "durations go up to 10 years (87600h)";
+
 // Throws std::invalid_argument, as every parser here, for a quantity past what its result type
-// holds (a duration past the int64 microsecond range, about 292,000 years).
+// holds (a duration: past kLongestDuration).
 Micros parse_duration(std::string_view text);
 // A number of milliseconds (JSON and YAML numbers, possibly fractional) as Micros, with the same
 // range check.

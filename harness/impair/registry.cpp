@@ -144,8 +144,8 @@ bool convert(const AttributeSpec& spec, const AttributeValue& value, AttributeVa
         try {
           units::duration_from_ms(spec.unit == "ms" ? number : number / 1000.0);
         } catch (const std::invalid_argument&) {
-          error = "is out of range" + unit + ", got " + format_number(number) +
-                  " (durations go up to about 292,000 years)";
+          error = "is out of range" + unit + ", got " + format_number(number) + " (" +
+                  units::kLongestDurationText + ")";
           return false;
         }
       }

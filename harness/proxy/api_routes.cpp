@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "harness/core/errors.hpp"
+#include "harness/core/json_text.hpp"
 #include "harness/proxy/toxiproxy_json.hpp"
 
 namespace camleak::proxy {
@@ -12,7 +13,7 @@ namespace json = boost::json;
 namespace {
 
 ApiResponse ok(const json::value& v, int status = 200) {
-  return {status, to_api_text(v)};
+  return {status, json_text(v)};
 }
 ApiResponse no_content() {
   return {204, ""};
@@ -103,7 +104,7 @@ json::value proxy_index(const std::vector<LinkInfo>& links) {
 ApiResponse api_error(int status, const std::string& message) {
   // Formatted as every error message is, so a value echoed from a 1 MiB body comes back clipped.
   const std::string text = Diagnostic{.message = message}.format();
-  return {status, to_api_text(json::object{{"error", text}, {"status", status}})};
+  return {status, json_text(json::object{{"error", text}, {"status", status}})};
 }
 
 ApiResponse ApiRoutes::handle(const ApiRequest& request) {

@@ -1,8 +1,5 @@
 #include "harness/proxy/toxiproxy_json.hpp"
 
-#include <charconv>
-#include <cmath>
-
 #include "harness/core/errors.hpp"
 #include "harness/core/units.hpp"
 
@@ -96,70 +93,6 @@ json::value ms_json(Micros t) {
 }
 
 }  // namespace
-
-namespace {
-
-void append_number(std::string& out, double value) {
-  // JSON has no infinity or NaN (Go refuses to encode them); the API never produces them on
-  // purpose, so a null is the honest answer rather than a number no parser reads.
-  if (!std::isfinite(value)) {
-    out += "null";
-    return;
-  }
-  // Go's rule: plain decimals from 1e-6 up to 1e21, exponent form outside; both the shortest
-  // spelling that reads back as the same double, so integral values print as integers.
-  const double magnitude = std::fabs(value);
-  const auto format = magnitude == 0 || (magnitude >= 1e-6 && magnitude < 1e21)
-                          ? std::chars_format::fixed
-                          : std::chars_format::scientific;
-  char buffer[64];
-  const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value, format);
-  if (ec != std::errc()) throw std::logic_error("to_chars: buffer too small for a double");
-  out.append(buffer, end);
-}
-
-void append_json(std::string& out, const json::value& value) {
-  switch (value.kind()) {
-    case json::kind::double_:
-      append_number(out, value.get_double());
-      return;
-    case json::kind::array: {
-      out += '[';
-      bool first = true;
-      for (const auto& element : value.get_array()) {
-        if (!first) out += ',';
-        first = false;
-        append_json(out, element);
-      }
-      out += ']';
-      return;
-    }
-    case json::kind::object: {
-      out += '{';
-      bool first = true;
-      for (const auto& [key, element] : value.get_object()) {
-        if (!first) out += ',';
-        first = false;
-        out += json::serialize(key);
-        out += ':';
-        append_json(out, element);
-      }
-      out += '}';
-      return;
-    }
-    default:  // null, bool, integers and strings: boost's spelling is already Go's
-      out += json::serialize(value);
-      return;
-  }
-}
-
-}  // namespace
-
-std::string to_api_text(const json::value& value) {
-  std::string out;
-  append_json(out, value);
-  return out;
-}
 
 json::value parse_body(const std::string& body) {
   boost::system::error_code ec;

@@ -54,9 +54,4 @@ impair::Window parse_window(const boost::json::value& value);
 // Parses a request body, throwing ApiError(400, "bad request body: ...") when it is not JSON.
 boost::json::value parse_body(const std::string& body);
 
-// The JSON text of an API answer, numbers printed as Toxiproxy (Go's encoding/json) prints them:
-// `1`, `0.5`, `1e+21`, where boost::json::serialize would print `1E0` and `5E-1`, which some
-// clients' strict number checks and every diff against Toxiproxy trip over.
-std::string to_api_text(const boost::json::value& value);
-
 }  // namespace camleak::proxy

@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include "harness/core/json_text.hpp"
 #include "harness/core/units.hpp"
 
 namespace camleak::runner {
@@ -14,7 +15,9 @@ ProgressStyle choose_progress_style(bool quiet, bool json, std::FILE* out) {
   return isatty(fileno(out)) ? ProgressStyle::terminal : ProgressStyle::plain;
 }
 
-std::string json_quote(const std::string& text) { return boost::json::serialize(boost::json::value(text)); }
+std::string json_quote(const std::string& text) {
+  return boost::json::serialize(boost::json::value(text));
+}
 
 void Progress::clear_live_line() {
   if (live_line_shown_) {
@@ -30,24 +33,26 @@ void Progress::status(const ProgressStatus& s) {
     case ProgressStyle::quiet:
       return;
     case ProgressStyle::json: {
-      boost::json::object o{{"event", "progress"},          {"scenario", s.scenario},
-                            {"phase", s.phase},             {"elapsed_s", secs(s.elapsed)},
-                            {"total_s", secs(s.total)},     {"frames_checked", s.frames_checked},
+      boost::json::object o{{"event", "progress"},      {"scenario", s.scenario},
+                            {"phase", s.phase},         {"elapsed_s", secs(s.elapsed)},
+                            {"total_s", secs(s.total)}, {"frames_checked", s.frames_checked},
                             {"leaks", s.leaks}};
-      std::fprintf(out_, "%s\n", boost::json::serialize(o).c_str());
+      std::fprintf(out_, "%s\n", json_text(o).c_str());
       break;
     }
     case ProgressStyle::terminal:
-      std::fprintf(out_, "\r\033[K%s  [%s]  %.1f/%.0fs  frames checked %llu  leaks %llu", s.scenario.c_str(),
-                   s.phase.c_str(), secs(s.elapsed), secs(s.total), static_cast<unsigned long long>(s.frames_checked),
+      std::fprintf(out_, "\r\033[K%s  [%s]  %.1f/%.0fs  frames checked %llu  leaks %llu",
+                   s.scenario.c_str(), s.phase.c_str(), secs(s.elapsed), secs(s.total),
+                   static_cast<unsigned long long>(s.frames_checked),
                    static_cast<unsigned long long>(s.leaks));
       live_line_shown_ = true;
       break;
     case ProgressStyle::plain:
       if (s.elapsed - last_plain_ < std::chrono::seconds(5)) return;
       last_plain_ = s.elapsed;
-      std::fprintf(out_, "%s: %s %.1f/%.0fs frames_checked=%llu leaks=%llu\n", s.scenario.c_str(), s.phase.c_str(),
-                   secs(s.elapsed), secs(s.total), static_cast<unsigned long long>(s.frames_checked),
+      std::fprintf(out_, "%s: %s %.1f/%.0fs frames_checked=%llu leaks=%llu\n", s.scenario.c_str(),
+                   s.phase.c_str(), secs(s.elapsed), secs(s.total),
+                   static_cast<unsigned long long>(s.frames_checked),
                    static_cast<unsigned long long>(s.leaks));
       break;
   }
@@ -62,7 +67,8 @@ void Progress::line(const std::string& kind, const std::string& text) {
       std::fprintf(out_, "%s\n", text.c_str());
       break;
     case ProgressStyle::json:
-      std::fprintf(out_, "%s\n", boost::json::serialize(boost::json::object{{"event", kind}, {"text", text}}).c_str());
+      std::fprintf(out_, "%s\n",
+                   json_text(boost::json::object{{"event", kind}, {"text", text}}).c_str());
       break;
     case ProgressStyle::terminal:
       clear_live_line();

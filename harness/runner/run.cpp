@@ -5,7 +5,6 @@
 
 #include <cerrno>
 #include <cstring>
-
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -29,6 +28,7 @@
 #include "harness/runner/provisioner.hpp"
 #include "harness/runner/run_clock.hpp"
 #include "harness/schedule/timeline.hpp"
+#include "reports/evidence_collector.hpp"
 #include "reports/record_builder.hpp"
 #include "reports/report_directory.hpp"
 
@@ -37,7 +37,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::unique_ptr<SutDriver> make_sut(const scenario::Scenario& scenario, const std::string& state_dir,
+std::unique_ptr<SutDriver> make_sut(const scenario::Scenario& scenario,
+                                    const std::string& state_dir,
                                     const std::atomic<bool>& interrupted) {
   if (scenario.sut.kind == scenario::Sut::Kind::external) {
     return std::make_unique<ExternalSutDriver>(scenario.sut.external, &interrupted);
@@ -46,8 +47,11 @@ std::unique_ptr<SutDriver> make_sut(const scenario::Scenario& scenario, const st
 }
 
 std::string upstream_for(const scenario::Link& link, const SutEndpoints& sut) {
-  auto host = [](const std::string& h) { return h.find(':') != std::string::npos ? "[" + h + "]" : h; };
-  if (link.role == scenario::LinkRole::snapshot) return host(sut.http_host) + ":" + std::to_string(sut.http_port);
+  auto host = [](const std::string& h) {
+    return h.find(':') != std::string::npos ? "[" + h + "]" : h;
+  };
+  if (link.role == scenario::LinkRole::snapshot)
+    return host(sut.http_host) + ":" + std::to_string(sut.http_port);
   return host(sut.rtsp_host) + ":" + std::to_string(sut.rtsp_port);
 }
 
@@ -61,7 +65,8 @@ std::string action_text(const schedule::TimedAction& a) {
   };
   if (!a.stages.empty()) {
     text += " [";
-    for (size_t i = 0; i < a.stages.size(); ++i) text += (i ? "; " : "") + schedule::stage_text(a.stages[i]);
+    for (size_t i = 0; i < a.stages.size(); ++i)
+      text += (i ? "; " : "") + schedule::stage_text(a.stages[i]);
     text += "]";
   }
   if (!a.stage_names.empty()) text += list(a.stage_names);
@@ -73,134 +78,37 @@ std::string action_text(const schedule::TimedAction& a) {
   return text;
 }
 
-// Offending pictures (PNG) saved while the run goes on, and pcap windows written once the
-// proxy's tap ring holds the 2 s after the finding.
-class EvidenceCollector {
+// The proxy's tap rings as the evidence collector reads them.
+class ProxyCaptures final : public reports::CaptureSource {
  public:
-  static constexpr Micros kPcapHalfWindow = std::chrono::seconds(2);  // before and after
-
-  EvidenceCollector(std::string report_dir, size_t max_png, size_t max_pcap)
-      : dir_(std::move(report_dir)), max_png_(max_png), max_pcap_(max_pcap) {}
-
-  void on_finding(const Observation& o, const media::Picture& picture, const std::vector<std::string>& links) {
-    if (dir_.empty()) return;
-    std::lock_guard lock(mutex_);
-    if (!picture.empty() && pngs_.size() < max_png_) {
-      try {
-        const auto png = media::encode_png(picture);
-        const fs::path path = fs::path(dir_) / reports::kEvidenceDir / ("obs-" + std::to_string(o.id) + ".png");
-        fs::create_directories(path.parent_path());
-        std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(png.data()),
-                                                    static_cast<std::streamsize>(png.size()));
-        pngs_[o.id] = path;
-      } catch (const std::exception& e) {
-        errors_.push_back("could not save the picture of observation " + std::to_string(o.id) + ": " + e.what());
-      }
-    }
-    if (pcap_requests_.size() < max_pcap_) {
-      pcap_requests_.push_back({o.id, o.received_at, links});
-    }
+  explicit ProxyCaptures(const proxy::Proxy& proxy) : proxy_(proxy) {}
+  std::vector<std::string> tapped_links(const std::string& prefix, Micros from,
+                                        Micros to) const override {
+    return proxy_.tapped_links(prefix, from, to);
   }
-
-  // Writes the pcap windows whose after-period has passed (or all of them when `all`).
-  void write_due_pcaps(proxy::Proxy& proxy, Micros now, bool all) {
-    std::lock_guard lock(mutex_);
-    for (auto& r : pcap_requests_) {
-      if (r.written || (!all && now < r.at + kPcapHalfWindow)) continue;
-      r.written = true;
-      const Micros from = r.at - kPcapHalfWindow, to = r.at + kPcapHalfWindow;
-      // A device's RTP routes (`live:hub-2/rtp/3`), open or already closed with their session,
-      // are written beside its RTSP link; those with nothing in the window are left out.
-      std::vector<std::string> links;
-      for (const auto& link : r.links) {
-        links.push_back(link);
-        const auto routes = proxy.tapped_links(link + "/", from, to);
-        links.insert(links.end(), routes.begin(), routes.end());
-      }
-      for (const auto& link : links) {
-        try {
-          const fs::path path = fs::path(dir_) / reports::kEvidenceDir /
-                                ("obs-" + std::to_string(r.observation) + "-" + sanitize(link) + ".pcap");
-          fs::create_directories(path.parent_path());
-          if (proxy.write_window(link, from, to, path.string()) > 0) {
-            pcaps_[r.observation].push_back({link, path});
-          } else {
-            fs::remove(path);
-          }
-        } catch (const std::exception& e) {
-          errors_.push_back("could not write the pcap of " + link + ": " + e.what());
-        }
-      }
-    }
-  }
-
-  // Renames the saved files to the report's evidence ids and points the record at them.
-  void attach(reports::RunRecord& record) {
-    std::lock_guard lock(mutex_);
-    for (auto& evidence : record.evidence) {
-      const uint64_t id = evidence.finding.observation.id;
-      if (const auto it = pngs_.find(id); it != pngs_.end()) {
-        const std::string rel = reports::evidence_png_path(evidence.id);
-        fs::rename(it->second, fs::path(dir_) / rel);
-        evidence.png_path = rel;
-        pngs_.erase(it);
-      }
-      if (const auto it = pcaps_.find(id); it != pcaps_.end()) {
-        for (const auto& [link, path] : it->second) {
-          const std::string rel = reports::evidence_pcap_path(evidence.id, sanitize(link));
-          fs::rename(path, fs::path(dir_) / rel);
-          evidence.pcap_paths.push_back(rel);
-        }
-        pcaps_.erase(it);
-      }
-    }
-    // Pictures of findings the oracle did not keep (past its cap) are not referenced: remove.
-    for (const auto& [id, path] : pngs_) fs::remove(path);
-    for (const auto& [id, files] : pcaps_) {
-      for (const auto& f : files) fs::remove(f.second);
-    }
-    for (const auto& e : errors_) record.harness_errors.push_back(e);
+  size_t write_window(const std::string& link, Micros from, Micros to,
+                      const std::string& path) const override {
+    return proxy_.write_window(link, from, to, path);
   }
 
  private:
-  static std::string sanitize(const std::string& link) {
-    std::string out = link;
-    for (char& c : out) {
-      if (c == ':' || c == '/') c = '_';
-    }
-    return out;
-  }
-
-  struct PcapRequest {
-    uint64_t observation;
-    Micros at;
-    std::vector<std::string> links;
-    bool written = false;
-  };
-
-  std::string dir_;
-  size_t max_png_;
-  size_t max_pcap_;
-  std::mutex mutex_;
-  std::map<uint64_t, fs::path> pngs_;
-  std::vector<PcapRequest> pcap_requests_;
-  std::map<uint64_t, std::vector<std::pair<std::string, fs::path>>> pcaps_;
-  std::vector<std::string> errors_;
+  const proxy::Proxy& proxy_;
 };
 
 // A fresh directory only this run uses (mkdtemp), for state a run keeps when it writes no report.
 std::string make_private_directory() {
   std::string path = (fs::temp_directory_path() / "camleak-XXXXXX").string();
   if (::mkdtemp(path.data()) == nullptr)
-    throw HarnessError("cannot create a private directory under " + fs::temp_directory_path().string() + ": " +
-                       std::strerror(errno));
+    throw HarnessError("cannot create a private directory under " +
+                       fs::temp_directory_path().string() + ": " + std::strerror(errno));
   return path;
 }
 
 // The SUT must accept every share and revoke of the timeline: one it refused leaves the
 // entitlements unlike the ground truth, so the run cannot vouch for its verdict on them.
 oracle::CheckResult admin_calls_check(const std::vector<AdminCall>& calls) {
-  oracle::CheckResult check{.check = "admin_calls_accepted", .phase = "run", .limit = 0, .unit = "count"};
+  oracle::CheckResult check{
+      .check = "admin_calls_accepted", .phase = "run", .limit = 0, .unit = "count"};
   const AdminCall* first = nullptr;
   size_t refused = 0;
   for (const auto& c : calls) {
@@ -210,19 +118,24 @@ oracle::CheckResult admin_calls_check(const std::vector<AdminCall>& calls) {
   }
   check.measured = static_cast<double>(refused);
   check.passed = refused == 0;
-  check.message = std::to_string(calls.size()) + " share/revoke call(s) sent, " + std::to_string(refused) + " refused";
+  check.message = std::to_string(calls.size()) + " share/revoke call(s) sent, " +
+                  std::to_string(refused) + " refused";
   if (first)
-    check.message += "; first: " + std::string(schedule::to_string(first->kind)) + " " + first->camera + " with " +
-                     first->account + ": " + first->error;
+    check.message += "; first: " + std::string(schedule::to_string(first->kind)) + " " +
+                     first->camera + " with " + first->account + ": " + first->error;
   return check;
 }
 
 std::vector<reports::SutCall> sut_calls(const std::vector<AdminCall>& calls) {
   std::vector<reports::SutCall> out;
   for (const auto& c : calls)
-    out.push_back({.action = std::string(schedule::to_string(c.kind)) + " " + c.camera + " with " + c.account,
-                   .time = c.time, .sent_at = c.sent_at, .done_at = c.done_at, .accepted = c.accepted,
-                   .error = c.error});
+    out.push_back(
+        {.action = std::string(schedule::to_string(c.kind)) + " " + c.camera + " with " + c.account,
+         .time = c.time,
+         .sent_at = c.sent_at,
+         .done_at = c.done_at,
+         .accepted = c.accepted,
+         .error = c.error});
   return out;
 }
 
@@ -236,8 +149,8 @@ uint64_t choose_seed(const scenario::Scenario& scenario, const RunOptions& optio
   return seed % 1'000'000'000;  // short enough to type in a repro command
 }
 
-RunOutcome run_scenario(const scenario::Scenario& scenario, const RunOptions& options, Progress& progress,
-                        const std::atomic<bool>& interrupted) {
+RunOutcome run_scenario(const scenario::Scenario& scenario, const RunOptions& options,
+                        Progress& progress, const std::atomic<bool>& interrupted) {
   // Damaged media from a faulty SUT is expected here and judged by the oracle; FFmpeg's own
   // per-macroblock complaints would only bury the verdict.
   media::quiet_ffmpeg_logging();
@@ -250,8 +163,9 @@ RunOutcome run_scenario(const scenario::Scenario& scenario, const RunOptions& op
   record.seed = seed;
   record.duration = scenario.duration;
   record.started = std::chrono::system_clock::now();
-  record.repro_command = options.repro_prefix + " " + (scenario.file.empty() ? scenario.name : scenario.file) +
-                         " --seed " + std::to_string(seed);
+  record.repro_command = options.repro_prefix + " " +
+                         (scenario.file.empty() ? scenario.name : scenario.file) + " --seed " +
+                         std::to_string(seed);
 
   const schedule::Timeline timeline = schedule::resolve(scenario, seed);
   for (const auto& a : timeline.actions) record.schedule.push_back({a.time, action_text(a)});
@@ -265,7 +179,7 @@ RunOutcome run_scenario(const scenario::Scenario& scenario, const RunOptions& op
   RunClock clock;
   std::atomic<uint64_t> frames_checked{0};
   std::atomic<uint64_t> leaks{0};
-  EvidenceCollector evidence(options.report_dir, options.max_png_evidence, options.max_pcap_evidence);
+  reports::EvidenceCollector evidence(options.report_dir, options.evidence_limits);
   if (!options.report_dir.empty()) fs::create_directories(options.report_dir);
 
   // Every run owns its state directory: runs of one process (--jobs) must never share one.
@@ -289,20 +203,29 @@ RunOutcome run_scenario(const scenario::Scenario& scenario, const RunOptions& op
     proxy_options.seed = seed;
     proxy_thread = std::make_unique<proxy::ProxyThread>(clock, &events, proxy_options);
     auto& proxy = proxy_thread->proxy();
-    const bool tap = !options.report_dir.empty() &&
-                     scenario.fleet.cameras.size() + scenario.fleet.hubs.size() <= options.max_devices_for_pcap;
+    const bool tap =
+        !options.report_dir.empty() &&
+        scenario.fleet.cameras.size() + scenario.fleet.hubs.size() <= options.max_devices_for_pcap;
     DevicePorts ports;
     std::map<std::string, std::vector<std::string>> device_links;  // device -> its link names
+    std::map<std::string, std::vector<reports::CapturedLink>>
+        captured_links;  // device -> its links
     routes = std::make_shared<MediaRoutes>(proxy, tap);
     for (const auto& link : scenario.links) {
       // A link's RTSP (or HTTP) connection gets its stream stages; with RTP over UDP the
       // datagram stages go to the routes its sessions open.
       std::vector<impair::StageSpec> stream_stages, datagram_stages;
       for (const auto& spec : link.stages)
-        (impair::Registry::builtin().is_datagram(spec.type) ? datagram_stages : stream_stages).push_back(spec);
-      if (link.transport == impair::Transport::datagram) routes->add_parent(link.name, datagram_stages);
-      proxy::LinkConfig config{.name = link.name, .listen = "127.0.0.1:0", .upstream = upstream_for(link, endpoints),
-                               .protocol = proxy::Protocol::tcp, .enabled = true, .tap = {.ring = tap},
+        (impair::Registry::builtin().is_datagram(spec.type) ? datagram_stages : stream_stages)
+            .push_back(spec);
+      if (link.transport == impair::Transport::datagram)
+        routes->add_parent(link.name, datagram_stages);
+      proxy::LinkConfig config{.name = link.name,
+                               .listen = "127.0.0.1:0",
+                               .upstream = upstream_for(link, endpoints),
+                               .protocol = proxy::Protocol::tcp,
+                               .enabled = true,
+                               .tap = {.ring = tap},
                                .epoch = Micros{0}};
       const proxy::LinkInfo info = proxy.add_link(config, stream_stages);
       auto& by_role = link.role == scenario::LinkRole::uplink ? ports.uplink
@@ -310,32 +233,51 @@ RunOutcome run_scenario(const scenario::Scenario& scenario, const RunOptions& op
                                                               : ports.snapshot;
       by_role[link.device] = info.port;
       device_links[link.device].push_back(link.name);
+      const bool snapshot = link.role == scenario::LinkRole::snapshot;
+      captured_links[link.device].push_back(
+          {.name = link.name,
+           .protocol = snapshot ? "http" : "rtsp",
+           .server_port = snapshot ? endpoints.http_port : endpoints.rtsp_port});
     }
+    const ProxyCaptures captures(proxy);
 
-    std::map<std::string, std::string> uplink_of;
-    for (const auto& link : scenario.links) {
-      if (link.role == scenario::LinkRole::uplink) uplink_of[link.device] = link.name;
-    }
     FleetHooks hooks;
     hooks.on_operation = [&oracle](const Operation& op) { oracle.record(op); };
-    hooks.on_frame_sent = [&oracle](const emulators::FrameSent& f) { oracle.record_sent(f.camera, f.sent_at); };
+    hooks.on_frame_sent = [&oracle](const emulators::FrameSent& f) {
+      oracle.record_sent(f.camera, f.sent_at);
+    };
     hooks.udp_router = [&routes](const std::string& link) { return routes->router(link); };
     hooks.on_observation = [&](const Observation& o, const media::Picture& picture) {
       const oracle::Verdict verdict = oracle.judge(o);
       frames_checked.fetch_add(1, std::memory_order_relaxed);
       if (verdict.kind == oracle::VerdictKind::ok) return;
       if (verdict.kind == oracle::VerdictKind::leak) leaks.fetch_add(1, std::memory_order_relaxed);
-      std::vector<std::string> links;
-      if (const auto it = device_links.find(o.hub); it != device_links.end()) links = it->second;
-      if (const auto it = uplink_of.find(verdict.camera); it != uplink_of.end()) links.push_back(it->second);
-      evidence.on_finding(o, picture, links);
+      // The hub's links and the camera's: the path the offending frame took.
+      std::vector<reports::CapturedLink> links;
+      for (const auto& device : {o.hub, verdict.camera}) {
+        if (const auto it = captured_links.find(device); it != captured_links.end())
+          links.insert(links.end(), it->second.begin(), it->second.end());
+      }
+      evidence.on_finding(
+          o,
+          [&picture] {
+            return picture.empty() ? std::vector<uint8_t>{} : media::encode_png(picture);
+          },
+          links);
     };
-    progress.line("fleet", "encoding " + std::to_string(scenario.fleet.cameras.size()) + " camera loops, " +
-                               std::to_string(scenario.fleet.hubs.size()) + " hubs");
+    progress.line("fleet", "encoding " + std::to_string(scenario.fleet.cameras.size()) +
+                               " camera loops, " + std::to_string(scenario.fleet.hubs.size()) +
+                               " hubs");
     fleet = std::make_unique<Fleet>(scenario, seed, credentials, ports, clock, hooks, &interrupted);
-    PlayerTargets player_targets{.proxy = proxy, .fleet = *fleet, .sut = *sut, .provisioner = provisioner,
-                                 .events = events, .device_links = device_links, .routes = *routes};
-    player = std::make_unique<Player>(timeline, scenario.duration, clock, std::move(player_targets));
+    PlayerTargets player_targets{.proxy = proxy,
+                                 .fleet = *fleet,
+                                 .sut = *sut,
+                                 .provisioner = provisioner,
+                                 .events = events,
+                                 .device_links = device_links,
+                                 .routes = *routes};
+    player =
+        std::make_unique<Player>(timeline, scenario.duration, clock, std::move(player_targets));
 
     clock.restart();
     // Faults and shares written at 0 s are in force before any device sends its first byte,
@@ -344,16 +286,23 @@ RunOutcome run_scenario(const scenario::Scenario& scenario, const RunOptions& op
     fleet->start();
     player->play([&](const std::string& phase) {
       if (interrupted.load()) player->stop();
-      evidence.write_due_pcaps(proxy, clock.now(), false);
-      progress.status({.scenario = scenario.name, .phase = phase, .elapsed = clock.now(), .total = scenario.duration,
-                       .frames_checked = frames_checked.load(), .leaks = leaks.load()});
+      evidence.write_due_pcaps(captures, clock.now(), false);
+      progress.status({.scenario = scenario.name,
+                       .phase = phase,
+                       .elapsed = clock.now(),
+                       .total = scenario.duration,
+                       .frames_checked = frames_checked.load(),
+                       .leaks = leaks.load()});
     });
     const Micros run_end = std::min(clock.now(), scenario.duration);
     fleet->stop();
-    evidence.write_due_pcaps(proxy, clock.now(), true);
+    evidence.write_due_pcaps(captures, clock.now(), true);
     for (const auto& e : player->errors()) record.harness_errors.push_back("timeline: " + e);
     for (const auto& n : player->notes()) record.notes.push_back("timeline: " + n);
-    if (interrupted.load()) record.harness_errors.push_back("interrupted at " + units::format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(run_end)));
+    if (interrupted.load())
+      record.harness_errors.push_back(
+          "interrupted at " +
+          units::format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(run_end)));
 
     oracle::Results results = oracle.finish(run_end);
     results.checks.push_back(admin_calls_check(player->admin_calls()));
@@ -364,7 +313,12 @@ RunOutcome run_scenario(const scenario::Scenario& scenario, const RunOptions& op
     throw;  // bad input found while starting (a malformed external URL): exit 2 from the CLI
   } catch (const std::exception& e) {
     record.harness_errors.push_back(e.what());
-    if (interrupted.load()) record.harness_errors.push_back("interrupted at " + units::format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(clock.now())) + ", while starting or restarting");
+    if (interrupted.load())
+      record.harness_errors.push_back(
+          "interrupted at " +
+          units::format_duration(
+              std::chrono::duration_cast<std::chrono::milliseconds>(clock.now())) +
+          ", while starting or restarting");
     out.exit_code = static_cast<int>(ExitCode::harness_failed);
   }
   // Teardown in reverse order of dependence: nothing may call into a destroyed part.
@@ -373,7 +327,8 @@ RunOutcome run_scenario(const scenario::Scenario& scenario, const RunOptions& op
     fleet->stop();
     record.fleet_counters = fleet_totals(*fleet);
     for (auto& n : fleet->conformance_notes())
-      record.conformance.push_back({.text = std::move(n.text), .count = n.count, .example = std::move(n.example)});
+      record.conformance.push_back(
+          {.text = std::move(n.text), .count = n.count, .example = std::move(n.example)});
   }
   fleet.reset();
   if (routes) routes->close();
@@ -390,7 +345,8 @@ RunOutcome run_scenario(const scenario::Scenario& scenario, const RunOptions& op
   sut.reset();
   if (options.report_dir.empty() && !state_dir.empty()) {
     std::error_code ec;  // a leftover temporary directory is not worth failing the run for
-    if (fs::remove_all(state_dir, ec); ec) record.notes.push_back("could not remove " + state_dir + ": " + ec.message());
+    if (fs::remove_all(state_dir, ec); ec)
+      record.notes.push_back("could not remove " + state_dir + ": " + ec.message());
   }
 
   evidence.attach(record);

@@ -8,6 +8,7 @@
 
 #include "harness/runner/progress.hpp"
 #include "harness/scenario/scenario.hpp"
+#include "reports/evidence_collector.hpp"
 #include "reports/run_record.hpp"
 
 namespace camleak::runner {
@@ -16,8 +17,7 @@ struct RunOptions {
   std::optional<uint64_t> seed;  // overrides the scenario's seed
   std::string report_dir;        // this scenario's report directory ("" = no report files)
   std::string repro_prefix = "camleak run";
-  size_t max_png_evidence = 50;   // offending pictures saved per run
-  size_t max_pcap_evidence = 10;  // findings that get a pcap of their links
+  reports::EvidenceLimits evidence_limits;  // pictures and pcaps saved per run
   // Tap rings (for pcap evidence) are kept when the fleet has at most this many devices.
   size_t max_devices_for_pcap = 200;
 };
@@ -29,8 +29,8 @@ struct RunOutcome {
 
 // Never throws for a run that started: harness failures become exit code 3 with the error in
 // record.harness_errors. `interrupted` (set from a signal handler) ends the run early.
-RunOutcome run_scenario(const scenario::Scenario& scenario, const RunOptions& options, Progress& progress,
-                        const std::atomic<bool>& interrupted);
+RunOutcome run_scenario(const scenario::Scenario& scenario, const RunOptions& options,
+                        Progress& progress, const std::atomic<bool>& interrupted);
 
 // Seed to use: the option, else the scenario's, else a fresh random one.
 uint64_t choose_seed(const scenario::Scenario& scenario, const RunOptions& options);

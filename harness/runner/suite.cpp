@@ -1,6 +1,7 @@
 #include "harness/runner/suite.hpp"
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -8,9 +9,8 @@
 #include <set>
 #include <thread>
 
-#include <boost/json.hpp>
-
 #include "harness/core/errors.hpp"
+#include "harness/core/json_text.hpp"
 #include "harness/scenario/loader.hpp"
 #include "reports/run_record.hpp"
 
@@ -19,11 +19,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool is_yaml(const fs::path& p) { return p.extension() == ".yaml" || p.extension() == ".yml"; }
+bool is_yaml(const fs::path& p) {
+  return p.extension() == ".yaml" || p.extension() == ".yml";
+}
 
 std::string slug(const std::string& name) {
   std::string out;
-  for (char c : name) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') ? c : '-';
+  for (char c : name)
+    out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') ? c : '-';
   return out.empty() ? "scenario" : out;
 }
 
@@ -56,8 +59,10 @@ std::vector<std::string> collect_scenario_files(const std::vector<std::string>& 
   for (const auto& p : paths) {
     std::error_code ec;
     if (fs::is_directory(p, ec)) {
-      for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::end(it); it.increment(ec)) {
-        if (it->is_regular_file() && is_yaml(it->path()) && scenario::read_summary(it->path().string())) {
+      for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::end(it);
+           it.increment(ec)) {
+        if (it->is_regular_file() && is_yaml(it->path()) &&
+            scenario::read_summary(it->path().string())) {
           files.insert(it->path().lexically_normal().string());
         }
       }
@@ -72,8 +77,9 @@ std::vector<std::string> collect_scenario_files(const std::vector<std::string>& 
   return {files.begin(), files.end()};
 }
 
-int run_suite(const std::vector<std::string>& files, const SuiteOptions& options, Progress& progress,
-              const std::atomic<bool>& interrupted, std::vector<SuiteEntry>* entries_out) {
+int run_suite(const std::vector<std::string>& files, const SuiteOptions& options,
+              Progress& progress, const std::atomic<bool>& interrupted,
+              std::vector<SuiteEntry>* entries_out) {
   // Validate everything before starting anything.
   std::vector<scenario::Scenario> scenarios;
   std::vector<Diagnostic> problems;
@@ -118,7 +124,8 @@ int run_suite(const std::vector<std::string>& files, const SuiteOptions& options
       std::string dir = slug(s.name);
       for (int n = 2; used_dirs.contains(dir); ++n) dir = slug(s.name) + "-" + std::to_string(n);
       used_dirs.insert(dir);
-      run.report_dir = scenarios.size() == 1 ? options.run.report_dir : (fs::path(options.run.report_dir) / dir).string();
+      run.report_dir = scenarios.size() == 1 ? options.run.report_dir
+                                             : (fs::path(options.run.report_dir) / dir).string();
     }
     if (controls[i] || options.no_defects) run.repro_prefix += " --no-defects";
     runs.push_back(std::move(run));
@@ -130,22 +137,30 @@ int run_suite(const std::vector<std::string>& files, const SuiteOptions& options
     const auto& s = scenarios[i];
     const RunOptions& run = runs[i];
     RunOutcome outcome = run_guarded(s, run, progress, interrupted);
-    SuiteEntry e{.file = s.file, .name = s.name, .seed = outcome.record.seed, .exit_code = outcome.exit_code,
+    SuiteEntry e{.file = s.file,
+                 .name = s.name,
+                 .seed = outcome.record.seed,
+                 .exit_code = outcome.exit_code,
                  .leaks = outcome.record.count(oracle::VerdictKind::leak),
-                 .expect_detection = s.sut.kind == scenario::Sut::Kind::builtin && !s.sut.builtin.defects.empty(),
+                 .expect_detection =
+                     s.sut.kind == scenario::Sut::Kind::builtin && !s.sut.builtin.defects.empty(),
                  .report_dir = run.report_dir};
     e.as_expected = e.expect_detection ? (e.exit_code == 1 && e.leaks > 0) : e.exit_code == 0;
 
     std::string verdict = std::string(reports::outcome(outcome.record));
     if (e.leaks > 0) verdict += " (" + std::to_string(e.leaks) + " LEAK)";
-    if (options.expectations && e.expect_detection) verdict += e.as_expected ? "  defect detected, as expected" : "  DEFECT NOT DETECTED";
+    if (options.expectations && e.expect_detection)
+      verdict += e.as_expected ? "  defect detected, as expected" : "  DEFECT NOT DETECTED";
     std::lock_guard lock(print_mutex);
     progress.line("verdict", s.name + ": " + verdict);
     for (const auto& err : outcome.record.harness_errors) progress.line("note", "  " + err);
     for (const auto& check : outcome.record.results.checks) {
-      if (!check.passed) progress.line("check", "  failed " + check.phase + ": " + check.check + ": " + check.message);
+      if (!check.passed)
+        progress.line("check",
+                      "  failed " + check.phase + ": " + check.check + ": " + check.message);
     }
-    if (!run.report_dir.empty()) progress.line("report", "  report: " + run.report_dir + "/report.html");
+    if (!run.report_dir.empty())
+      progress.line("report", "  report: " + run.report_dir + "/report.html");
     progress.line("repro", "  repro: " + outcome.record.repro_command);
     results[i] = std::move(e);
   };
@@ -175,22 +190,30 @@ int run_suite(const std::vector<std::string>& files, const SuiteOptions& options
   }
 
   int code = worst;
-  if (options.expectations) code = harness_failed ? 3 : (all_as_expected && !interrupted.load() ? 0 : 1);
+  if (options.expectations)
+    code = harness_failed ? 3 : (all_as_expected && !interrupted.load() ? 0 : 1);
   if (scenarios.size() > 1) {
     size_t met = 0;
     for (const auto& e : entries) met += e.as_expected;
-    progress.line("verdict", std::string("SUITE ") + (code == 0 ? "PASS" : "FAIL") + ": " + std::to_string(met) + "/" +
-                                 std::to_string(scenarios.size()) + " scenarios as expected");
+    progress.line("verdict", std::string("SUITE ") + (code == 0 ? "PASS" : "FAIL") + ": " +
+                                 std::to_string(met) + "/" + std::to_string(scenarios.size()) +
+                                 " scenarios as expected");
     if (!options.run.report_dir.empty()) {
       boost::json::array list;
       for (const auto& e : entries) {
-        list.push_back({{"file", e.file}, {"name", e.name}, {"seed", e.seed}, {"exit_code", e.exit_code},
-                        {"leaks", e.leaks}, {"expect_detection", e.expect_detection}, {"as_expected", e.as_expected},
+        list.push_back({{"file", e.file},
+                        {"name", e.name},
+                        {"seed", e.seed},
+                        {"exit_code", e.exit_code},
+                        {"leaks", e.leaks},
+                        {"expect_detection", e.expect_detection},
+                        {"as_expected", e.as_expected},
                         {"report", e.report_dir}});
       }
       const fs::path path = fs::path(options.run.report_dir) / "suite.json";
       const fs::path tmp = path.string() + ".tmp";
-      std::ofstream(tmp) << boost::json::serialize(boost::json::object{{"exit_code", code}, {"scenarios", list}}) << "\n";
+      std::ofstream(tmp) << json_text(boost::json::object{{"exit_code", code}, {"scenarios", list}})
+                         << "\n";
       fs::rename(tmp, path);
     }
   }

@@ -24,20 +24,14 @@ struct EntryReader {
   Micros at{};
   std::string path;  // "timeline[3].ramp"
 
-  // `start + length`, held at Micros::max() rather than wrapping: each may be close to the
-  // largest duration a file can spell, and a wrapped (negative) end would pass check_end.
-  static Micros end_of(Micros start, Micros length) {
-    return length > Micros::max() - start ? Micros::max() : start + length;
-  }
+  // Cannot overflow: every duration a file spells is at most units::kLongestDuration.
+  static Micros end_of(Micros start, Micros length) { return start + length; }
 
   // Reports an action that would run past the end of the scenario.
   void check_end(const YAML::Node& node, const std::string& field, Micros end) {
     if (scenario.duration.count() > 0 && end > scenario.duration) {
-      const std::string when = end == Micros::max()
-                                   ? "ends past the longest duration (about 292,000 years)"
-                                   : "ends at " + units::format_duration(end);
       ctx.error(node, field,
-                when + ", after the scenario's duration (" +
+                "ends at " + units::format_duration(end) + ", after the scenario's duration (" +
                     units::format_duration(scenario.duration) + ")");
     }
   }

@@ -22,16 +22,29 @@ python3 - "$tmp/report" <<'PY'
 import json, os, struct, sys
 report = sys.argv[1]
 r = json.load(open(os.path.join(report, "report.json")))
-leaks = [e for e in r["evidence"] if e.get("pcaps")]
+def pcaps(e):
+    return [c["path"] for c in e.get("captures", [])]
+leaks = [e for e in r["evidence"] if pcaps(e)]
 assert leaks, "no finding has pcap evidence"
-routes = [p for e in leaks for p in e["pcaps"] if "_rtp_" in p]
-assert routes, "no finding has a pcap of an RTP route: %s" % leaks[0]["pcaps"]
+routes = [c for e in leaks for c in e["captures"] if c["protocol"] == "rtp"]
+assert routes, "no finding has a pcap of an RTP route: %s" % leaks[0]["captures"]
+# Each capture says how to decode it: RTP routes by the heuristic (their ports are per session),
+# the RTSP links by a decode-as on the SUT's port (which is not 554).
+for e in leaks:
+    for c in e["captures"]:
+        assert c["decode"].endswith(" -r " + c["path"]), c
+        if c["protocol"] == "rtp":
+            assert "--enable-heuristic rtp_udp" in c["decode"] and "_rtp_" in c["path"], c
+        else:
+            assert c["protocol"] == "rtsp" and c["server_port"] > 0, c
+            assert "-d tcp.port==%d,rtsp" % c["server_port"] in c["decode"], c
 # The leak starts as hub-1 redials after the blip: around it, the session that the blip ended
 # (its route already removed when the evidence is written) and the new one both carried media.
 def hub_routes(e):
-    return {p.rsplit("_rtp_", 1)[1] for p in e["pcaps"] if "live_hub-1_rtp_" in p}
+    return {p.rsplit("_rtp_", 1)[1] for p in pcaps(e) if "live_hub-1_rtp_" in p}
 assert any(len(hub_routes(e)) >= 2 for e in leaks), \
-    "no finding has the pcaps of both hub-1 sessions around the blip: %s" % [e["pcaps"] for e in leaks[:3]]
+    "no finding has the pcaps of both hub-1 sessions around the blip: %s" % [pcaps(e) for e in leaks[:3]]
+routes = [c["path"] for c in routes]
 for rel in routes:
     with open(os.path.join(report, rel), "rb") as f:
         magic, _, _, _, _, _, linktype = struct.unpack("<IHHiIII", f.read(24))

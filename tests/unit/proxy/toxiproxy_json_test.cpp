@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "harness/core/errors.hpp"
+#include "harness/core/json_text.hpp"
 #include "harness/impair/registry.hpp"
 
 namespace camleak::proxy {
@@ -77,21 +78,13 @@ TEST(ToxiproxyJson, NumbersArePrintedAsToxiproxyPrintsThem) {
                          .type = "latency",
                          .toxicity = 1.0,
                          .attributes = {{"latency", int64_t{300}}, {"jitter", 0.5}}};
-  const std::string text = to_api_text(toxic_json(spec));
+  const std::string text = json_text(toxic_json(spec));
   EXPECT_NE(text.find(R"("toxicity":1,)"), std::string::npos) << text;
   EXPECT_NE(text.find(R"("latency":300)"), std::string::npos) << text;
   EXPECT_NE(text.find(R"("jitter":0.5)"), std::string::npos) << text;
   EXPECT_EQ(text.find("E0"), std::string::npos) << text;
   spec.toxicity = 0.0;
-  EXPECT_NE(to_api_text(toxic_json(spec)).find(R"("toxicity":0,)"), std::string::npos);
-
-  // Go's choice of notation: plain from 1e-6 up to 1e21, exponent form outside it.
-  const json::array numbers{1.0, 0.0, -2.0, 0.1, 1234.5, 1e20, 1e21, 1e-7, 2.5e-6, int64_t{-3}};
-  EXPECT_EQ(to_api_text(numbers),
-            "[1,0,-2,0.1,1234.5,100000000000000000000,1e+21,1e-07,"
-            "0.0000025,-3]");
-  EXPECT_EQ(to_api_text(json::object{{"a\"b", json::array{true, nullptr, "x\n"}}}),
-            R"({"a\"b":[true,null,"x\n"]})");
+  EXPECT_NE(json_text(toxic_json(spec)).find(R"("toxicity":0,)"), std::string::npos);
 }
 
 // A number past INT64_MAX used to be cast to a negative int64 ("got -1"); it must stay large,

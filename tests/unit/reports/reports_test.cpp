@@ -69,7 +69,16 @@ TEST(JsonReportTest, ParsesBackWithSchemaVersionAndEverything) {
   EXPECT_EQ(leak.at("verdict").as_string(), "LEAK");
   EXPECT_EQ(leak.at("owner").as_string(), "bob");
   EXPECT_EQ(leak.at("png").as_string(), "evidence/0001-leak.png");
-  EXPECT_EQ(leak.at("pcaps").as_array()[0].as_string(), "evidence/0001-leak-uplink.pcap");
+  const auto& capture = leak.at("captures").as_array()[0].as_object();
+  EXPECT_EQ(capture.at("path").as_string(), "evidence/0001-leak-uplink.pcap");
+  EXPECT_EQ(capture.at("link").as_string(), "uplink:cam-2");
+  EXPECT_EQ(capture.at("protocol").as_string(), "rtsp");
+  EXPECT_EQ(capture.at("server_port").to_number<uint64_t>(), 41234u);
+  EXPECT_EQ(capture.at("decode").as_string(),
+            "tshark -d tcp.port==41234,rtsp -r evidence/0001-leak-uplink.pcap");
+  // Numbers as Go and JavaScript print them: boost's serializer wrote 5000 as 5E3.
+  EXPECT_EQ(text.find("E3"), std::string::npos);
+  EXPECT_NE(text.find("\"time_ms\":5000"), std::string::npos);
   EXPECT_EQ(leak.at("active_faults").as_array()[0].as_string(), "uplink: partition");
   EXPECT_EQ(leak.at("observation").at("sei").at("sequence").to_number<uint64_t>(), 777u);
   EXPECT_EQ(leak.at("observation").at("hub").as_string(), "hub-1");
@@ -97,7 +106,8 @@ TEST(JsonReportTest, FleetCountersAreGroupedByDeviceKind) {
   EXPECT_EQ(fleet.at("hubs").at("access_units_dropped").to_number<uint64_t>(), 3u);
   EXPECT_EQ(fleet.at("hubs").at("frames_decoded").to_number<uint64_t>(), 997u);
   EXPECT_EQ(fleet.at("cameras").at("frames_sent").to_number<uint64_t>(), 1000u);
-  const std::string html = render<HtmlWriter>(record, HtmlOptions{.evidence_root = dir.path().string()});
+  const std::string html =
+      render<HtmlWriter>(record, HtmlOptions{.evidence_root = dir.path().string()});
   EXPECT_NE(html.find("<td>access_units_dropped</td><td class=\"num\">3</td>"), std::string::npos);
 }
 
@@ -345,24 +355,31 @@ using namespace std::chrono_literals;
 TEST(ReportsTest, ProbeViolationsReachJsonHtmlAndJunit) {
   TempDir dir;
   RunRecord record = sample_record(dir.path());
-  record.results.probe_violations.push_back(Operation{.process = "hub-7",
-                                                      .account = "mallory",
-                                                      .type = OperationType::probe_snapshot,
-                                                      .camera = "cam-a",
-                                                      .invoked_at = 3s,
-                                                      .completed_at = 3100ms,
-                                                      .completion = CompletionType::ok,
-                                                      .status_code = 200,
-                                                      .detail = "200 image/jpeg, body over its cap"});
-  record.results.checks.push_back({.check = "probes_refused", .phase = "run", .passed = false, .measured = 1,
-                                   .unit = "count", .message = "1 probe(s): 0 refused, 1 answered ok"});
+  record.results.probe_violations.push_back(
+      Operation{.process = "hub-7",
+                .account = "mallory",
+                .type = OperationType::probe_snapshot,
+                .camera = "cam-a",
+                .invoked_at = 3s,
+                .completed_at = 3100ms,
+                .completion = CompletionType::ok,
+                .status_code = 200,
+                .detail = "200 image/jpeg, body over its cap"});
+  record.results.checks.push_back({.check = "probes_refused",
+                                   .phase = "run",
+                                   .passed = false,
+                                   .measured = 1,
+                                   .unit = "count",
+                                   .message = "1 probe(s): 0 refused, 1 answered ok"});
   const auto root = boost::json::parse(render<JsonWriter>(record));
   const auto& violations = root.at("probe_violations").as_array();
   ASSERT_EQ(violations.size(), 1u);
   EXPECT_EQ(violations[0].at("process").as_string(), "hub-7");
   EXPECT_EQ(violations[0].at("status").to_number<int>(), 200);
-  EXPECT_THAT(render<HtmlWriter>(record), HasSubstr("hub-7 (account &#39;mallory&#39;) asked for camera &#39;cam-a&#39;"));
-  EXPECT_THAT(render<JunitWriter>(record), HasSubstr("hub-7 (account &#39;mallory&#39;) asked for camera"));
+  EXPECT_THAT(render<HtmlWriter>(record),
+              HasSubstr("hub-7 (account &#39;mallory&#39;) asked for camera &#39;cam-a&#39;"));
+  EXPECT_THAT(render<JunitWriter>(record),
+              HasSubstr("hub-7 (account &#39;mallory&#39;) asked for camera"));
 }
 
 // One outcome everywhere: a harness error makes every writer say ERROR and exit code 3, even

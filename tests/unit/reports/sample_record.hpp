@@ -104,7 +104,12 @@ inline RunRecord sample_record(const std::filesystem::path& report_dir) {
   add_oracle_results(record, results);
   for (auto& e : record.evidence) {
     e.png_path = evidence_png_path(e.id);
-    e.pcap_paths = {evidence_pcap_path(e.id, "uplink")};
+    const std::string pcap = evidence_pcap_path(e.id, "uplink");
+    e.captures = {{.path = pcap,
+                   .link = "uplink:cam-2",
+                   .protocol = "rtsp",
+                   .server_port = 41234,
+                   .decode = decode_command("rtsp", 41234, pcap)}};
     e.active_faults = {"uplink: partition"};
     std::filesystem::create_directories(report_dir / kEvidenceDir);
     std::ofstream(report_dir / e.png_path, std::ios::binary) << kTinyPng;

@@ -2,10 +2,26 @@
 
 #include <gtest/gtest.h>
 
+#include "emulators/rtsp/message.hpp"
 #include "emulators/rtsp/url.hpp"
 
 namespace camleak::rtsp {
 namespace {
+
+// A single digit above `max` used to pass: `max - d` wrapped around (packetization-mode=7 was
+// read as 7 with a limit of 2).
+TEST(Decimal, RespectsItsLimitForEveryDigit) {
+  EXPECT_EQ(parse_decimal("2", 2), 2u);
+  EXPECT_FALSE(parse_decimal("7", 2));
+  EXPECT_FALSE(parse_decimal("3", 2));
+  EXPECT_EQ(parse_decimal("127", 127), 127u);
+  EXPECT_FALSE(parse_decimal("128", 127));
+  EXPECT_FALSE(parse_decimal("1280", 127));
+  EXPECT_EQ(parse_decimal("18446744073709551615"), UINT64_MAX);
+  EXPECT_FALSE(parse_decimal("18446744073709551616"));
+  EXPECT_FALSE(parse_decimal(""));
+  EXPECT_FALSE(parse_decimal("1a"));
+}
 
 TEST(Session, ParsesIdAndTimeout) {
   auto s = parse_session("47112344;timeout=60");
