@@ -225,7 +225,8 @@ ApiResponse ApiRoutes::dispatch(const ApiRequest& request) {
       return ok(proxy_json(proxy_.update_link(name, update)));
     }
     if (m == "DELETE") {
-      proxy_.remove_link(name);
+      if (!proxy_.remove_link(name))
+        throw ProxyError(ProxyError::Kind::not_found, "proxy not found");
       return no_content();
     }
     return not_allowed();
@@ -277,7 +278,9 @@ ApiResponse ApiRoutes::dispatch(const ApiRequest& request) {
         toxic_json(proxy_.update_stage(name, toxic, parse_toxic_update(parse_body(request.body)))));
   }
   if (m == "DELETE") {
-    proxy_.remove_stage(name, toxic);
+    proxy_.link(name);  // "proxy not found" before "toxic not found", as Toxiproxy answers
+    if (!proxy_.remove_stage(name, toxic))
+      throw ProxyError(ProxyError::Kind::not_found, "toxic not found");
     return no_content();
   }
   return not_allowed();

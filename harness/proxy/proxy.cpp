@@ -100,12 +100,14 @@ LinkInfo Proxy::add_link(LinkConfig config, std::vector<impair::StageSpec> stage
   });
 }
 
-void Proxy::remove_link(const std::string& name) {
-  run([&] {
-    Link& link = find(name);
-    link.stop();
-    retire_tap(link);
-    links_.erase(name);
+bool Proxy::remove_link(const std::string& name) {
+  return run([&] {
+    const auto it = links_.find(name);
+    if (it == links_.end()) return false;
+    it->second->stop();
+    retire_tap(*it->second);
+    links_.erase(it);
+    return true;
   });
 }
 
@@ -186,13 +188,15 @@ impair::StageSpec Proxy::update_stage(const std::string& link_name, const std::s
   });
 }
 
-void Proxy::remove_stage(const std::string& link_name, const std::string& stage) {
-  run([&] {
-    Link& link = find(link_name);
+bool Proxy::remove_stage(const std::string& link_name, const std::string& stage) {
+  return run([&] {
+    const auto it = links_.find(link_name);
+    if (it == links_.end()) return false;
+    Link& link = *it->second;
     bool found = false;
     for (const auto& s : link.stages()) found = found || s.name == stage;
-    if (!found) throw ProxyError(ProxyError::Kind::not_found, "toxic not found");
-    link.remove_stage(stage);
+    if (found) link.remove_stage(stage);
+    return found;
   });
 }
 

@@ -55,7 +55,8 @@ class Proxy {
   // Creates a link (listening right away when enabled) with these stages. Throws
   // ProxyError (already_exists, bad_request, listen_failed) or InputError (bad attributes).
   LinkInfo add_link(LinkConfig config, std::vector<impair::StageSpec> stages = {});
-  void remove_link(const std::string& name);
+  // False when there is no such link (absent is an answer, not an error).
+  bool remove_link(const std::string& name);
   // Disabling closes every connection of the link and stops accepting (Toxiproxy's semantics);
   // enabling listens again on the same address.
   LinkInfo set_enabled(const std::string& name, bool enabled);
@@ -69,7 +70,8 @@ class Proxy {
   impair::StageSpec add_stage(const std::string& link, impair::StageSpec spec);
   impair::StageSpec update_stage(const std::string& link, const std::string& stage,
                                  const StageUpdate& update);
-  void remove_stage(const std::string& link, const std::string& stage);
+  // False when the link or its stage does not exist.
+  bool remove_stage(const std::string& link, const std::string& stage);
 
   // Resets (RST both sides) the link's connections with these indices, or all of them.
   size_t reset_connections(const std::string& link,

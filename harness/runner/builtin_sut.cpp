@@ -21,7 +21,8 @@ relay::Defect to_relay_defect(scenario::Defect d) {
 
 }  // namespace
 
-BuiltinSutDriver::BuiltinSutDriver(const scenario::BuiltinSut& config, const std::string& state_dir) {
+BuiltinSutDriver::BuiltinSutDriver(const scenario::BuiltinSut& config,
+                                   const std::string& state_dir) {
   relay::RelayConfig rc;
   std::filesystem::create_directories(state_dir);
   rc.state_file = (std::filesystem::path(state_dir) / "relay-state.json").string();
@@ -31,22 +32,33 @@ BuiltinSutDriver::BuiltinSutDriver(const scenario::BuiltinSut& config, const std
     if (!defects_.empty()) defects_ += ", ";
     defects_ += scenario::to_string(d);
   }
-  rc.snapshot_ttl = std::chrono::duration_cast<std::chrono::milliseconds>(config.snapshot_cache_ttl);
-  rc.timeouts.revoke_check = std::chrono::duration_cast<std::chrono::milliseconds>(config.revoke_enforcement_interval);
-  rc.timeouts.session = std::chrono::duration_cast<std::chrono::milliseconds>(config.session_timeout);
+  rc.snapshot_ttl =
+      std::chrono::duration_cast<std::chrono::milliseconds>(config.snapshot_cache_ttl);
+  rc.timeouts.revoke_check =
+      std::chrono::duration_cast<std::chrono::milliseconds>(config.revoke_enforcement_interval);
+  rc.timeouts.session =
+      std::chrono::duration_cast<std::chrono::milliseconds>(config.session_timeout);
   relay_ = std::make_unique<relay::Relay>(std::move(rc));
 }
 
-BuiltinSutDriver::~BuiltinSutDriver() { stop(); }
+BuiltinSutDriver::~BuiltinSutDriver() {
+  stop();
+}
 
-void BuiltinSutDriver::start() { relay_->start(); }
+void BuiltinSutDriver::start() {
+  relay_->start();
+}
 
-void BuiltinSutDriver::restart() { relay_->restart(); }
+void BuiltinSutDriver::restart() {
+  relay_->restart();
+}
 
-void BuiltinSutDriver::stop() noexcept {
+std::string BuiltinSutDriver::stop() noexcept {
   try {
     relay_->stop();
-  } catch (...) {
+    return "";
+  } catch (const std::exception& e) {
+    return std::string("stopping the reference relay: ") + e.what();
   }
 }
 
@@ -62,7 +74,8 @@ SutEndpoints BuiltinSutDriver::endpoints() const {
 }
 
 std::string BuiltinSutDriver::describe() const {
-  return "built-in reference relay" + (defects_.empty() ? std::string(" (no defects)") : " with defects: " + defects_);
+  return "built-in reference relay" +
+         (defects_.empty() ? std::string(" (no defects)") : " with defects: " + defects_);
 }
 
 }  // namespace camleak::runner

@@ -20,7 +20,7 @@ class BuiltinSutDriver final : public SutDriver {
 
   void start() override;
   void restart() override;
-  void stop() noexcept override;
+  std::string stop() noexcept override;
   SutEndpoints endpoints() const override;
   std::string describe() const override;
 

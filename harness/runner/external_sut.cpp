@@ -25,18 +25,21 @@ struct HostPort {
 HostPort parse_rtsp_url(const std::string& url) {
   const std::string scheme = "rtsp://";
   if (url.rfind(scheme, 0) != 0) {
-    throw InputError(Diagnostic{.field = "sut.rtsp", .message = "expected an rtsp:// URL, got \"" + url + "\""});
+    throw InputError(
+        Diagnostic{.field = "sut.rtsp", .message = "expected an rtsp:// URL, got \"" + url + "\""});
   }
   // Reuse the HTTP parser for the authority part.
   const HttpUrl parsed = parse_http_url("http://" + url.substr(scheme.size()), "sut.rtsp");
   HostPort out{parsed.host, 554};
-  if (url.find(':', scheme.size()) != std::string::npos) out.port = static_cast<uint16_t>(std::stoul(parsed.port));
+  if (url.find(':', scheme.size()) != std::string::npos)
+    out.port = static_cast<uint16_t>(std::stoul(parsed.port));
   return out;
 }
 
 // Waits for `pid` to exit for at most `timeout` (less when `interrupted` is set); true when it
 // did (status stored).
-bool wait_exit(pid_t pid, Micros timeout, int& status, const std::atomic<bool>* interrupted = nullptr) {
+bool wait_exit(pid_t pid, Micros timeout, int& status,
+               const std::atomic<bool>* interrupted = nullptr) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (true) {
     const pid_t r = waitpid(pid, &status, WNOHANG);
@@ -57,7 +60,8 @@ pid_t spawn_shell(const std::string& command) {
   posix_spawnattr_setpgroup(&attr, 0);
   const char* argv[] = {"/bin/sh", "-c", command.c_str(), nullptr};
   pid_t pid = -1;
-  const int rc = posix_spawn(&pid, "/bin/sh", nullptr, &attr, const_cast<char* const*>(argv), environ);
+  const int rc =
+      posix_spawn(&pid, "/bin/sh", nullptr, &attr, const_cast<char* const*>(argv), environ);
   posix_spawnattr_destroy(&attr);
   if (rc != 0) throw HarnessError("cannot run `" + command + "`: " + std::strerror(rc));
   return pid;
@@ -70,7 +74,8 @@ int run_shell(const std::string& command, Micros timeout, const std::atomic<bool
     kill_group(pid, std::chrono::seconds(2));
     return -1;
   }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status)
+                           : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
 
 void kill_group(pid_t pid, Micros grace) noexcept {
@@ -97,7 +102,8 @@ void kill_group(pid_t pid, Micros grace) noexcept {
   wait_gone(std::chrono::seconds(5));
 }
 
-ExternalSutDriver::ExternalSutDriver(scenario::ExternalSut config, const std::atomic<bool>* interrupted)
+ExternalSutDriver::ExternalSutDriver(scenario::ExternalSut config,
+                                     const std::atomic<bool>* interrupted)
     : config_(std::move(config)), interrupted_(interrupted) {
   const HostPort rtsp = parse_rtsp_url(config_.rtsp_url);
   endpoints_.rtsp_host = rtsp.host;
@@ -108,7 +114,9 @@ ExternalSutDriver::ExternalSutDriver(scenario::ExternalSut config, const std::at
   endpoints_.admin = parse_http_url(config_.admin_url, "sut.admin");
 }
 
-ExternalSutDriver::~ExternalSutDriver() { stop(); }
+ExternalSutDriver::~ExternalSutDriver() {
+  stop();
+}
 
 void ExternalSutDriver::wait_ready(const char* after) {
   if (!config_.ready) return;
@@ -119,8 +127,9 @@ void ExternalSutDriver::wait_ready(const char* after) {
     if (interrupted_ != nullptr && interrupted_->load())
       throw HarnessError(std::string("interrupted while waiting for the SUT ") + after);
     try {
-      const auto response = http_request({probe.host, probe.port, ""}, "GET", probe.path.empty() ? "/" : probe.path, {},
-                                         std::chrono::seconds(1));
+      const auto response =
+          http_request({probe.host, probe.port, ""}, "GET", probe.path.empty() ? "/" : probe.path,
+                       {}, std::chrono::seconds(1));
       if (response.status >= 200 && response.status < 300) return;
       last = "status " + std::to_string(response.status);
     } catch (const HarnessError& e) {
@@ -130,14 +139,16 @@ void ExternalSutDriver::wait_ready(const char* after) {
       int status = 0;
       if (waitpid(started_, &status, WNOHANG) == started_) {
         started_ = -1;
-        throw HarnessError(std::string("the SUT exited ") + after + " before it was ready (start: `" + config_.start + "`)");
+        throw HarnessError(std::string("the SUT exited ") + after +
+                           " before it was ready (start: `" + config_.start + "`)");
       }
     }
     // Readiness is a property of another process: there is no event to wait on, so poll.
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   throw HarnessError(std::string("the SUT was not ready ") + after + " within " +
-                     std::to_string(config_.ready->timeout.count() / 1000) + " ms (" + config_.ready->url + ": " + last + ")");
+                     std::to_string(config_.ready->timeout.count() / 1000) + " ms (" +
+                     config_.ready->url + ": " + last + ")");
 }
 
 void ExternalSutDriver::start() {
@@ -146,26 +157,36 @@ void ExternalSutDriver::start() {
 }
 
 void ExternalSutDriver::restart() {
-  if (config_.restart.empty()) throw HarnessError("the scenario restarts the SUT but sut.restart is not set");
+  if (config_.restart.empty())
+    throw HarnessError("the scenario restarts the SUT but sut.restart is not set");
   const int rc = run_shell(config_.restart, std::chrono::seconds(60), interrupted_);
-  if (interrupted_ != nullptr && interrupted_->load()) throw HarnessError("interrupted during sut.restart");
-  if (rc != 0) throw HarnessError("sut.restart `" + config_.restart + "` failed with status " + std::to_string(rc));
+  if (interrupted_ != nullptr && interrupted_->load())
+    throw HarnessError("interrupted during sut.restart");
+  if (rc != 0)
+    throw HarnessError("sut.restart `" + config_.restart + "` failed with status " +
+                       std::to_string(rc));
   wait_ready("after restart");
 }
 
-void ExternalSutDriver::stop() noexcept {
+std::string ExternalSutDriver::stop() noexcept {
+  std::string problem;
   if (!config_.stop.empty()) {
     try {
-      run_shell(config_.stop, std::chrono::seconds(30));
-    } catch (...) {
+      if (const int rc = run_shell(config_.stop, std::chrono::seconds(30)); rc != 0)
+        problem = "sut.stop `" + config_.stop + "` exited with status " + std::to_string(rc);
+    } catch (const std::exception& e) {
+      problem = "sut.stop `" + config_.stop + "`: " + e.what();
     }
   }
   if (started_ > 0) {
     kill_group(started_, std::chrono::seconds(5));
     started_ = -1;
   }
+  return problem;
 }
 
-std::string ExternalSutDriver::describe() const { return "external relay at " + config_.rtsp_url; }
+std::string ExternalSutDriver::describe() const {
+  return "external relay at " + config_.rtsp_url;
+}
 
 }  // namespace camleak::runner

@@ -15,12 +15,13 @@ class ExternalSutDriver final : public SutDriver {
   // Throws InputError when a URL is malformed (field names as in the scenario: sut.rtsp, ...).
   // `interrupted` (may be null; set from a signal handler) cuts waits for readiness and for the
   // restart command short.
-  explicit ExternalSutDriver(scenario::ExternalSut config, const std::atomic<bool>* interrupted = nullptr);
+  explicit ExternalSutDriver(scenario::ExternalSut config,
+                             const std::atomic<bool>* interrupted = nullptr);
   ~ExternalSutDriver() override;
 
   void start() override;
   void restart() override;
-  void stop() noexcept override;
+  std::string stop() noexcept override;
   SutEndpoints endpoints() const override { return endpoints_; }
   std::string describe() const override;
 
@@ -37,7 +38,8 @@ class ExternalSutDriver final : public SutDriver {
 pid_t spawn_shell(const std::string& command);
 // Runs `command` to completion (at most `timeout`); returns its exit status, or -1 on timeout
 // (the process group is killed then, also when `interrupted` gets set).
-int run_shell(const std::string& command, Micros timeout, const std::atomic<bool>* interrupted = nullptr);
+int run_shell(const std::string& command, Micros timeout,
+              const std::atomic<bool>* interrupted = nullptr);
 // SIGTERM to the process group, SIGKILL to what is left of it after `grace`; returns once every
 // member is gone (at most 5 s after the SIGKILL).
 void kill_group(pid_t pid, Micros grace) noexcept;

@@ -5,23 +5,28 @@
 #include <set>
 
 #include "harness/core/errors.hpp"
+#include "harness/runner/fleet_totals.hpp"
 
 namespace camleak::runner {
 namespace {
 
 rtsp::RtpTransport rtp_transport(scenario::MediaTransport t) {
-  return t == scenario::MediaTransport::udp ? rtsp::RtpTransport::udp : rtsp::RtpTransport::tcp_interleaved;
+  return t == scenario::MediaTransport::udp ? rtsp::RtpTransport::udp
+                                            : rtsp::RtpTransport::tcp_interleaved;
 }
 
-uint16_t port_of(const std::map<std::string, uint16_t>& ports, const std::string& device, const char* role) {
+uint16_t port_of(const std::map<std::string, uint16_t>& ports, const std::string& device,
+                 const char* role) {
   const auto it = ports.find(device);
-  if (it == ports.end()) throw HarnessError(std::string("no ") + role + " link was created for " + device);
+  if (it == ports.end())
+    throw HarnessError(std::string("no ") + role + " link was created for " + device);
   return it->second;
 }
 
 }  // namespace
 
-std::vector<std::string> watched_cameras(const scenario::Scenario& scenario, const scenario::Hub& hub) {
+std::vector<std::string> watched_cameras(const scenario::Scenario& scenario,
+                                         const scenario::Hub& hub) {
   std::vector<std::string> out;
   std::set<std::string> seen;
   if (hub.watch_own) {
@@ -31,13 +36,15 @@ std::vector<std::string> watched_cameras(const scenario::Scenario& scenario, con
   }
   if (hub.watch_shared) {
     for (const auto& share : scenario.shares) {
-      if (share.account == hub.account && seen.insert(share.camera).second) out.push_back(share.camera);
+      if (share.account == hub.account && seen.insert(share.camera).second)
+        out.push_back(share.camera);
     }
   }
   return out;
 }
 
-std::vector<std::string> probe_targets(const scenario::Scenario& scenario, const scenario::Hub& hub) {
+std::vector<std::string> probe_targets(const scenario::Scenario& scenario,
+                                       const scenario::Hub& hub) {
   std::set<std::string> ever_visible;
   for (const auto& camera : scenario.fleet.cameras) {
     if (camera.owner == hub.account) ever_visible.insert(camera.name);
@@ -82,14 +89,17 @@ Fleet::Fleet(const scenario::Scenario& scenario, uint64_t seed, const Credential
   // Decoding is the fleet's heaviest work; it runs beside the proxy, relay and I/O threads.
   pool_ = std::make_unique<emulators::DecodePool>(std::max(1u, threads));
 
-  emulators::CameraHooks camera_hooks{.on_operation = hooks.on_operation, .on_frame_sent = hooks.on_frame_sent};
+  emulators::CameraHooks camera_hooks{.on_operation = hooks.on_operation,
+                                      .on_frame_sent = hooks.on_frame_sent};
   for (size_t i = 0; i < camera_configs.size(); ++i) {
-    auto camera = emulators::Camera::create(io_, clock, camera_configs[i], loops[i], key_, ids_, camera_hooks);
+    auto camera = emulators::Camera::create(io_, clock, camera_configs[i], loops[i], key_, ids_,
+                                            camera_hooks);
     camera_by_name_[camera_configs[i].name] = camera;
     cameras_.push_back(std::move(camera));
   }
 
-  emulators::HubHooks hub_hooks{.on_operation = hooks.on_operation, .on_observation = hooks.on_observation};
+  emulators::HubHooks hub_hooks{.on_operation = hooks.on_operation,
+                                .on_observation = hooks.on_observation};
   for (const auto& hub : scenario.fleet.hubs) {
     emulators::HubConfig c;
     c.name = hub.name;
@@ -145,7 +155,8 @@ void Fleet::force_reconnect(const std::string& device) {
     it->second->force_reconnect();
     return;
   }
-  if (const auto it = hub_by_name_.find(device); it != hub_by_name_.end()) it->second->force_reconnect();
+  if (const auto it = hub_by_name_.find(device); it != hub_by_name_.end())
+    it->second->force_reconnect();
 }
 
 void Fleet::share_granted(const std::string& camera, const std::string& account) {
@@ -173,6 +184,10 @@ std::vector<rtsp::ConformanceNote> Fleet::conformance_notes() const {
 emulators::HubCounters Fleet::hub_counters(const std::string& hub) const {
   const auto it = hub_by_name_.find(hub);
   return it == hub_by_name_.end() ? emulators::HubCounters{} : it->second->counters();
+}
+
+std::vector<reports::FleetCount> Fleet::totals() const {
+  return fleet_totals(*this);
 }
 
 }  // namespace camleak::runner

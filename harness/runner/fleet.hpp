@@ -14,6 +14,7 @@
 #include "emulators/hub/hub.hpp"
 #include "emulators/rtsp/conformance.hpp"
 #include "harness/runner/credentials.hpp"
+#include "harness/runner/device_fleet.hpp"
 #include "harness/scenario/scenario.hpp"
 
 namespace camleak::runner {
@@ -26,14 +27,14 @@ struct DevicePorts {
 };
 
 struct FleetHooks {
-  emulators::OperationSink on_operation;               // any thread
-  emulators::ObservationSink on_observation;           // decode workers
+  emulators::OperationSink on_operation;                           // any thread
+  emulators::ObservationSink on_observation;                       // decode workers
   std::function<void(const emulators::FrameSent&)> on_frame_sent;  // io thread
   // The RTP-over-UDP router of a device link (`live:hub-2`), for devices with transport udp.
   std::function<rtsp::UdpRouter(const std::string& link)> udp_router;
 };
 
-class Fleet {
+class Fleet final : public DeviceFleet {
  public:
   // Builds every device (encodes the cameras' loops: the slow part of a large fleet's start).
   // Nothing connects before start(). Throws InputError / HarnessError (also when `interrupted`
@@ -41,24 +42,25 @@ class Fleet {
   Fleet(const scenario::Scenario& scenario, uint64_t seed, const Credentials& credentials,
         const DevicePorts& ports, const Clock& clock, FleetHooks hooks,
         const std::atomic<bool>* interrupted = nullptr);
-  ~Fleet();
+  ~Fleet() override;
 
-  void start();
+  void start() override;
   // Stops every device and the decode pool; no hook runs after it returns. Idempotent.
-  void stop();
+  void stop() override;
 
   // The device's side of a reconnect storm: drop its sessions and dial again.
-  void force_reconnect(const std::string& device);
+  void force_reconnect(const std::string& device) override;
   // `account` was granted `camera`: its hubs waiting to play it dial now instead of at the end
   // of their backoff (time to first frame then measures the SUT, not the hub's backoff).
-  void share_granted(const std::string& camera, const std::string& account);
+  void share_granted(const std::string& camera, const std::string& account) override;
 
   emulators::CameraCounters camera_counters(const std::string& camera) const;
   emulators::HubCounters hub_counters(const std::string& hub) const;
   // The RFC deviations the devices tolerated from the SUT, totalled over every camera and hub:
   // one entry per note text (counts summed, the example of the first device in fleet order),
   // sorted by text. Thread-safe; callable while the fleet runs and after stop().
-  std::vector<rtsp::ConformanceNote> conformance_notes() const;
+  std::vector<rtsp::ConformanceNote> conformance_notes() const override;
+  std::vector<reports::FleetCount> totals() const override;
   const std::vector<std::shared_ptr<emulators::Camera>>& cameras() const { return cameras_; }
   const std::vector<std::shared_ptr<emulators::Hub>>& hubs() const { return hubs_; }
 
@@ -78,8 +80,10 @@ class Fleet {
 
 // The cameras `hub` watches live: its own (watch_own) and every camera ever shared with its
 // account (watch_shared; while not shared, the SUT refuses and the hub retries with backoff).
-std::vector<std::string> watched_cameras(const scenario::Scenario& scenario, const scenario::Hub& hub);
+std::vector<std::string> watched_cameras(const scenario::Scenario& scenario,
+                                         const scenario::Hub& hub);
 // Cameras the hub's account can never see during the run: the only safe probe targets.
-std::vector<std::string> probe_targets(const scenario::Scenario& scenario, const scenario::Hub& hub);
+std::vector<std::string> probe_targets(const scenario::Scenario& scenario,
+                                       const scenario::Hub& hub);
 
 }  // namespace camleak::runner

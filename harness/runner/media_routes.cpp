@@ -80,10 +80,7 @@ std::optional<rtsp::UdpRoute> MediaRoutes::open(const std::string& parent, rtsp:
   } catch (...) {
     for (const auto& link : links) {
       p.routes.erase(link);
-      try {
-        proxy_.remove_link(link);
-      } catch (const std::exception&) {
-      }
+      proxy_.remove_link(link);
     }
     throw;
   }
@@ -101,10 +98,7 @@ void MediaRoutes::release(const std::string& parent, const std::vector<std::stri
   const auto it = parents_.find(parent);
   for (const auto& link : links) {
     if (it != parents_.end()) it->second.routes.erase(link);
-    try {
-      proxy_.remove_link(link);
-    } catch (const std::exception&) {
-    }
+    proxy_.remove_link(link);  // already gone when the proxy shut down first
   }
 }
 
@@ -119,10 +113,7 @@ void MediaRoutes::set_stage(const std::string& parent, const impair::StageSpec& 
     p.stages.push_back(spec);
   if (closed_) return;
   for (const auto& [link, flipped] : p.routes) {
-    try {
-      proxy_.remove_stage(link, spec.name);
-    } catch (const std::exception&) {
-    }
+    proxy_.remove_stage(link, spec.name);  // replaced when present
     proxy_.add_stage(link, placed(spec, flipped));
   }
 }
@@ -134,12 +125,7 @@ bool MediaRoutes::remove_stage(const std::string& parent, const std::string& nam
       std::erase_if(p.stages, [&](const impair::StageSpec& s) { return s.name == name; });
   if (erased == 0) return false;
   if (closed_) return true;
-  for (const auto& [link, flipped] : p.routes) {
-    try {
-      proxy_.remove_stage(link, name);
-    } catch (const std::exception&) {
-    }
-  }
+  for (const auto& [link, flipped] : p.routes) proxy_.remove_stage(link, name);
   return true;
 }
 
@@ -189,12 +175,7 @@ void MediaRoutes::close() {
   if (closed_) return;
   closed_ = true;
   for (auto& [name, p] : parents_) {
-    for (const auto& [link, flipped] : p.routes) {
-      try {
-        proxy_.remove_link(link);
-      } catch (const std::exception&) {
-      }
-    }
+    for (const auto& [link, flipped] : p.routes) proxy_.remove_link(link);
     p.routes.clear();
   }
 }

@@ -4,11 +4,11 @@
 
 #include "harness/core/errors.hpp"
 #include "harness/core/units.hpp"
-#include "harness/proxy/proxy.hpp"
 #include "harness/impair/registry.hpp"
-#include "harness/runner/fleet.hpp"
+#include "harness/proxy/proxy.hpp"
+#include "harness/runner/device_fleet.hpp"
 #include "harness/runner/media_routes.hpp"
-#include "harness/runner/provisioner.hpp"
+#include "harness/runner/sut_admin.hpp"
 #include "harness/runner/sut_driver.hpp"
 
 namespace camleak::runner {
@@ -35,15 +35,10 @@ impair::StageSpec partition_stage(const char* name, impair::Direction direction,
   return spec;
 }
 
-bool has_stage(proxy::Proxy& proxy, const std::string& link, const std::string& name) {
-  for (const auto& spec : proxy.link(link).stages)
-    if (spec.name == name) return true;
-  return false;
-}
-
 }  // namespace
 
-Player::Player(const schedule::Timeline& timeline, Micros until, const Clock& clock, PlayerTargets targets)
+Player::Player(const schedule::Timeline& timeline, Micros until, const Clock& clock,
+               PlayerTargets targets)
     : timeline_(timeline),
       until_(until),
       order_(play_order(timeline, until, kRevokeLead)),
@@ -82,10 +77,11 @@ void Player::send_next() {
   const auto& action = timeline_.actions[next.index];
   const Micros late = clock_.now() - next.due;
   if (late > kLatenessTolerance) {
-    const std::string text = std::string(schedule::to_string(action.kind)) + " at " +
-                             units::format_duration(action.time) + " was sent " +
-                             units::format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(late)) +
-                             " after it was due";
+    const std::string text =
+        std::string(schedule::to_string(action.kind)) + " at " +
+        units::format_duration(action.time) + " was sent " +
+        units::format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(late)) +
+        " after it was due";
     if (late > lateness_budget(action.kind, kRevokeLead))
       errors_.push_back(text + ", past what the verdict can absorb");
     else
@@ -112,12 +108,12 @@ void Player::set_stages(const schedule::TimedAction& action) {
   for (const auto& link : action.links) {
     const bool routed = targets_.routes.has_parent(link);
     for (const auto& spec : action.stages) {
-      if (routed && impair::Registry::builtin().is_datagram(spec.type)) {
+      if (routed && targets_.proxy.registry().is_datagram(spec.type)) {
         targets_.routes.set_stage(link, spec);
         continue;
       }
       // A set replaces a stage of the same name.
-      if (has_stage(targets_.proxy, link, spec.name)) targets_.proxy.remove_stage(link, spec.name);
+      targets_.proxy.remove_stage(link, spec.name);  // replaced when present
       targets_.proxy.add_stage(link, spec);
     }
   }
@@ -125,7 +121,8 @@ void Player::set_stages(const schedule::TimedAction& action) {
 
 void Player::clear_stages(const schedule::TimedAction& action) {
   const auto named = [&](const impair::StageSpec& spec) {
-    if (spec.name == kPartitionUp || spec.name == kPartitionDown) return false;  // partitions heal on their own
+    if (spec.name == kPartitionUp || spec.name == kPartitionDown)
+      return false;  // partitions heal on their own
     const auto& names = action.stage_names;
     return names.empty() || std::find(names.begin(), names.end(), spec.name) != names.end() ||
            std::find(names.begin(), names.end(), spec.type) != names.end();
@@ -143,15 +140,16 @@ void Player::clear_stages(const schedule::TimedAction& action) {
 void Player::partition(const schedule::TimedAction& action, bool start) {
   for (const auto& link : action.links) {
     const bool routed = targets_.routes.has_parent(link);
-    const std::pair<const char*, impair::Direction> sides[] = {{kPartitionUp, impair::Direction::upstream},
-                                                               {kPartitionDown, impair::Direction::downstream}};
+    const std::pair<const char*, impair::Direction> sides[] = {
+        {kPartitionUp, impair::Direction::upstream},
+        {kPartitionDown, impair::Direction::downstream}};
     for (const auto& [name, direction] : sides) {
       if (start) {
         targets_.proxy.add_stage(link, partition_stage(name, direction, false));
         if (routed) targets_.routes.set_stage(link, partition_stage(name, direction, true));
         continue;
       }
-      if (has_stage(targets_.proxy, link, name)) targets_.proxy.remove_stage(link, name);
+      targets_.proxy.remove_stage(link, name);
       if (routed) targets_.routes.remove_stage(link, name);
     }
   }
@@ -176,12 +174,14 @@ void Player::execute(const schedule::TimedAction& action) {
         // The device's links go down: every connection is cut and new ones are refused, so the
         // device's own retries fail until its redial.
         for (const auto& device : action.devices) {
-          for (const auto& link : targets_.device_links[device]) targets_.proxy.set_enabled(link, false);
+          for (const auto& link : targets_.device_links[device])
+            targets_.proxy.set_enabled(link, false);
         }
         break;
       case Kind::redial:
         for (const auto& device : action.devices) {
-          for (const auto& link : targets_.device_links[device]) targets_.proxy.set_enabled(link, true);
+          for (const auto& link : targets_.device_links[device])
+            targets_.proxy.set_enabled(link, true);
           targets_.fleet.force_reconnect(device);
         }
         break;
@@ -196,25 +196,29 @@ void Player::execute(const schedule::TimedAction& action) {
         phase_ = action.phase;
         break;
     }
-    record(action, action.note.empty() ? std::string(schedule::to_string(action.kind)) : action.note);
+    record(action,
+           action.note.empty() ? std::string(schedule::to_string(action.kind)) : action.note);
   } catch (const std::exception& e) {
     // A SUT that does not come back from a restart ends the run; a stage or link the proxy
     // could not change leaves the faults unlike the schedule the oracle judges by.
     if (action.kind == Kind::sut_restart) throw;
-    errors_.push_back(std::string(schedule::to_string(action.kind)) + " at " + units::format_duration(action.time) +
-                      " failed: " + e.what());
+    errors_.push_back(std::string(schedule::to_string(action.kind)) + " at " +
+                      units::format_duration(action.time) + " failed: " + e.what());
   }
 }
 
 // A refused share or revoke is the SUT's failure (judged as a check), not the harness's.
 void Player::admin_call(const schedule::TimedAction& action) {
-  AdminCall call{.kind = action.kind, .camera = action.camera, .account = action.account, .time = action.time,
+  AdminCall call{.kind = action.kind,
+                 .camera = action.camera,
+                 .account = action.account,
+                 .time = action.time,
                  .sent_at = clock_.now()};
   try {
     if (action.kind == Kind::share)
-      targets_.provisioner.share(action.camera, action.account);
+      targets_.admin.share(action.camera, action.account);
     else
-      targets_.provisioner.revoke(action.camera, action.account);
+      targets_.admin.revoke(action.camera, action.account);
     call.accepted = true;
     if (action.kind == Kind::share) targets_.fleet.share_granted(action.camera, action.account);
   } catch (const std::exception& e) {

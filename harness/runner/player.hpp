@@ -24,16 +24,16 @@ class Proxy;
 
 namespace camleak::runner {
 
-class Fleet;
+class DeviceFleet;
 class MediaRoutes;
-class Provisioner;
+class SutAdmin;
 class SutDriver;
 
 struct PlayerTargets {
   proxy::Proxy& proxy;
-  Fleet& fleet;
+  DeviceFleet& fleet;
   SutDriver& sut;
-  Provisioner& provisioner;
+  SutAdmin& admin;
   EventLog& events;
   // Device name -> its link names (a storm drops and redials all of them).
   std::map<std::string, std::vector<std::string>> device_links;
@@ -61,7 +61,8 @@ class Player {
   static constexpr Micros kRevokeLead = std::chrono::milliseconds(300);
 
   // Plays the actions before `until` (run clock).
-  Player(const schedule::Timeline& timeline, Micros until, const Clock& clock, PlayerTargets targets);
+  Player(const schedule::Timeline& timeline, Micros until, const Clock& clock,
+         PlayerTargets targets);
 
   // Sends every action due at time 0 at once. Called after the run clock starts and before the
   // fleet does, so a fault written `at: 0s` is in force before any device sends its first byte.

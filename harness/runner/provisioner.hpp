@@ -9,11 +9,12 @@
 
 #include "harness/runner/credentials.hpp"
 #include "harness/runner/http_client.hpp"
+#include "harness/runner/sut_admin.hpp"
 #include "harness/scenario/scenario.hpp"
 
 namespace camleak::runner {
 
-class Provisioner {
+class Provisioner final : public SutAdmin {
  public:
   // Requests in flight at once while provisioning the fleet. A SUT that answers each change once
   // it is durable flushes at most this many changes together (the reference relay about half:
@@ -30,9 +31,9 @@ class Provisioner {
 
   // Every account, then every camera, then the shares that hold at time 0. Throws HarnessError
   // naming the request that the SUT refused.
-  void provision(const scenario::Scenario& scenario, const Credentials& credentials);
-  void share(const std::string& camera, const std::string& account);
-  void revoke(const std::string& camera, const std::string& account);
+  void provision(const scenario::Scenario& scenario, const Credentials& credentials) override;
+  void share(const std::string& camera, const std::string& account) override;
+  void revoke(const std::string& camera, const std::string& account) override;
 
  private:
   // Sends `calls` (independent of each other) and checks every answer; `what` names them in

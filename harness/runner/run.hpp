@@ -1,7 +1,8 @@
 #pragma once
 // One scenario, end to end: start the SUT, provision it, create a proxy link per device and
 // role, start the fleet, play the timeline on the real clock, judge every delivered frame,
-// stop at `duration`, tear everything down, write the report. The composition root of camleak.
+// stop at `duration`, tear everything down, write the report. The steps are RunSession's
+// (run_session.hpp); this is the entry point the CLI and the suite call.
 #include <atomic>
 #include <optional>
 #include <string>

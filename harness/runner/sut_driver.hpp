@@ -24,8 +24,9 @@ class SutDriver {
   virtual void start() = 0;
   // Restarts the SUT and returns once it is ready again.
   virtual void restart() = 0;
-  // Stops what start() started. Never throws; safe to call twice.
-  virtual void stop() noexcept = 0;
+  // Stops what start() started. Never throws; safe to call twice. Returns what went wrong on
+  // the way ("" when nothing did), for the report's notes: a run's verdict is already made.
+  virtual std::string stop() noexcept = 0;
   virtual SutEndpoints endpoints() const = 0;
   virtual std::string describe() const = 0;
 };

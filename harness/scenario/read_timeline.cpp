@@ -294,6 +294,7 @@ struct EntryReader {
     a.from = *ends[0];
     a.to = *ends[1];
     a.integer = spec->kind == impair::AttributeSpec::Kind::integer;
+    a.transport = stage_type->transport;
     a.stage.type = type;
     a.stage.direction = direction;
     a.stage.name = name.empty() ? type + (direction == impair::Direction::upstream ? "_upstream"

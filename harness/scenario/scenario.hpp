@@ -195,6 +195,9 @@ struct RampAction {
   double from = 0;  // in the attribute's registry unit (e.g. ms for latency)
   double to = 0;
   bool integer = true;  // the attribute is an integer: step values are rounded
+  // The stage type's transport (from the registry, at load): a datagram stage ramps only links
+  // whose media goes over UDP.
+  impair::Transport transport = impair::Transport::stream;
   Micros over{};
   Micros every = std::chrono::milliseconds(250);
 };
@@ -277,10 +280,10 @@ struct PhaseLimits {
 // restart), and `fault_recovery` after it, is excused.
 struct LivenessLimits {
   bool enabled = true;  // `liveness: off` switches every liveness check off
-  Micros first_frame = std::chrono::seconds(6);       // entitled, then a first frame within this
-  Micros max_stall = std::chrono::seconds(6);         // longest gap outside excused time
-  Micros fault_recovery = std::chrono::seconds(10);   // excused after each fault ends
-  double min_delivered_ratio = 0.5;  // of the frames sent outside excused time
+  Micros first_frame = std::chrono::seconds(6);      // entitled, then a first frame within this
+  Micros max_stall = std::chrono::seconds(6);        // longest gap outside excused time
+  Micros fault_recovery = std::chrono::seconds(10);  // excused after each fault ends
+  double min_delivered_ratio = 0.5;                  // of the frames sent outside excused time
 };
 
 struct Checks {

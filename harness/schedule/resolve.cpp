@@ -6,7 +6,6 @@
 
 #include "harness/core/rng.hpp"
 #include "harness/core/units.hpp"
-#include "harness/impair/registry.hpp"
 #include "harness/scenario/selector.hpp"
 #include "harness/schedule/timeline.hpp"
 
@@ -166,8 +165,7 @@ struct Resolver {
 
   void ramp(const scenario::TimelineEntry& e, const scenario::RampAction& a) {
     const auto devices = select(a.select, scenario::device_kind(a.role), e.id);
-    const impair::StageType* type = impair::Registry::builtin().find(a.stage.type);
-    const bool stream_type = type == nullptr || type->transport == impair::Transport::stream;
+    const bool stream_type = a.transport == impair::Transport::stream;
     // A stream (TCP) stage acts on every link; a datagram one only where UDP media flows.
     const auto g = group(a.role, devices);
     std::vector<std::string> links = g.datagram_links, targets = g.datagram_devices;

@@ -73,6 +73,10 @@ struct Timeline {
 
 Timeline resolve(const scenario::Scenario& scenario, uint64_t seed);
 
+// One action on one line for the report's schedule, long lists cut after 6 names:
+// "partition_start on live:hub-2, live:hub-3".
+std::string action_text(const TimedAction& action);
+
 // "latency_downstream{latency down jitter=0 latency=500 ...}": a stage spec on one line.
 std::string stage_text(const impair::StageSpec& spec);
 

@@ -83,6 +83,28 @@ std::string stage_text(const impair::StageSpec& spec) {
   return out + "}";
 }
 
+std::string action_text(const TimedAction& a) {
+  std::string text(to_string(a.kind));
+  auto list = [](const std::vector<std::string>& items) {
+    std::string out;
+    for (size_t i = 0; i < items.size() && i < 6; ++i) out += (i ? ", " : " ") + items[i];
+    if (items.size() > 6) out += " (+" + std::to_string(items.size() - 6) + " more)";
+    return out;
+  };
+  if (!a.stages.empty()) {
+    text += " [";
+    for (size_t i = 0; i < a.stages.size(); ++i) text += (i ? "; " : "") + stage_text(a.stages[i]);
+    text += "]";
+  }
+  if (!a.stage_names.empty()) text += list(a.stage_names);
+  if (!a.links.empty()) text += " on" + list(a.links);
+  if (!a.devices.empty()) text += " devices" + list(a.devices);
+  if (!a.camera.empty()) text += " " + a.camera + " with " + a.account;
+  if (!a.phase.empty()) text += " " + a.phase;
+  if (!a.note.empty()) text += " (" + a.note + ")";
+  return text;
+}
+
 std::string Timeline::to_text() const {
   std::string out;
   out += "seed " + std::to_string(seed) + ", duration " + units::format_duration(duration) + ", " +
