@@ -10,30 +10,18 @@ namespace {
 
 constexpr size_t kMaxListedFindings = 100;
 
-oracle::VerdictKind kind_of_check(const std::string& check) {
-  if (check == "no_splices") return oracle::VerdictKind::splice;
-  if (check == "no_forgeries") return oracle::VerdictKind::forged;
-  if (check == "freshness") return oracle::VerdictKind::stale;
-  return oracle::VerdictKind::leak;
-}
-
-bool lists_findings(const std::string& check) {
-  return check == "no_leaks" || check == "no_splices" || check == "no_forgeries" ||
-         check == "freshness";
-}
-
 // The findings of a failed verdict check, one per line, with their evidence files.
 std::string failure_body(const RunRecord& record, const oracle::CheckResult& check) {
   std::string body = check.message + "\n";
-  if (check.check == "probes_refused") {
+  if (check.lists_probe_violations) {
     size_t listed = 0;
     for (const auto& probe : record.results.probe_violations) {
       if (listed++ == kMaxListedFindings) break;
       body += "\n" + describe_probe(probe);
     }
   }
-  if (!lists_findings(check.check)) return body;
-  const auto kind = kind_of_check(check.check);
+  if (!check.findings) return body;
+  const auto kind = *check.findings;
   size_t listed = 0;
   size_t total = 0;
   for (const auto& e : record.evidence) {

@@ -265,12 +265,12 @@ void Camera::send_frame(uint64_t slot) {
   const media::LoopFrame& frame = loop_->frame(loop_position_++);
   const uint64_t sequence = sequence_++;
   const Micros capture_time = clock_.now();
-  const media::Bytes fields =
+  const Bytes fields =
       media::serialize_identity_fields(media::IdentityFields{.camera = config_.name,
                                                              .owner = config_.owner,
                                                              .sequence = sequence,
                                                              .capture_time = capture_time});
-  const media::Bytes sei =
+  const Bytes sei =
       media::build_identity_sei_nal(fields, media::identity_mac(hmac_, fields, frame.slice_digest));
 
   nal_views_.clear();
@@ -279,7 +279,7 @@ void Camera::send_frame(uint64_t slot) {
     nal_views_.emplace_back(loop_->pps());
   }
   nal_views_.emplace_back(sei);
-  for (const media::Bytes& slice : frame.vcl) nal_views_.emplace_back(slice);
+  for (const Bytes& slice : frame.vcl) nal_views_.emplace_back(slice);
 
   // RTP time follows the slot (the intended capture instant), so skipped slots show as a gap.
   const uint32_t timestamp =

@@ -1,7 +1,7 @@
 #include "emulators/hub/hub.hpp"
 
-#include <boost/asio/dispatch.hpp>
 #include <algorithm>
+#include <boost/asio/dispatch.hpp>
 #include <optional>
 
 #include "emulators/media/frame_identifier.hpp"
@@ -175,8 +175,7 @@ void Hub::start() {
     if (self->config_.http_port != 0) {
       self->snapshot_stream_ = self->pool_.open_stream(
           [shared](DecodeJob& job) {
-            const media::ByteView body =
-                job.data.empty() ? media::ByteView{} : media::ByteView(job.data.front());
+            const ByteView body = job.data.empty() ? ByteView{} : ByteView(job.data.front());
             media::SnapshotIdentity identity = media::identify_jpeg(body, shared->limits);
             shared->update([&](HubCounters& c) {
               if (identity.status == DecodeStatus::not_media) ++c.snapshot_not_jpeg;
@@ -308,7 +307,7 @@ void Hub::dial(const std::shared_ptr<Play>& play) {
   depacketizer.reorder_window = config_.reorder_window;
   depacketizer.max_access_unit_bytes = config_.max_access_unit_bytes;
   Play* raw = play.get();  // the depacketizer lives inside the play, so the pointer outlives it
-  play->depacketizer.emplace(depacketizer, [this, raw, generation](rtsp::AccessUnit&& au) {
+  play->depacketizer.emplace(depacketizer, [this, raw, generation](rtsp::ReceivedAccessUnit&& au) {
     DecodeJob job;
     job.data = std::move(au.nals);
     job.received_at = clock_.now();
@@ -366,12 +365,15 @@ void Hub::send_receiver_report(Play& play, Micros now) {
   const uint64_t expected = received + lost;
   rtsp::RtcpReportBlock block{
       .ssrc = play.depacketizer->ssrc(),
-      .fraction_lost = static_cast<uint8_t>(expected == 0 ? 0 : std::min<uint64_t>(255, lost * 256 / expected)),
+      .fraction_lost =
+          static_cast<uint8_t>(expected == 0 ? 0 : std::min<uint64_t>(255, lost * 256 / expected)),
       .cumulative_lost = static_cast<int32_t>(std::min<uint64_t>(counters.packets_lost, 0x7FFFFF)),
       .highest_sequence = play.depacketizer->extended_highest_sequence()};
   std::vector<uint8_t> packet;
-  rtsp::append_rtcp_rr(packet, rtsp::RtcpReceiverReport{.ssrc = play.report_ssrc, .reports = {block}});
-  if (play.client->send_rtcp(packet)) shared_->update([](HubCounters& c) { ++c.rtcp_reports_sent; });
+  rtsp::append_rtcp_rr(packet,
+                       rtsp::RtcpReceiverReport{.ssrc = play.report_ssrc, .reports = {block}});
+  if (play.client->send_rtcp(packet))
+    shared_->update([](HubCounters& c) { ++c.rtcp_reports_sent; });
 }
 
 void Hub::emit(Operation op) {

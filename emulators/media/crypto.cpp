@@ -97,7 +97,7 @@ Digest SliceHasher::slice_digest(std::span<const Bytes> nals) {
     throw_openssl("EVP_DigestInit_ex");
   }
   for (const Bytes& nal : nals) {
-    if (!is_vcl(nal)) continue;
+    if (!h264::is_vcl(nal)) continue;
     const auto size = static_cast<uint32_t>(nal.size());
     const uint8_t length[4] = {static_cast<uint8_t>(size >> 24), static_cast<uint8_t>(size >> 16),
                                static_cast<uint8_t>(size >> 8), static_cast<uint8_t>(size)};

@@ -8,7 +8,7 @@
 #include <memory>
 #include <span>
 
-#include "emulators/media/nal.hpp"
+#include "emulators/h264/nal.hpp"
 
 struct evp_mac_ctx_st;
 struct evp_md_ctx_st;

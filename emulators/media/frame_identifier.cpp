@@ -13,8 +13,8 @@ FrameIdentity FrameIdentifier::identify(std::span<const Bytes> nals) {
   bool any_valid = false;
   bool any_slice = false;
   for (const Bytes& nal : nals) {
-    any_valid = any_valid || has_valid_header(nal);
-    any_slice = any_slice || (has_valid_header(nal) && is_vcl(nal));
+    any_valid = any_valid || h264::has_valid_header(nal);
+    any_slice = any_slice || (h264::has_valid_header(nal) && h264::is_vcl(nal));
   }
   picture_ = Picture();
   if (!any_valid) return result;  // not_media

@@ -6,9 +6,9 @@
 #include <optional>
 #include <span>
 
+#include "emulators/h264/nal.hpp"
 #include "emulators/media/crypto.hpp"
 #include "emulators/media/h264_decoder.hpp"
-#include "emulators/media/nal.hpp"
 #include "emulators/media/picture.hpp"
 #include "harness/core/observation.hpp"
 

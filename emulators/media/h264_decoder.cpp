@@ -18,7 +18,7 @@ H264Decoder::H264Decoder(const DecoderLimits& limits)
 }
 
 DecodeStatus H264Decoder::decode(std::span<const Bytes> nals, Picture& picture) {
-  const std::size_t size = annexb_size(nals);
+  const std::size_t size = h264::annexb_size(nals);
   if (size == 0 || size > limits_.max_input_bytes) {
     picture = Picture();
     return DecodeStatus::corrupt;

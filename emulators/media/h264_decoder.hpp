@@ -4,8 +4,8 @@
 #include <cstddef>
 #include <span>
 
+#include "emulators/h264/nal.hpp"
 #include "emulators/media/ffmpeg_ptr.hpp"
-#include "emulators/media/nal.hpp"
 #include "emulators/media/picture.hpp"
 #include "harness/core/observation.hpp"
 

@@ -100,7 +100,8 @@ std::vector<EncodedPicture> H264Encoder::receive_all() {
     check_av(rc, "avcodec_receive_packet(libx264)");
     EncodedPicture encoded;
     encoded.keyframe = (packet_->flags & AV_PKT_FLAG_KEY) != 0;
-    encoded.nals = split_annexb(ByteView(packet_->data, static_cast<std::size_t>(packet_->size)));
+    encoded.nals =
+        h264::split_annexb(ByteView(packet_->data, static_cast<std::size_t>(packet_->size)));
     av_packet_unref(packet_.get());
     out.push_back(std::move(encoded));
   }

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "emulators/h264/nal.hpp"
 #include "emulators/media/ffmpeg_ptr.hpp"
-#include "emulators/media/nal.hpp"
 #include "emulators/media/picture.hpp"
 
 namespace camleak::media {

@@ -25,11 +25,11 @@ std::shared_ptr<const H264Loop> H264Loop::encode(const LoopConfig& config) {
       LoopFrame frame;
       frame.keyframe = out.keyframe;
       for (Bytes& nal : out.nals) {
-        const uint8_t type = nal_unit_type(nal);
-        if (type == nal_type::sps && loop->sps_.empty()) loop->sps_ = nal;
-        if (type == nal_type::pps && loop->pps_.empty()) loop->pps_ = nal;
+        const uint8_t type = h264::nal_unit_type(nal);
+        if (type == h264::nal_type::sps && loop->sps_.empty()) loop->sps_ = nal;
+        if (type == h264::nal_type::pps && loop->pps_.empty()) loop->pps_ = nal;
         // x264's own SEI (its version string) and any AUD are dropped: the stamper adds ours.
-        if (is_vcl(nal)) frame.vcl.push_back(std::move(nal));
+        if (h264::is_vcl(nal)) frame.vcl.push_back(std::move(nal));
       }
       if (frame.vcl.empty()) throw MediaError("libx264 produced a picture without coded slices");
       frame.slice_digest = hasher.slice_digest(frame.vcl);
@@ -49,7 +49,7 @@ std::shared_ptr<const H264Loop> H264Loop::encode(const LoopConfig& config) {
                      std::to_string(count) + " frames");
   }
   if (!loop->frames_.front().keyframe ||
-      nal_unit_type(loop->frames_.front().vcl.front()) != nal_type::slice_idr) {
+      h264::nal_unit_type(loop->frames_.front().vcl.front()) != h264::nal_type::slice_idr) {
     throw MediaError("libx264 did not start the loop with an IDR picture");
   }
   if (loop->sps_.size() < 4 || loop->pps_.empty()) {

@@ -7,9 +7,9 @@
 #include <memory>
 #include <vector>
 
+#include "emulators/h264/nal.hpp"
 #include "emulators/media/crypto.hpp"
 #include "emulators/media/h264_encoder.hpp"
-#include "emulators/media/nal.hpp"
 #include "harness/core/clock.hpp"
 
 namespace camleak::media {

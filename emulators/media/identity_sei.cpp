@@ -128,15 +128,16 @@ Bytes build_identity_sei_nal(ByteView serialized_fields, const Mac& mac) {
   rbsp.insert(rbsp.end(), serialized_fields.begin(), serialized_fields.end());
   rbsp.insert(rbsp.end(), mac.begin(), mac.end());
   rbsp.push_back(kRbspStopByte);
-  Bytes nal{nal_type::sei};  // nal_ref_idc 0: SEI is not a reference
-  const Bytes escaped = escape_rbsp(rbsp);
+  Bytes nal{h264::nal_type::sei};  // nal_ref_idc 0: SEI is not a reference
+  const Bytes escaped = h264::escape_rbsp(rbsp);
   nal.insert(nal.end(), escaped.begin(), escaped.end());
   return nal;
 }
 
 std::optional<IdentitySei> parse_identity_sei(ByteView nal) {
-  if (!has_valid_header(nal) || nal_unit_type(nal) != nal_type::sei) return std::nullopt;
-  const Bytes rbsp = unescape_rbsp(nal.subspan(1));
+  if (!h264::has_valid_header(nal) || h264::nal_unit_type(nal) != h264::nal_type::sei)
+    return std::nullopt;
+  const Bytes rbsp = h264::unescape_rbsp(nal.subspan(1));
   Reader reader(rbsp);
   // sei_message() repeats until only the rbsp trailing bits (0x80) are left.
   while (reader.remaining() > 1) {
@@ -158,7 +159,7 @@ std::optional<IdentitySei> parse_identity_sei(ByteView nal) {
 std::optional<SeiIdentity> read_sei_identity(std::span<const Bytes> nals, HmacSha256& hmac,
                                              SliceHasher& hasher) {
   for (const Bytes& nal : nals) {
-    if (nal_unit_type(nal) != nal_type::sei) continue;
+    if (h264::nal_unit_type(nal) != h264::nal_type::sei) continue;
     std::optional<IdentitySei> sei = parse_identity_sei(nal);
     if (!sei) continue;
     const Bytes fields = serialize_identity_fields(sei->fields);

@@ -19,8 +19,8 @@
 #include <span>
 #include <string>
 
+#include "emulators/h264/nal.hpp"
 #include "emulators/media/crypto.hpp"
-#include "emulators/media/nal.hpp"
 #include "harness/core/clock.hpp"
 #include "harness/core/observation.hpp"
 

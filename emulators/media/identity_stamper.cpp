@@ -12,13 +12,14 @@ IdentityStamper::IdentityStamper(std::shared_ptr<const H264Loop> loop, const Run
   serialize_identity_fields(IdentityFields{.camera = camera_, .owner = owner_});
 }
 
-AccessUnit IdentityStamper::stamp(uint64_t frame_index, uint64_t sequence, Micros capture_time) {
+StampedAccessUnit IdentityStamper::stamp(uint64_t frame_index, uint64_t sequence,
+                                         Micros capture_time) {
   const LoopFrame& frame = loop_->frame(frame_index);
   const Bytes fields = serialize_identity_fields(IdentityFields{
       .camera = camera_, .owner = owner_, .sequence = sequence, .capture_time = capture_time});
   const Mac mac = identity_mac(hmac_, fields, frame.slice_digest);
 
-  AccessUnit unit;
+  StampedAccessUnit unit;
   unit.keyframe = frame.keyframe;
   unit.sequence = sequence;
   unit.capture_time = capture_time;

@@ -7,19 +7,18 @@
 #include <string>
 #include <vector>
 
+#include "emulators/h264/access_unit.hpp"
 #include "emulators/media/crypto.hpp"
 #include "emulators/media/h264_loop.hpp"
 #include "emulators/media/identity_sei.hpp"
-#include "emulators/media/nal.hpp"
 #include "harness/core/clock.hpp"
 
 namespace camleak::media {
 
-// One coded picture as NAL units WITHOUT start codes, in decoding order:
-// [SPS, PPS] (keyframes only), identity SEI, slices. Feed `nals` to the RTP packetizer, or
-// join_annexb(nals) to write a .h264 file.
-struct AccessUnit {
-  std::vector<Bytes> nals;
+// One coded picture as the camera sends it: [SPS, PPS] (keyframes only), identity SEI, slices,
+// each without start codes (h264::AccessUnit). Feed `nals` to the RTP packetizer, or
+// to_annexb() to write a .h264 file.
+struct StampedAccessUnit : h264::AccessUnit {
   bool keyframe = false;
   uint64_t sequence = 0;
   Micros capture_time{};
@@ -33,7 +32,7 @@ class IdentityStamper {
 
   // The access unit for running frame `frame_index` (the loop wraps), stamped with `sequence`
   // and `capture_time`. A viewer can start decoding at any keyframe.
-  AccessUnit stamp(uint64_t frame_index, uint64_t sequence, Micros capture_time);
+  StampedAccessUnit stamp(uint64_t frame_index, uint64_t sequence, Micros capture_time);
 
   const H264Loop& loop() const { return *loop_; }
   const std::string& camera() const { return camera_; }

@@ -5,9 +5,9 @@
 #include <cstdint>
 #include <optional>
 
+#include "emulators/h264/nal.hpp"
 #include "emulators/media/ffmpeg_ptr.hpp"
 #include "emulators/media/h264_decoder.hpp"
-#include "emulators/media/nal.hpp"
 #include "emulators/media/picture.hpp"
 #include "harness/core/observation.hpp"
 

@@ -21,36 +21,11 @@ ListenAddress parse_listen_address(std::string_view text) {
     return std::invalid_argument("expected HOST:PORT such as 127.0.0.1:8554 or [::1]:0, got `" +
                                  std::string(text) + "` (" + why + ")");
   };
-  std::string_view host;
-  std::string_view port;
-  if (!text.empty() && text.front() == '[') {
-    const size_t close = text.find(']');
-    if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') {
-      throw bad("unterminated [IPv6] address or missing port");
-    }
-    host = text.substr(1, close - 1);
-    port = text.substr(close + 2);
-  } else {
-    const size_t colon = text.rfind(':');
-    if (colon == std::string_view::npos) throw bad("missing port");
-    host = text.substr(0, colon);
-    port = text.substr(colon + 1);
-    if (host.find(':') != std::string_view::npos) throw bad("IPv6 addresses need brackets");
-  }
-  if (host.empty()) throw bad("missing host");
-  unsigned value = 0;
-  const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-  if (port.empty() || ec != std::errc{} || end != port.data() + port.size() || value > 65535) {
-    throw bad("port must be 0..65535");
-  }
-  return ListenAddress{std::string(host), static_cast<uint16_t>(value)};
-}
-
-std::string format_listen_address(const ListenAddress& address) {
-  if (address.host.find(':') != std::string::npos) {
-    return "[" + address.host + "]:" + std::to_string(address.port);
-  }
-  return address.host + ":" + std::to_string(address.port);
+  const AuthorityParse parsed = parse_authority(text);
+  if (!parsed.authority) throw bad(parsed.error);
+  if (parsed.authority->host.empty()) throw bad("missing host");
+  if (!parsed.authority->port) throw bad("missing port");
+  return ListenAddress{parsed.authority->host, *parsed.authority->port};
 }
 
 namespace {

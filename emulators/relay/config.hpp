@@ -10,18 +10,18 @@
 #include <string_view>
 
 #include "emulators/relay/defects.hpp"
+#include "harness/core/host_port.hpp"
 
 namespace camleak::relay {
 
-struct ListenAddress {
-  std::string host = "127.0.0.1";  // numeric IPv4 or IPv6 address (never resolved)
-  uint16_t port = 0;               // 0: the OS picks; Relay reports the bound port
-  bool operator==(const ListenAddress&) const = default;
-};
+// A numeric IPv4 or IPv6 address (never resolved) and a port (0: the OS picks; Relay reports
+// the bound port).
+using ListenAddress = HostPort;
 
-// "127.0.0.1:8554", "[::1]:0", "0.0.0.0:80". Throws std::invalid_argument saying what was expected.
+// "127.0.0.1:8554", "[::1]:0", "0.0.0.0:80" (camleak::parse_authority's grammar, host and port
+// required). Throws std::invalid_argument saying what was expected; the config reader adds
+// file and line.
 ListenAddress parse_listen_address(std::string_view text);
-std::string format_listen_address(const ListenAddress& address);
 
 struct RelayTimeouts {
   // An RTSP session with no request and no incoming packet for this long is closed.

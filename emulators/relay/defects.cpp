@@ -2,11 +2,6 @@
 
 namespace camleak::relay {
 
-namespace {
-constexpr Defect kAll[] = {Defect::weak_signal_cache, Defect::storm_mapping_mixup,
-                           Defect::restart_session_swap};
-}
-
 bool DefectSet::has(Defect d) const {
   switch (d) {
     case Defect::weak_signal_cache:
@@ -33,34 +28,9 @@ void DefectSet::set(Defect d, bool on) {
   }
 }
 
-std::string_view defect_name(Defect d) {
-  switch (d) {
-    case Defect::weak_signal_cache:
-      return "weak-signal-cache";
-    case Defect::storm_mapping_mixup:
-      return "storm-mapping-mixup";
-    case Defect::restart_session_swap:
-      return "restart-session-swap";
-  }
-  return "unknown";
-}
-
-std::optional<Defect> parse_defect(std::string_view name) {
-  for (Defect d : kAll) {
-    if (defect_name(d) == name) return d;
-  }
-  return std::nullopt;
-}
-
-std::vector<std::string> defect_names() {
-  std::vector<std::string> out;
-  for (Defect d : kAll) out.emplace_back(defect_name(d));
-  return out;
-}
-
 std::vector<std::string> enabled_defect_names(const DefectSet& set) {
   std::vector<std::string> out;
-  for (Defect d : kAll) {
+  for (Defect d : kAllDefects) {
     if (set.has(d)) out.emplace_back(defect_name(d));
   }
   return out;

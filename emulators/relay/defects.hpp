@@ -1,19 +1,14 @@
 #pragma once
 // The defect switches of the reference relay. Each one reproduces one real incident class by a
 // real mechanism that only its stress condition triggers (see DEFECTS.md). All are off by
-// default; a relay with every switch off must never leak under any fault.
-#include <optional>
+// default; a relay with every switch off must never leak under any fault. The switches and
+// their names are camleak::Defect (harness/core/defect.hpp).
 #include <string>
-#include <string_view>
 #include <vector>
 
-namespace camleak::relay {
+#include "harness/core/defect.hpp"
 
-enum class Defect {
-  weak_signal_cache,     // January 2020: resume cache keyed by viewer slot instead of camera
-  storm_mapping_mixup,   // February 2024: mapping lookups matched FIFO instead of by request id
-  restart_session_swap,  // May 2021: counter session ids + unchecked resume after a restart
-};
+namespace camleak::relay {
 
 struct DefectSet {
   bool weak_signal_cache = false;
@@ -26,10 +21,6 @@ struct DefectSet {
   bool operator==(const DefectSet&) const = default;
 };
 
-// "weak-signal-cache" <-> Defect::weak_signal_cache.
-std::string_view defect_name(Defect d);
-std::optional<Defect> parse_defect(std::string_view name);
-std::vector<std::string> defect_names();
 std::vector<std::string> enabled_defect_names(const DefectSet& set);
 
 }  // namespace camleak::relay

@@ -127,8 +127,8 @@ HttpServer::HttpServer(RelayCore& core, const ListenAddress& address, Handler ha
   if (!ec) acceptor_.bind(endpoint, ec);
   if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
-    throw HarnessError("cannot listen for " + name_ + " on " + format_listen_address(address) +
-                       ": " + ec.message());
+    throw HarnessError("cannot listen for " + name_ + " on " + format_host_port(address) + ": " +
+                       ec.message());
   }
   port_ = acceptor_.local_endpoint().port();
 }

@@ -1,6 +1,6 @@
 #include "emulators/relay/media_frame.hpp"
 
-#include "emulators/rtsp/h264_nal.hpp"
+#include "emulators/h264/nal.hpp"
 
 namespace camleak::relay {
 
@@ -10,15 +10,16 @@ std::span<const uint8_t> MediaFrame::packet(size_t i) const {
   return std::span<const uint8_t>(wire).subspan(start, end - start);
 }
 
-bool is_keyframe(const rtsp::AccessUnit& au) {
+bool is_keyframe(const h264::AccessUnit& au) {
   for (const auto& nal : au.nals) {
-    if (rtsp::nal_type(nal) == rtsp::kNalIdr) return true;
+    if (h264::nal_unit_type(nal) == h264::nal_type::slice_idr) return true;
   }
   return false;
 }
 
-FramePtr build_frame(const rtsp::AccessUnit& au, uint64_t index, rtsp::H264Packetizer& packetizer,
-                     const std::vector<uint8_t>& sps, const std::vector<uint8_t>& pps) {
+FramePtr build_frame(const rtsp::ReceivedAccessUnit& au, uint64_t index,
+                     rtsp::H264Packetizer& packetizer, const std::vector<uint8_t>& sps,
+                     const std::vector<uint8_t>& pps) {
   auto frame = std::make_shared<MediaFrame>();
   frame->index = index;
   frame->rtp_timestamp = au.timestamp;
@@ -30,8 +31,8 @@ FramePtr build_frame(const rtsp::AccessUnit& au, uint64_t index, rtsp::H264Packe
     bool has_sps = false;
     bool has_pps = false;
     for (const auto& nal : au.nals) {
-      has_sps |= rtsp::nal_type(nal) == rtsp::kNalSps;
-      has_pps |= rtsp::nal_type(nal) == rtsp::kNalPps;
+      has_sps |= h264::nal_unit_type(nal) == h264::nal_type::sps;
+      has_pps |= h264::nal_unit_type(nal) == h264::nal_type::pps;
     }
     if (!has_sps && !sps.empty()) nals.emplace_back(sps);
     if (!has_pps && !pps.empty()) nals.emplace_back(pps);

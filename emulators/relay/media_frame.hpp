@@ -29,11 +29,12 @@ struct MediaFrame {
 using FramePtr = std::shared_ptr<const MediaFrame>;
 
 // True when the access unit holds an IDR slice.
-bool is_keyframe(const rtsp::AccessUnit& au);
+bool is_keyframe(const h264::AccessUnit& au);
 // Builds the shared frame. `sps`/`pps` (may be empty) are put in front of a keyframe that does
 // not carry its own, so a viewer joining at that keyframe can decode without the SDP.
-FramePtr build_frame(const rtsp::AccessUnit& au, uint64_t index, rtsp::H264Packetizer& packetizer,
-                     const std::vector<uint8_t>& sps, const std::vector<uint8_t>& pps);
+FramePtr build_frame(const rtsp::ReceivedAccessUnit& au, uint64_t index,
+                     rtsp::H264Packetizer& packetizer, const std::vector<uint8_t>& sps,
+                     const std::vector<uint8_t>& pps);
 
 // Rewrites the per-viewer fields of one interleaved-prefixed packet in place.
 inline void patch_packet(uint8_t* prefixed, uint8_t channel, uint16_t sequence, uint32_t ssrc) {

@@ -119,7 +119,7 @@ void Relay::start_impl() {
   if (!ec) running->rtsp_acceptor.bind(endpoint, ec);
   if (!ec) running->rtsp_acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec)
-    throw HarnessError("cannot listen for RTSP on " + format_listen_address(rtsp_at) + ": " +
+    throw HarnessError("cannot listen for RTSP on " + format_host_port(rtsp_at) + ": " +
                        ec.message());
   running->admin = std::make_unique<HttpServer>(
       core, with_port(config_.admin, ports_.admin),

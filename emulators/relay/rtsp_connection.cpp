@@ -4,9 +4,9 @@
 #include <boost/json.hpp>
 #include <cstdio>
 
+#include "emulators/h264/nal.hpp"
 #include "emulators/relay/relay_core.hpp"
 #include "emulators/rtsp/auth.hpp"
-#include "emulators/rtsp/h264_nal.hpp"
 #include "emulators/rtsp/rtcp.hpp"
 #include "emulators/rtsp/url.hpp"
 
@@ -383,7 +383,7 @@ void RtspConnection::on_setup_record(const rtsp::Request& request, const std::st
   dc.max_access_unit_bytes = core_.config().limits.max_access_unit_bytes;
   dc.reorder_window = udp_ ? 32 : 0;
   depacketizer_ = std::make_unique<rtsp::H264Depacketizer>(
-      dc, [this](rtsp::AccessUnit&& au) { on_access_unit(std::move(au)); });
+      dc, [this](rtsp::ReceivedAccessUnit&& au) { on_access_unit(std::move(au)); });
   packetizer_ = std::make_unique<rtsp::H264Packetizer>(rtsp::H264PacketizerConfig{});
   rtsp::Response response;
   response.headers.set("Transport", rtsp::format_transport(*transport));
@@ -691,18 +691,18 @@ void RtspConnection::attach_ingest(const std::string& channel_name) {
   ++core_.counters.publish_sessions_started;
 }
 
-void RtspConnection::on_access_unit(rtsp::AccessUnit&& au) {
+void RtspConnection::on_access_unit(rtsp::ReceivedAccessUnit&& au) {
   if (ingest_channel_ == nullptr) return;
   ++core_.counters.frames_in;
   Channel& channel = *ingest_channel_;
   for (const auto& nal : au.nals) {
-    const uint8_t type = rtsp::nal_type(nal);
-    if (type == rtsp::kNalSps && nal.size() >= 4 && nal.size() <= 256) {
+    const uint8_t type = h264::nal_unit_type(nal);
+    if (type == h264::nal_type::sps && nal.size() >= 4 && nal.size() <= 256) {
       channel.sps = nal;
       char pli[7];
       std::snprintf(pli, sizeof pli, "%02x%02x%02x", nal[1], nal[2], nal[3]);
       channel.profile_level_id = pli;
-    } else if (type == rtsp::kNalPps && nal.size() >= 2 && nal.size() <= 256) {
+    } else if (type == h264::nal_type::pps && nal.size() >= 2 && nal.size() <= 256) {
       channel.pps = nal;
     }
   }

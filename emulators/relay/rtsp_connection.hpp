@@ -111,7 +111,7 @@ class RtspConnection : public std::enable_shared_from_this<RtspConnection>, publ
 
   // publish
   void attach_ingest(const std::string& channel_name);
-  void on_access_unit(rtsp::AccessUnit&& au);
+  void on_access_unit(rtsp::ReceivedAccessUnit&& au);
   void sync_depacketizer_counters();
 
   // play

@@ -1,6 +1,6 @@
 #include "emulators/rtsp/h264_depacketizer.hpp"
 
-#include "emulators/rtsp/h264_nal.hpp"
+#include "emulators/h264/nal.hpp"
 
 namespace camleak::rtsp {
 namespace {
@@ -8,19 +8,6 @@ namespace {
 constexpr int kMaxDropout = 3000;
 constexpr int kMaxMisorder = 100;
 }  // namespace
-
-size_t AccessUnit::bytes() const {
-  size_t n = 0;
-  for (const auto& nal : nals) n += nal.size();
-  return n;
-}
-
-std::vector<uint8_t> AccessUnit::to_annexb() const {
-  std::vector<uint8_t> out;
-  out.reserve(bytes() + 4 * nals.size());
-  for (const auto& nal : nals) append_annexb(out, nal);
-  return out;
-}
 
 H264Depacketizer::H264Depacketizer(H264DepacketizerConfig config, AccessUnitSink sink)
     : config_(config), sink_(std::move(sink)) {
@@ -222,7 +209,7 @@ void H264Depacketizer::assemble(const RtpPacketView& p) {
     if (type >= 1 && type <= 23) {
       if (fu_active_) damage();  // an FU-A never got its end fragment
       add_nal(payload);
-    } else if (type == kNalStapA) {
+    } else if (type == h264::nal_type::stap_a) {
       if (fu_active_) damage();
       size_t off = 1;
       while (off < payload.size()) {
@@ -241,7 +228,7 @@ void H264Depacketizer::assemble(const RtpPacketView& p) {
         add_nal(payload.subspan(off, len));
         off += len;
       }
-    } else if (type == kNalFuA) {
+    } else if (type == h264::nal_type::fu_a) {
       if (payload.size() < 3) {
         counters_.bytes_garbage += payload.size();
         damage();
@@ -294,8 +281,8 @@ void H264Depacketizer::finish_access_unit(bool end_seen) {
     ++counters_.frames_incomplete;
   } else {
     ++counters_.frames_complete;
-    AccessUnit done = std::move(au_);
-    au_ = AccessUnit{};
+    ReceivedAccessUnit done = std::move(au_);
+    au_ = ReceivedAccessUnit{};
     sink_(std::move(done));
   }
   au_active_ = false;

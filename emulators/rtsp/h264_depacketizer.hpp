@@ -26,21 +26,18 @@
 #include <span>
 #include <vector>
 
+#include "emulators/h264/access_unit.hpp"
 #include "emulators/rtsp/rtp.hpp"
 
 namespace camleak::rtsp {
 
-struct AccessUnit {
+// An access unit (its NAL units without start codes, in decoding order) and the RTP packets
+// that carried it.
+struct ReceivedAccessUnit : h264::AccessUnit {
   uint32_t timestamp = 0;  // RTP timestamp (90 kHz)
   uint32_t ssrc = 0;
   uint16_t first_sequence = 0;
   uint16_t last_sequence = 0;
-  std::vector<std::vector<uint8_t>> nals;  // without start codes, in decoding order
-
-  size_t bytes() const;
-  // The access unit as an Annex B byte stream (00 00 00 01 before each NAL unit), which is
-  // what FFmpeg's H.264 decoder takes.
-  std::vector<uint8_t> to_annexb() const;
 };
 
 struct H264DepacketizerConfig {
@@ -69,7 +66,7 @@ struct DepacketizerCounters {
 
 class H264Depacketizer {
  public:
-  using AccessUnitSink = std::function<void(AccessUnit&& au)>;
+  using AccessUnitSink = std::function<void(ReceivedAccessUnit&& au)>;
 
   H264Depacketizer(H264DepacketizerConfig config, AccessUnitSink sink);
 
@@ -119,11 +116,11 @@ class H264Depacketizer {
 
   bool started_ = false;
   uint32_t ssrc_ = 0;
-  uint16_t expected_ = 0;    // next sequence number to assemble
-  uint16_t highest_ = 0;     // highest sequence number seen
+  uint16_t expected_ = 0;         // next sequence number to assemble
+  uint16_t highest_ = 0;          // highest sequence number seen
   uint32_t sequence_cycles_ = 0;  // times highest_ wrapped past 0 since the last restart
-  uint64_t history_ = 0;     // bit k: expected_-1-k was received (duplicate detection)
-  std::vector<Slot> slots_;  // reorder window, indexed by sequence % size
+  uint64_t history_ = 0;          // bit k: expected_-1-k was received (duplicate detection)
+  std::vector<Slot> slots_;       // reorder window, indexed by sequence % size
   size_t held_count_ = 0;
 
   bool first_au_untrusted_ = false;  // the next AU may lack a head we never saw
@@ -132,7 +129,7 @@ class H264Depacketizer {
   bool au_damaged_ = false;
   bool au_oversize_ = false;
   size_t au_bytes_ = 0;
-  AccessUnit au_;
+  ReceivedAccessUnit au_;
   bool fu_active_ = false;
   std::vector<uint8_t> fu_;
 };

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "emulators/rtsp/h264_nal.hpp"
+#include "emulators/h264/nal.hpp"
 
 namespace camleak::rtsp {
 
@@ -46,7 +46,7 @@ void H264Packetizer::packetize(std::span<const std::span<const uint8_t>> all, ui
     std::span<const uint8_t> nal = nals[i];
     if (nal.size() > max) {
       // FU-A: indicator keeps F and NRI of the NAL header, the FU header carries its type.
-      uint8_t indicator = static_cast<uint8_t>((nal[0] & 0xE0) | kNalFuA);
+      uint8_t indicator = static_cast<uint8_t>((nal[0] & 0xE0) | h264::nal_type::fu_a);
       uint8_t type = nal[0] & 0x1F;
       std::span<const uint8_t> rest = nal.subspan(1);
       const size_t chunk = max - 2;
@@ -81,7 +81,7 @@ void H264Packetizer::packetize(std::span<const std::span<const uint8_t>> all, ui
         f |= nals[k][0] & 0x80;
         nri = std::max<uint8_t>(nri, nals[k][0] & 0x60);
       }
-      packet_.push_back(static_cast<uint8_t>(f | nri | kNalStapA));
+      packet_.push_back(static_cast<uint8_t>(f | nri | h264::nal_type::stap_a));
       for (size_t k = i; k < j; ++k) {
         packet_.push_back(static_cast<uint8_t>(nals[k].size() >> 8));
         packet_.push_back(static_cast<uint8_t>(nals[k].size()));

@@ -21,11 +21,11 @@
 //                       for a relay that inspects or re-packetizes media.
 // Every parser returns nullopt (with an error naming the field) or a counted ParseError on
 // malformed network input; none throws, none grows memory without bound.
+#include "emulators/h264/nal.hpp"
 #include "emulators/rtsp/auth.hpp"
 #include "emulators/rtsp/base64.hpp"
 #include "emulators/rtsp/client_error.hpp"
 #include "emulators/rtsp/h264_depacketizer.hpp"
-#include "emulators/rtsp/h264_nal.hpp"
 #include "emulators/rtsp/h264_packetizer.hpp"
 #include "emulators/rtsp/headers.hpp"
 #include "emulators/rtsp/message.hpp"

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "emulators/h264/nal.hpp"
 #include "emulators/rtsp/base64.hpp"
 #include "emulators/rtsp/message.hpp"
 
@@ -189,10 +190,10 @@ std::optional<H264SdpTrack> parse_h264_sdp(std::string_view sdp, std::string* er
                     "used the in-band parameter sets");
                 continue;
               }
-              uint8_t nal_type = (*nal)[0] & 0x1F;
-              if (nal_type == 7 && t.sps.empty())
+              const uint8_t type = h264::nal_unit_type(*nal);
+              if (type == h264::nal_type::sps && t.sps.empty())
                 t.sps = std::move(*nal);
-              else if (nal_type == 8 && t.pps.empty())
+              else if (type == h264::nal_type::pps && t.pps.empty())
                 t.pps = std::move(*nal);
             }
           }

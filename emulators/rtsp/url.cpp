@@ -1,6 +1,7 @@
 #include "emulators/rtsp/url.hpp"
 
 #include "emulators/rtsp/message.hpp"
+#include "harness/core/host_port.hpp"
 
 namespace camleak::rtsp {
 namespace {
@@ -59,26 +60,13 @@ std::optional<RtspUrl> parse_rtsp_url(std::string_view url, std::string* error) 
     out.user = *user;
     out.password = *pass;
   }
-  std::string_view port_text;
-  if (!authority.empty() && authority.front() == '[') {
-    size_t close = authority.find(']');
-    if (close == std::string_view::npos) return fail("unterminated [IPv6] host");
-    out.host = std::string(authority.substr(1, close - 1));
-    std::string_view after = authority.substr(close + 1);
-    if (!after.empty()) {
-      if (after.front() != ':') return fail("junk after [IPv6] host");
-      port_text = after.substr(1);
-    }
-  } else {
-    size_t colon = authority.find(':');
-    out.host = std::string(authority.substr(0, colon));
-    if (colon != std::string_view::npos) port_text = authority.substr(colon + 1);
-  }
+  const AuthorityParse parsed = parse_authority(authority);
+  if (!parsed.authority) return fail(parsed.error);
+  out.host = parsed.authority->host;
   if (out.host.empty()) return fail("missing host");
-  if (!port_text.empty()) {
-    auto p = parse_decimal(port_text, 65535);
-    if (!p || *p == 0) return fail("port \"" + std::string(port_text) + "\" is not 1-65535");
-    out.port = static_cast<uint16_t>(*p);
+  if (parsed.authority->port) {
+    if (*parsed.authority->port == 0) return fail("port 0 cannot be dialled");
+    out.port = *parsed.authority->port;
   }
   return out;
 }

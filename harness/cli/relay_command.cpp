@@ -27,9 +27,9 @@ void add_relay_command(CLI::App& app, CommandResult& result) {
     server.start();
     const auto ports = server.ports();
     std::printf("camleak relay ready: rtsp=%s http=%s admin=%s defects=%s\n",
-                relay::format_listen_address({config.rtsp.host, ports.rtsp}).c_str(),
-                relay::format_listen_address({config.http.host, ports.http}).c_str(),
-                relay::format_listen_address({config.admin.host, ports.admin}).c_str(),
+                format_host_port({config.rtsp.host, ports.rtsp}).c_str(),
+                format_host_port({config.http.host, ports.http}).c_str(),
+                format_host_port({config.admin.host, ports.admin}).c_str(),
                 [&] {
                   std::string names;
                   for (const auto& n : relay::enabled_defect_names(config.defects)) {

@@ -12,4 +12,7 @@ namespace camleak::impair {
 using AttributeValue = std::variant<int64_t, double, bool, std::string>;
 using Attributes = std::map<std::string, AttributeValue>;
 
+// A value as explain and the schedule print it: "500", "0.25", "true", "text".
+std::string attribute_text(const AttributeValue& value);
+
 }  // namespace camleak::impair

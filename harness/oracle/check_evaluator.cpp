@@ -26,7 +26,8 @@ CheckResult zero_of(const Results& results, VerdictKind kind, const std::string&
                      .passed = count == 0,
                      .measured = static_cast<double>(count),
                      .limit = 0,
-                     .unit = "count"};
+                     .unit = "count",
+                     .findings = kind};
   if (count == 0) {
     result.message = "no " + std::string(to_string(kind)) + " verdicts";
     return result;
@@ -109,7 +110,8 @@ CheckResult freshness(const PhaseVerdicts& verdicts) {
                      .passed = stale == 0,
                      .measured = to_ms(verdicts.max_age),
                      .limit = to_ms(verdicts.freshness),
-                     .unit = "ms"};
+                     .unit = "ms",
+                     .findings = VerdictKind::stale};
   result.message = std::to_string(stale) + " STALE frame(s); oldest frame delivered " +
                    format_seconds(verdicts.max_age) + " after capture (bound " +
                    format_seconds(verdicts.freshness) + ")";
@@ -117,7 +119,11 @@ CheckResult freshness(const PhaseVerdicts& verdicts) {
 }
 
 CheckResult probes_refused(const Results& results, const std::string& phase) {
-  CheckResult result{.check = "probes_refused", .phase = phase, .limit = 0, .unit = "count"};
+  CheckResult result{.check = "probes_refused",
+                     .phase = phase,
+                     .limit = 0,
+                     .unit = "count",
+                     .lists_probe_violations = true};
   const auto it = std::find_if(results.probes.begin(), results.probes.end(),
                                [&](const ProbeStats& p) { return p.phase == phase; });
   const ProbeStats stats = it == results.probes.end() ? ProbeStats{.phase = phase} : *it;
@@ -139,8 +145,12 @@ std::string stream_name(const StreamLiveness& s) {
 CheckResult frames_judged(const Results& results) {
   uint64_t total = 0;
   for (const auto c : results.counts) total += c;
-  CheckResult result{.check = "frames_judged", .phase = "run", .passed = total > 0,
-                     .measured = static_cast<double>(total), .limit = 1, .unit = "count"};
+  CheckResult result{.check = "frames_judged",
+                     .phase = "run",
+                     .passed = total > 0,
+                     .measured = static_cast<double>(total),
+                     .limit = 1,
+                     .unit = "count"};
   result.message = total > 0 ? std::to_string(total) + " frame(s) and snapshot(s) judged"
                              : "no frame or snapshot reached any hub: nothing was judged";
   return result;
@@ -156,13 +166,15 @@ CheckResult cameras_published(const Results& results, size_t cameras) {
   }
   result.message = std::to_string(results.unpublished.size()) + " of " + std::to_string(cameras) +
                    " camera(s) never published successfully:";
-  for (size_t i = 0; i < results.unpublished.size() && i < 10; ++i) result.message += " " + results.unpublished[i];
+  for (size_t i = 0; i < results.unpublished.size() && i < 10; ++i)
+    result.message += " " + results.unpublished[i];
   if (results.unpublished.size() > 10) result.message += " ...";
   return result;
 }
 
 CheckResult time_to_first_frame(const Results& results, Micros limit) {
-  CheckResult result{.check = "time_to_first_frame", .phase = "run", .limit = to_ms(limit), .unit = "ms"};
+  CheckResult result{
+      .check = "time_to_first_frame", .phase = "run", .limit = to_ms(limit), .unit = "ms"};
   const StreamLiveness* worst = nullptr;
   size_t missing = 0;
   for (const auto& s : results.liveness) {
@@ -177,15 +189,19 @@ CheckResult time_to_first_frame(const Results& results, Micros limit) {
   result.passed = missing == 0 && *worst->first_frame <= limit;
   if (missing > 0)
     result.message = std::to_string(missing) + " entitled stream(s) got no frame; first: ";
-  result.message += (worst->first_frame_missing ? "no frame on " : "slowest first frame " +
-                                                                       format_seconds(*worst->first_frame) + " on ") +
-                    stream_name(*worst) + (worst->first_frame_missing ? " for " + format_seconds(*worst->first_frame) : "") +
-                    " (limit " + format_seconds(limit) + ")";
+  result.message +=
+      (worst->first_frame_missing
+           ? "no frame on "
+           : "slowest first frame " + format_seconds(*worst->first_frame) + " on ") +
+      stream_name(*worst) +
+      (worst->first_frame_missing ? " for " + format_seconds(*worst->first_frame) : "") +
+      " (limit " + format_seconds(limit) + ")";
   return result;
 }
 
 CheckResult stall_outside_faults(const Results& results, Micros limit) {
-  CheckResult result{.check = "max_stall_outside_faults", .phase = "run", .limit = to_ms(limit), .unit = "ms"};
+  CheckResult result{
+      .check = "max_stall_outside_faults", .phase = "run", .limit = to_ms(limit), .unit = "ms"};
   const StreamLiveness* worst = nullptr;
   for (const auto& s : results.liveness)
     if (!worst || s.max_stall > worst->max_stall) worst = &s;
@@ -195,14 +211,15 @@ CheckResult stall_outside_faults(const Results& results, Micros limit) {
   }
   result.measured = to_ms(worst->max_stall);
   result.passed = worst->max_stall <= limit;
-  result.message = "longest stall outside fault windows " + format_seconds(worst->max_stall) + " on " +
-                   stream_name(*worst) + " from " + format_seconds(worst->max_stall_from) + " (limit " +
-                   format_seconds(limit) + ")";
+  result.message = "longest stall outside fault windows " + format_seconds(worst->max_stall) +
+                   " on " + stream_name(*worst) + " from " + format_seconds(worst->max_stall_from) +
+                   " (limit " + format_seconds(limit) + ")";
   return result;
 }
 
 CheckResult ratio_outside_faults(const Results& results, double limit) {
-  CheckResult result{.check = "delivered_ratio_outside_faults", .phase = "run", .limit = limit, .unit = "ratio"};
+  CheckResult result{
+      .check = "delivered_ratio_outside_faults", .phase = "run", .limit = limit, .unit = "ratio"};
   const StreamLiveness* worst = nullptr;
   for (const auto& s : results.liveness) {
     if (!s.delivered_ratio) continue;
@@ -215,7 +232,8 @@ CheckResult ratio_outside_faults(const Results& results, double limit) {
   result.measured = *worst->delivered_ratio;
   result.passed = *worst->delivered_ratio >= limit;
   result.message = "lowest delivered ratio outside fault windows on " + stream_name(*worst) + ": " +
-                   std::to_string(worst->delivered) + " of " + std::to_string(worst->sent) + " frames";
+                   std::to_string(worst->delivered) + " of " + std::to_string(worst->sent) +
+                   " frames";
   return result;
 }
 
@@ -231,17 +249,19 @@ CheckResult revoke_grace(const Results& results, Micros grace) {
     result.message += "no hub received a revoked camera after its revoke";
     return result;
   }
-  result.message += "slowest enforcement: " + worst->hub + " (account '" + worst->account + "') received " +
-                    std::to_string(worst->frames_after) + " frame(s) of " + worst->camera + " up to " +
-                    format_seconds(worst->latency) + " after the revoke at " + format_seconds(worst->revoked_at) +
-                    " (grace " + format_seconds(grace) + ")";
+  result.message += "slowest enforcement: " + worst->hub + " (account '" + worst->account +
+                    "') received " + std::to_string(worst->frames_after) + " frame(s) of " +
+                    worst->camera + " up to " + format_seconds(worst->latency) +
+                    " after the revoke at " + format_seconds(worst->revoked_at) + " (grace " +
+                    format_seconds(grace) + ")";
   return result;
 }
 
 }  // namespace
 
 std::vector<CheckResult> evaluate_checks(const Results& results, const Checks& checks,
-                                         const PhaseIndex& phases, size_t cameras, Micros revoke_grace_limit) {
+                                         const PhaseIndex& phases, size_t cameras,
+                                         Micros revoke_grace_limit) {
   std::vector<CheckResult> out;
   for (const auto& verdicts : results.phase_verdicts)
     out.push_back(zero_of(results, VerdictKind::leak, "no_leaks", verdicts.phase,

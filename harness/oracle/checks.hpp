@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "harness/core/clock.hpp"
+#include "harness/oracle/verdict.hpp"
 
 namespace camleak::oracle {
 
@@ -67,6 +68,11 @@ struct CheckResult {
   double limit = 0;
   std::string unit;     // "count", "ms" or "ratio"
   std::string message;  // one line a person can act on
+  // The evidence behind a failure, for reports to list beside the message: the findings of
+  // this verdict kind (no_leaks, no_splices, no_forgeries, freshness) ...
+  std::optional<VerdictKind> findings;
+  // ... or the authorization probes answered with media (probes_refused).
+  bool lists_probe_violations = false;
 };
 
 }  // namespace camleak::oracle

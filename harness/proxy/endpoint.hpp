@@ -1,16 +1,14 @@
 #pragma once
-// "host:port" text as Toxiproxy and people write it, to and from Asio endpoints.
+// "host:port" text as Toxiproxy and people write it (camleak::parse_authority's grammar, a port
+// required), to and from Asio endpoints.
 #include <boost/asio/ip/address.hpp>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
-namespace camleak::proxy {
+#include "harness/core/host_port.hpp"
 
-struct HostPort {
-  std::string host;  // without brackets; "" when the text was ":port"
-  uint16_t port = 0;
-};
+namespace camleak::proxy {
 
 // Accepts "127.0.0.1:80", "localhost:80", "[::1]:80", ":80". Throws InputError naming `field`.
 HostPort parse_host_port(std::string_view text, std::string_view field);

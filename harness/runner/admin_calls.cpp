@@ -17,21 +17,20 @@ oracle::CheckResult admin_calls_check(const std::vector<AdminCall>& calls) {
   check.message = std::to_string(calls.size()) + " share/revoke call(s) sent, " +
                   std::to_string(refused) + " refused";
   if (first)
-    check.message += "; first: " + std::string(schedule::to_string(first->kind)) + " " +
-                     first->camera + " with " + first->account + ": " + first->error;
+    check.message += "; first: " + first->verb + " " + first->camera + " with " + first->account +
+                     ": " + first->error;
   return check;
 }
 
 std::vector<reports::SutCall> sut_calls(const std::vector<AdminCall>& calls) {
   std::vector<reports::SutCall> out;
   for (const auto& c : calls)
-    out.push_back(
-        {.action = std::string(schedule::to_string(c.kind)) + " " + c.camera + " with " + c.account,
-         .time = c.time,
-         .sent_at = c.sent_at,
-         .done_at = c.done_at,
-         .accepted = c.accepted,
-         .error = c.error});
+    out.push_back({.action = c.verb + " " + c.camera + " with " + c.account,
+                   .time = c.time,
+                   .sent_at = c.sent_at,
+                   .done_at = c.done_at,
+                   .accepted = c.accepted,
+                   .error = c.error});
   return out;
 }
 

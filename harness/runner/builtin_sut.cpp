@@ -5,22 +5,6 @@
 #include "emulators/relay/relay.hpp"
 
 namespace camleak::runner {
-namespace {
-
-relay::Defect to_relay_defect(scenario::Defect d) {
-  switch (d) {
-    case scenario::Defect::weak_signal_cache:
-      return relay::Defect::weak_signal_cache;
-    case scenario::Defect::storm_mapping_mixup:
-      return relay::Defect::storm_mapping_mixup;
-    case scenario::Defect::restart_session_swap:
-      return relay::Defect::restart_session_swap;
-  }
-  return relay::Defect::weak_signal_cache;
-}
-
-}  // namespace
-
 BuiltinSutDriver::BuiltinSutDriver(const scenario::BuiltinSut& config,
                                    const std::string& state_dir) {
   relay::RelayConfig rc;
@@ -28,9 +12,9 @@ BuiltinSutDriver::BuiltinSutDriver(const scenario::BuiltinSut& config,
   rc.state_file = (std::filesystem::path(state_dir) / "relay-state.json").string();
   std::filesystem::remove(rc.state_file);  // every run starts from an empty cloud
   for (const auto d : config.defects) {
-    rc.defects.set(to_relay_defect(d));
+    rc.defects.set(d);
     if (!defects_.empty()) defects_ += ", ";
-    defects_ += scenario::to_string(d);
+    defects_ += defect_name(d);
   }
   rc.snapshot_ttl =
       std::chrono::duration_cast<std::chrono::milliseconds>(config.snapshot_cache_ttl);
@@ -69,7 +53,7 @@ SutEndpoints BuiltinSutDriver::endpoints() const {
   e.rtsp_port = ports.rtsp;
   e.http_host = relay_->config().http.host;
   e.http_port = ports.http;
-  e.admin = HttpUrl{relay_->config().admin.host, std::to_string(ports.admin), ""};
+  e.admin = HttpUrl{relay_->config().admin.host, ports.admin, ""};
   return e;
 }
 

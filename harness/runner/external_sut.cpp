@@ -10,30 +10,21 @@
 #include <cstring>
 #include <thread>
 
+#include "emulators/rtsp/url.hpp"
 #include "harness/core/errors.hpp"
+#include "harness/core/host_port.hpp"
 
 extern char** environ;
 
 namespace camleak::runner {
 namespace {
 
-struct HostPort {
-  std::string host;
-  uint16_t port = 0;
-};
-
-HostPort parse_rtsp_url(const std::string& url) {
-  const std::string scheme = "rtsp://";
-  if (url.rfind(scheme, 0) != 0) {
-    throw InputError(
-        Diagnostic{.field = "sut.rtsp", .message = "expected an rtsp:// URL, got \"" + url + "\""});
-  }
-  // Reuse the HTTP parser for the authority part.
-  const HttpUrl parsed = parse_http_url("http://" + url.substr(scheme.size()), "sut.rtsp");
-  HostPort out{parsed.host, 554};
-  if (url.find(':', scheme.size()) != std::string::npos)
-    out.port = static_cast<uint16_t>(std::stoul(parsed.port));
-  return out;
+// The host and port the cameras publish to and the hubs play from.
+HostPort rtsp_endpoint(const std::string& url) {
+  std::string error;
+  const auto parsed = rtsp::parse_rtsp_url(url, &error);
+  if (!parsed) throw InputError(Diagnostic{.field = "sut.rtsp_url", .message = error});
+  return HostPort{parsed->host, parsed->port};
 }
 
 // Waits for `pid` to exit for at most `timeout` (less when `interrupted` is set); true when it
@@ -105,13 +96,13 @@ void kill_group(pid_t pid, Micros grace) noexcept {
 ExternalSutDriver::ExternalSutDriver(scenario::ExternalSut config,
                                      const std::atomic<bool>* interrupted)
     : config_(std::move(config)), interrupted_(interrupted) {
-  const HostPort rtsp = parse_rtsp_url(config_.rtsp_url);
+  const HostPort rtsp = rtsp_endpoint(config_.rtsp_url);
   endpoints_.rtsp_host = rtsp.host;
   endpoints_.rtsp_port = rtsp.port;
-  const HttpUrl http = parse_http_url(config_.http_url, "sut.http");
+  const HttpUrl http = parse_http_url(config_.http_url, "sut.http_url");
   endpoints_.http_host = http.host;
-  endpoints_.http_port = static_cast<uint16_t>(std::stoul(http.port));
-  endpoints_.admin = parse_http_url(config_.admin_url, "sut.admin");
+  endpoints_.http_port = http.port;
+  endpoints_.admin = parse_http_url(config_.admin_url, "sut.admin_url");
 }
 
 ExternalSutDriver::~ExternalSutDriver() {

@@ -10,6 +10,8 @@
 #include <exception>
 #include <optional>
 
+#include "harness/core/host_port.hpp"
+
 namespace camleak::runner {
 
 namespace beast = boost::beast;
@@ -28,22 +30,12 @@ HttpUrl parse_http_url(const std::string& url, const std::string& field) {
   HttpUrl out;
   out.path = slash == std::string::npos ? "" : rest.substr(slash);
   if (!out.path.empty() && out.path.back() == '/') out.path.pop_back();
-  std::string host_port = authority;
-  if (!host_port.empty() && host_port.front() == '[') {  // [::1]:8080
-    const auto close = host_port.find(']');
-    if (close == std::string::npos) {
-      throw InputError(
-          Diagnostic{.field = field, .message = "unterminated IPv6 address in \"" + url + "\""});
-    }
-    out.host = host_port.substr(1, close - 1);
-    if (close + 1 < host_port.size() && host_port[close + 1] == ':')
-      out.port = host_port.substr(close + 2);
-  } else {
-    const auto colon = host_port.rfind(':');
-    out.host = host_port.substr(0, colon);
-    if (colon != std::string::npos) out.port = host_port.substr(colon + 1);
+  const AuthorityParse parsed = parse_authority(authority);
+  if (!parsed.authority) {
+    throw InputError(Diagnostic{.field = field, .message = parsed.error + " in \"" + url + "\""});
   }
-  if (out.port.empty()) out.port = "80";
+  out.host = parsed.authority->host;
+  out.port = parsed.authority->port.value_or(80);
   if (out.host.empty()) {
     throw InputError(Diagnostic{.field = field, .message = "no host in \"" + url + "\""});
   }
@@ -89,7 +81,8 @@ struct HttpClient::Impl {
   }
 
   std::string where(const HttpCall& call) const {
-    return call.method + " http://" + base.host + ":" + base.port + base.path + call.target;
+    return call.method + " http://" + format_host_port(base.host, base.port) + base.path +
+           call.target;
   }
 
   bool interrupt_requested() const {
@@ -101,7 +94,7 @@ struct HttpClient::Impl {
     if (!endpoints) {
       beast::error_code ec;
       asio::ip::tcp::resolver resolver(io);
-      auto resolved = resolver.resolve(base.host, base.port, ec);
+      auto resolved = resolver.resolve(base.host, std::to_string(base.port), ec);
       if (ec) throw HarnessError(where(batch.front()) + ": cannot resolve: " + ec.message());
       endpoints = std::move(resolved);
     }

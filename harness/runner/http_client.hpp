@@ -4,6 +4,7 @@
 // deadline, and an interruption flag that abandons what is in flight. Media traffic never goes
 // through here.
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -15,8 +16,8 @@
 namespace camleak::runner {
 
 struct HttpUrl {
-  std::string host;
-  std::string port;
+  std::string host;  // without brackets
+  uint16_t port = 80;
   std::string path;  // starts with '/'
 };
 

@@ -7,9 +7,8 @@
 
 namespace camleak::runner {
 
-using Kind = schedule::TimedAction::Kind;
-
-std::vector<DueAction> play_order(const schedule::Timeline& timeline, Micros until, Micros revoke_lead) {
+std::vector<DueAction> play_order(const schedule::Timeline& timeline, Micros until,
+                                  Micros revoke_lead) {
   std::vector<DueAction> order;
   // The latest due time of a share per (camera, account), in nominal order.
   std::map<std::pair<std::string, std::string>, Micros> share_due;
@@ -17,27 +16,24 @@ std::vector<DueAction> play_order(const schedule::Timeline& timeline, Micros unt
     const auto& action = timeline.actions[i];
     if (action.time >= until) continue;
     Micros due = std::max(Micros{0}, action.time);
-    const auto pair = std::make_pair(action.camera, action.account);
-    if (action.kind == Kind::revoke) {
+    if (const auto* revoke = action.as<schedule::step::Revoke>()) {
       due = std::max(Micros{0}, action.time - revoke_lead);
-      if (const auto it = share_due.find(pair); it != share_due.end()) due = std::max(due, it->second);
+      const auto it = share_due.find({revoke->camera, revoke->account});
+      if (it != share_due.end()) due = std::max(due, it->second);
     }
-    if (action.kind == Kind::share) share_due[pair] = due;
+    if (const auto* share = action.as<schedule::step::Share>())
+      share_due[{share->camera, share->account}] = due;
     order.push_back({due, i});
   }
-  std::stable_sort(order.begin(), order.end(), [](const DueAction& a, const DueAction& b) { return a.due < b.due; });
+  std::stable_sort(order.begin(), order.end(),
+                   [](const DueAction& a, const DueAction& b) { return a.due < b.due; });
   return order;
 }
 
-Micros lateness_budget(Kind kind, Micros revoke_lead) {
-  switch (kind) {
-    case Kind::phase:
-      return Micros::max();
-    case Kind::revoke:
-      return revoke_lead / 2;
-    default:
-      return std::chrono::seconds(1);
-  }
+Micros lateness_budget(const schedule::Step& step, Micros revoke_lead) {
+  if (std::holds_alternative<schedule::step::PhaseStart>(step)) return Micros::max();
+  if (std::holds_alternative<schedule::step::Revoke>(step)) return revoke_lead / 2;
+  return std::chrono::seconds(1);
 }
 
 }  // namespace camleak::runner

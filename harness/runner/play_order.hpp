@@ -23,7 +23,8 @@ struct DueAction {
 // `revoke_lead` before its time, but never before an earlier share of the same camera and
 // account is due: the SUT must see grant and revoke in the order the scenario wrote them.
 // Nothing is due before time 0.
-std::vector<DueAction> play_order(const schedule::Timeline& timeline, Micros until, Micros revoke_lead);
+std::vector<DueAction> play_order(const schedule::Timeline& timeline, Micros until,
+                                  Micros revoke_lead);
 
 // Sending later than this after the due time is reported (as a note).
 inline constexpr Micros kLatenessTolerance = std::chrono::milliseconds(100);
@@ -33,6 +34,6 @@ inline constexpr Micros kLatenessTolerance = std::chrono::milliseconds(100);
 // the share ends. A share only delays the sharee's first frame, and a fault moves its window
 // by that much; both are covered by the liveness margins (first frame 6 s, recovery 10 s) up to
 // a second. Phase markers only label progress (the oracle's phases come from the scenario).
-Micros lateness_budget(schedule::TimedAction::Kind kind, Micros revoke_lead);
+Micros lateness_budget(const schedule::Step& step, Micros revoke_lead);
 
 }  // namespace camleak::runner

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "harness/core/errors.hpp"
+#include "harness/core/overloaded.hpp"
 #include "harness/core/units.hpp"
 #include "harness/impair/registry.hpp"
 #include "harness/proxy/proxy.hpp"
@@ -13,8 +14,6 @@
 
 namespace camleak::runner {
 namespace {
-
-using Kind = schedule::TimedAction::Kind;
 
 constexpr const char* kPartitionUp = "partition_up";
 constexpr const char* kPartitionDown = "partition_down";
@@ -68,7 +67,7 @@ bool Player::wait_until(Micros t, const std::function<void(const std::string&)>&
 void Player::record(const schedule::TimedAction& action, const std::string& what) {
   targets_.events.record(FaultEvent{.time = clock_.now(),
                                     .link = action.links.size() == 1 ? action.links.front() : "",
-                                    .stage = std::string(schedule::to_string(action.kind)),
+                                    .stage = std::string(schedule::kind_name(action.step)),
                                     .action = what});
 }
 
@@ -78,11 +77,11 @@ void Player::send_next() {
   const Micros late = clock_.now() - next.due;
   if (late > kLatenessTolerance) {
     const std::string text =
-        std::string(schedule::to_string(action.kind)) + " at " +
+        std::string(schedule::kind_name(action.step)) + " at " +
         units::format_duration(action.time) + " was sent " +
         units::format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(late)) +
         " after it was due";
-    if (late > lateness_budget(action.kind, kRevokeLead))
+    if (late > lateness_budget(action.step, kRevokeLead))
       errors_.push_back(text + ", past what the verdict can absorb");
     else
       notes_.push_back(text);
@@ -104,10 +103,10 @@ void Player::play(const std::function<void(const std::string& phase)>& tick) {
 
 // On a link whose RTP goes over UDP, datagram stages act on its media routes and stream stages
 // on its RTSP connection.
-void Player::set_stages(const schedule::TimedAction& action) {
+void Player::set_stages(const schedule::TimedAction& action, const schedule::step::SetStages& set) {
   for (const auto& link : action.links) {
     const bool routed = targets_.routes.has_parent(link);
-    for (const auto& spec : action.stages) {
+    for (const auto& spec : set.stages) {
       if (routed && targets_.proxy.registry().is_datagram(spec.type)) {
         targets_.routes.set_stage(link, spec);
         continue;
@@ -119,11 +118,12 @@ void Player::set_stages(const schedule::TimedAction& action) {
   }
 }
 
-void Player::clear_stages(const schedule::TimedAction& action) {
+void Player::clear_stages(const schedule::TimedAction& action,
+                          const schedule::step::ClearStages& clear) {
   const auto named = [&](const impair::StageSpec& spec) {
     if (spec.name == kPartitionUp || spec.name == kPartitionDown)
       return false;  // partitions heal on their own
-    const auto& names = action.stage_names;
+    const auto& names = clear.names;
     return names.empty() || std::find(names.begin(), names.end(), spec.name) != names.end() ||
            std::find(names.begin(), names.end(), spec.type) != names.end();
   };
@@ -156,71 +156,64 @@ void Player::partition(const schedule::TimedAction& action, bool start) {
 }
 
 void Player::execute(const schedule::TimedAction& action) {
+  namespace step = schedule::step;
   try {
-    switch (action.kind) {
-      case Kind::set_stages:
-        set_stages(action);
-        break;
-      case Kind::clear_stages:
-        clear_stages(action);
-        break;
-      case Kind::partition_start:
-        partition(action, true);
-        break;
-      case Kind::partition_end:
-        partition(action, false);
-        break;
-      case Kind::drop:
-        // The device's links go down: every connection is cut and new ones are refused, so the
-        // device's own retries fail until its redial.
-        for (const auto& device : action.devices) {
-          for (const auto& link : targets_.device_links[device])
-            targets_.proxy.set_enabled(link, false);
-        }
-        break;
-      case Kind::redial:
-        for (const auto& device : action.devices) {
-          for (const auto& link : targets_.device_links[device])
-            targets_.proxy.set_enabled(link, true);
-          targets_.fleet.force_reconnect(device);
-        }
-        break;
-      case Kind::sut_restart:
-        targets_.sut.restart();
-        break;
-      case Kind::share:
-      case Kind::revoke:
-        admin_call(action);
-        break;
-      case Kind::phase:
-        phase_ = action.phase;
-        break;
-    }
+    std::visit(overloaded{
+                   [&](const step::SetStages& set) { set_stages(action, set); },
+                   [&](const step::ClearStages& clear) { clear_stages(action, clear); },
+                   [&](const step::PartitionStart&) { partition(action, true); },
+                   [&](const step::PartitionEnd&) { partition(action, false); },
+                   [&](const step::Drop&) {
+                     // The device's links go down: every connection is cut and new ones are
+                     // refused, so the device's own retries fail until its redial.
+                     for (const auto& device : action.devices) {
+                       for (const auto& link : targets_.device_links[device])
+                         targets_.proxy.set_enabled(link, false);
+                     }
+                   },
+                   [&](const step::Redial&) {
+                     for (const auto& device : action.devices) {
+                       for (const auto& link : targets_.device_links[device])
+                         targets_.proxy.set_enabled(link, true);
+                       targets_.fleet.force_reconnect(device);
+                     }
+                   },
+                   [&](const step::SutRestart&) { targets_.sut.restart(); },
+                   [&](const step::Share& share) {
+                     admin_call(action, share.camera, share.account, [&] {
+                       targets_.admin.share(share.camera, share.account);
+                       targets_.fleet.share_granted(share.camera, share.account);
+                     });
+                   },
+                   [&](const step::Revoke& revoke) {
+                     admin_call(action, revoke.camera, revoke.account,
+                                [&] { targets_.admin.revoke(revoke.camera, revoke.account); });
+                   },
+                   [&](const step::PhaseStart& phase) { phase_ = phase.name; },
+               },
+               action.step);
     record(action,
-           action.note.empty() ? std::string(schedule::to_string(action.kind)) : action.note);
+           action.note.empty() ? std::string(schedule::kind_name(action.step)) : action.note);
   } catch (const std::exception& e) {
     // A SUT that does not come back from a restart ends the run; a stage or link the proxy
     // could not change leaves the faults unlike the schedule the oracle judges by.
-    if (action.kind == Kind::sut_restart) throw;
-    errors_.push_back(std::string(schedule::to_string(action.kind)) + " at " +
+    if (action.is<step::SutRestart>()) throw;
+    errors_.push_back(std::string(schedule::kind_name(action.step)) + " at " +
                       units::format_duration(action.time) + " failed: " + e.what());
   }
 }
 
 // A refused share or revoke is the SUT's failure (judged as a check), not the harness's.
-void Player::admin_call(const schedule::TimedAction& action) {
-  AdminCall call{.kind = action.kind,
-                 .camera = action.camera,
-                 .account = action.account,
+void Player::admin_call(const schedule::TimedAction& action, const std::string& camera,
+                        const std::string& account, const std::function<void()>& call_sut) {
+  AdminCall call{.verb = std::string(schedule::kind_name(action.step)),
+                 .camera = camera,
+                 .account = account,
                  .time = action.time,
                  .sent_at = clock_.now()};
   try {
-    if (action.kind == Kind::share)
-      targets_.admin.share(action.camera, action.account);
-    else
-      targets_.admin.revoke(action.camera, action.account);
+    call_sut();
     call.accepted = true;
-    if (action.kind == Kind::share) targets_.fleet.share_granted(action.camera, action.account);
   } catch (const std::exception& e) {
     call.error = e.what();
   }

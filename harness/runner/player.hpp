@@ -44,7 +44,7 @@ struct PlayerTargets {
 
 // What the SUT was told and when: one entry per share or revoke sent (run clock).
 struct AdminCall {
-  schedule::TimedAction::Kind kind = schedule::TimedAction::Kind::share;
+  std::string verb;  // "share" or "revoke"
   std::string camera;
   std::string account;
   Micros time{};     // the scenario's time of the action
@@ -89,12 +89,14 @@ class Player {
   // Waits until `t` on the run clock or stop(); false when stopped.
   bool wait_until(Micros t, const std::function<void(const std::string&)>& tick);
   void execute(const schedule::TimedAction& action);
-  void set_stages(const schedule::TimedAction& action);
-  void clear_stages(const schedule::TimedAction& action);
+  void set_stages(const schedule::TimedAction& action, const schedule::step::SetStages& set);
+  void clear_stages(const schedule::TimedAction& action, const schedule::step::ClearStages& clear);
   void partition(const schedule::TimedAction& action, bool start);
   void record(const schedule::TimedAction& action, const std::string& what);
 
-  void admin_call(const schedule::TimedAction& action);
+  // Sends a share or revoke (`call_sut`) and records it as an AdminCall.
+  void admin_call(const schedule::TimedAction& action, const std::string& camera,
+                  const std::string& account, const std::function<void()>& call_sut);
 
   const schedule::Timeline& timeline_;
   const Micros until_;

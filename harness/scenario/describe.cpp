@@ -8,32 +8,14 @@
 namespace camleak::scenario {
 namespace {
 
-std::string value_text(const impair::AttributeValue& v) {
-  return std::visit(
-      [](const auto& x) -> std::string {
-        using T = std::decay_t<decltype(x)>;
-        if constexpr (std::is_same_v<T, std::string>) {
-          return x;
-        } else if constexpr (std::is_same_v<T, bool>) {
-          return x ? "true" : "false";
-        } else if constexpr (std::is_same_v<T, int64_t>) {
-          return std::to_string(x);
-        } else {
-          char buf[32];
-          std::snprintf(buf, sizeof buf, "%.9g", x);
-          return buf;
-        }
-      },
-      v);
-}
-
 std::string stages_text(const std::vector<impair::StageSpec>& stages) {
   if (stages.empty()) return "(clean)";
   std::string out;
   for (const auto& s : stages) {
     if (!out.empty()) out += " ";
     out += s.name + "{" + s.type;
-    for (const auto& [name, value] : s.attributes) out += " " + name + "=" + value_text(value);
+    for (const auto& [name, value] : s.attributes)
+      out += " " + name + "=" + impair::attribute_text(value);
     out += "}";
   }
   return out;
@@ -64,7 +46,7 @@ std::string describe(const Scenario& s) {
   if (s.sut.kind == Sut::Kind::builtin) {
     std::string defects;
     for (auto d : s.sut.builtin.defects)
-      defects += (defects.empty() ? "" : ", ") + std::string(to_string(d));
+      defects += (defects.empty() ? "" : ", ") + std::string(defect_name(d));
     out += "sut builtin: defects [" + defects + "], snapshot cache ttl " +
            units::format_duration(s.sut.builtin.snapshot_cache_ttl) +
            ", revoke enforcement every " +

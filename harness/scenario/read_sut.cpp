@@ -1,20 +1,19 @@
 // The `sut` section: the reference relay with its switches, or an external relay by URL.
 #include <algorithm>
 
+#include "harness/core/host_port.hpp"
 #include "harness/scenario/sections.hpp"
 
 namespace camleak::scenario::detail {
 namespace {
 
 const std::vector<std::string> kKinds{"builtin", "external"};
-const std::vector<std::string> kDefects{"weak-signal-cache", "storm-mapping-mixup",
-                                        "restart-session-swap"};
 const std::vector<std::string_view> kBuiltinKeys{"defects", "snapshot_cache_ttl",
                                                  "revoke_enforcement_interval", "session_timeout"};
 const std::vector<std::string_view> kExternalKeys{"rtsp_url", "http_url", "admin_url", "start",
                                                   "ready",    "restart",  "stop"};
 
-// A URL with the expected scheme and something after it.
+// A URL with the expected scheme and a host[:port] after it (credentials allowed before '@').
 std::optional<std::string> read_url(Context& ctx, const YAML::Node& node, const std::string& path,
                                     std::string_view scheme) {
   auto s = read_string(ctx, node, path);
@@ -22,6 +21,19 @@ std::optional<std::string> read_url(Context& ctx, const YAML::Node& node, const 
   const std::string prefix = std::string(scheme) + "://";
   if (s->rfind(prefix, 0) != 0 || s->size() == prefix.size()) {
     ctx.error(node, path, "expected a URL starting with " + prefix + ", got \"" + *s + "\"");
+    return std::nullopt;
+  }
+  std::string_view authority = std::string_view(*s).substr(prefix.size());
+  authority = authority.substr(0, authority.find('/'));
+  if (const auto at = authority.rfind('@'); at != std::string_view::npos)
+    authority.remove_prefix(at + 1);
+  const AuthorityParse parsed = parse_authority(authority);
+  const std::string why = !parsed.authority                ? parsed.error
+                          : parsed.authority->host.empty() ? std::string("no host")
+                          : parsed.authority->port == 0    ? std::string("port 0 cannot be dialled")
+                                                           : std::string();
+  if (!why.empty()) {
+    ctx.error(node, path, why + " in \"" + *s + "\"");
     return std::nullopt;
   }
   return s;
@@ -33,9 +45,9 @@ void read_builtin(Context& ctx, MapReader& map, BuiltinSut& b) {
       for (size_t i = 0; i < list->size(); ++i) {
         const YAML::Node item = n->IsSequence() ? (*n)[i] : *n;
         const std::string path = index_path(map.path("defects"), i);
-        auto idx = read_choice(ctx, item, path, kDefects);
+        auto idx = read_choice(ctx, item, path, defect_names());
         if (!idx) continue;
-        const auto d = static_cast<Defect>(*idx);
+        const Defect d = kAllDefects[*idx];
         if (std::find(b.defects.begin(), b.defects.end(), d) != b.defects.end()) {
           ctx.error(item, path, "defect \"" + (*list)[i] + "\" is listed twice");
           continue;

@@ -2,18 +2,6 @@
 
 namespace camleak::scenario {
 
-std::string_view to_string(Defect d) {
-  switch (d) {
-    case Defect::weak_signal_cache:
-      return "weak-signal-cache";
-    case Defect::storm_mapping_mixup:
-      return "storm-mapping-mixup";
-    case Defect::restart_session_swap:
-      return "restart-session-swap";
-  }
-  return "?";
-}
-
 std::string_view to_string(MediaTransport t) {
   return t == MediaTransport::udp ? "udp" : "tcp";
 }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "harness/core/clock.hpp"
+#include "harness/core/defect.hpp"
 #include "harness/impair/chain.hpp"
 
 namespace camleak::scenario {
@@ -21,16 +22,8 @@ namespace camleak::scenario {
 // ---------------------------------------------------------------------------------------------
 // System under test
 
-// Switches of the reference relay that re-create the incidents camleak exists to catch.
-enum class Defect {
-  weak_signal_cache,     // snapshot cache keyed by something other than the camera under loss
-  storm_mapping_mixup,   // device-to-account mapping mixed up when many devices reconnect at once
-  restart_session_swap,  // sessions handed to the wrong account after a relay restart
-};
-std::string_view to_string(Defect d);
-
 struct BuiltinSut {
-  std::vector<Defect> defects;  // in file order, no duplicates
+  std::vector<Defect> defects;  // camleak::Defect, in file order, no duplicates
   Micros snapshot_cache_ttl = std::chrono::seconds(2);
   Micros revoke_enforcement_interval =
       std::chrono::seconds(1);  // how often live sessions are rechecked

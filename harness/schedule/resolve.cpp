@@ -4,6 +4,7 @@
 #include <numeric>
 #include <unordered_map>
 
+#include "harness/core/overloaded.hpp"
 #include "harness/core/rng.hpp"
 #include "harness/core/units.hpp"
 #include "harness/scenario/selector.hpp"
@@ -13,7 +14,6 @@ namespace camleak::schedule {
 
 using scenario::DeviceKind;
 using scenario::LinkRole;
-using Kind = TimedAction::Kind;
 
 std::vector<std::string> choose_fraction(const std::vector<std::string>& candidates,
                                          double fraction, uint64_t seed) {
@@ -121,12 +121,8 @@ struct Resolver {
     return g;
   }
 
-  TimedAction make(Micros time, Kind kind, const std::string& source) const {
-    TimedAction a;
-    a.time = time;
-    a.kind = kind;
-    a.source = source;
-    return a;
+  static TimedAction make(Micros time, Step step, const std::string& source) {
+    return TimedAction{.time = time, .step = std::move(step), .source = source};
   }
 
   void set(const scenario::TimelineEntry& e, const scenario::SetAction& a) {
@@ -137,17 +133,17 @@ struct Resolver {
       const auto& devices = stream ? g.stream_devices : g.datagram_devices;
       const auto& stages = a.stages(transport);
       if (links.empty() || stages.empty()) continue;
-      TimedAction set = make(e.at, Kind::set_stages, e.id);
+      TimedAction set = make(e.at, step::SetStages{stages}, e.id);
       set.links = links;
       set.devices = devices;
-      set.stages = stages;
       if (a.duration) set.note = "for " + units::format_duration(*a.duration);
       actions.push_back(set);
       if (a.duration) {
-        TimedAction clear = make(e.at + *a.duration, Kind::clear_stages, e.id);
+        step::ClearStages names;
+        for (const auto& st : stages) names.names.push_back(st.name);
+        TimedAction clear = make(e.at + *a.duration, std::move(names), e.id);
         clear.links = links;
         clear.devices = devices;
-        for (const auto& st : stages) clear.stage_names.push_back(st.name);
         clear.note = "end of set";
         actions.push_back(std::move(clear));
       }
@@ -156,10 +152,9 @@ struct Resolver {
 
   void clear(const scenario::TimelineEntry& e, const scenario::ClearAction& a) {
     const auto devices = select(a.select, scenario::device_kind(a.role), e.id);
-    TimedAction c = make(e.at, Kind::clear_stages, e.id);
+    TimedAction c = make(e.at, step::ClearStages{a.names}, e.id);
     for (const auto& d : devices) c.links.push_back(scenario::link_name(a.role, d));
     c.devices = devices;
-    c.stage_names = a.names;
     actions.push_back(std::move(c));
   }
 
@@ -190,10 +185,9 @@ struct Resolver {
         spec.attributes[a.attribute] = static_cast<int64_t>(std::llround(value));
       else
         spec.attributes[a.attribute] = value;
-      TimedAction set = make(e.at + Micros{offset}, Kind::set_stages, e.id);
+      TimedAction set = make(e.at + Micros{offset}, step::SetStages{{std::move(spec)}}, e.id);
       set.links = links;
       set.devices = targets;
-      set.stages = {std::move(spec)};
       set.note = "step " + std::to_string(k) + "/" + std::to_string(steps);
       actions.push_back(std::move(set));
     }
@@ -201,12 +195,12 @@ struct Resolver {
 
   void partition(const scenario::TimelineEntry& e, const scenario::PartitionAction& a) {
     const auto devices = select(a.select, scenario::device_kind(a.role), e.id);
-    TimedAction start = make(e.at, Kind::partition_start, e.id);
+    TimedAction start = make(e.at, step::PartitionStart{}, e.id);
     for (const auto& d : devices) start.links.push_back(scenario::link_name(a.role, d));
     start.devices = devices;
     TimedAction end = start;
     end.time = e.at + a.duration;
-    end.kind = Kind::partition_end;
+    end.step = step::PartitionEnd{};
     actions.push_back(std::move(start));
     actions.push_back(std::move(end));
   }
@@ -214,15 +208,12 @@ struct Resolver {
   void storm(const scenario::TimelineEntry& e, const scenario::StormAction& a) {
     const auto members = select(a.select, a.devices, e.id);
     for (const auto& m : resolve_storm(a, members, e.at, seed, e.id)) {
-      const uint64_t retry_seed = Rng::derive(seed, e.id + "/backoff/" + m.device);
-      TimedAction drop = make(m.drop, Kind::drop, e.id);
+      TimedAction drop = make(m.drop, step::Drop{}, e.id);
       drop.devices = {m.device};
       drop.links = device_links(m.device, a.devices);
-      drop.seed = retry_seed;
       TimedAction redial = drop;
       redial.time = m.redial;
-      redial.kind = Kind::redial;
-      redial.attempts = m.attempts;
+      redial.step = step::Redial{m.attempts};
       if (m.attempts > 0) redial.note = "after " + std::to_string(m.attempts) + " failed attempts";
       actions.push_back(std::move(drop));
       actions.push_back(std::move(redial));
@@ -241,42 +232,31 @@ Timeline resolve(const scenario::Scenario& s, uint64_t seed) {
       const auto* m = std::get_if<scenario::PhaseMarker>(&e.body);
       if (m != nullptr && m->name == p.name) source = e.id;
     }
-    TimedAction a = r.make(p.start, Kind::phase, source);
-    a.phase = p.name;
-    r.actions.push_back(std::move(a));
+    r.actions.push_back(Resolver::make(p.start, step::PhaseStart{p.name}, source));
   }
   for (const auto& sh : s.shares) {
-    TimedAction a = r.make(sh.from, Kind::share, sh.source);
-    a.camera = sh.camera;
-    a.account = sh.account;
-    r.actions.push_back(a);
-    if (sh.until) {
-      a.time = *sh.until;
-      a.kind = Kind::revoke;
-      r.actions.push_back(std::move(a));
-    }
+    r.actions.push_back(Resolver::make(sh.from, step::Share{sh.camera, sh.account}, sh.source));
+    if (sh.until)
+      r.actions.push_back(
+          Resolver::make(*sh.until, step::Revoke{sh.camera, sh.account}, sh.source));
   }
   for (const auto& e : s.timeline) {
-    std::visit(
-        [&](const auto& body) {
-          using T = std::decay_t<decltype(body)>;
-          if constexpr (std::is_same_v<T, scenario::SetAction>)
-            r.set(e, body);
-          else if constexpr (std::is_same_v<T, scenario::ClearAction>)
-            r.clear(e, body);
-          else if constexpr (std::is_same_v<T, scenario::RampAction>)
-            r.ramp(e, body);
-          else if constexpr (std::is_same_v<T, scenario::PartitionAction>)
-            r.partition(e, body);
-          else if constexpr (std::is_same_v<T, scenario::StormAction>)
-            r.storm(e, body);
-          else if constexpr (std::is_same_v<T, scenario::SutRestartAction>) {
-            r.actions.push_back(r.make(e.at, Kind::sut_restart, e.id));
-          }
-          // share / revoke are in s.shares (merged with the `shares` section); phase markers
-          // were handled above.
-        },
-        e.body);
+    std::visit(overloaded{
+                   [&](const scenario::SetAction& body) { r.set(e, body); },
+                   [&](const scenario::ClearAction& body) { r.clear(e, body); },
+                   [&](const scenario::RampAction& body) { r.ramp(e, body); },
+                   [&](const scenario::PartitionAction& body) { r.partition(e, body); },
+                   [&](const scenario::StormAction& body) { r.storm(e, body); },
+                   [&](const scenario::SutRestartAction&) {
+                     r.actions.push_back(Resolver::make(e.at, step::SutRestart{}, e.id));
+                   },
+                   // In s.shares (merged with the `shares` section), resolved above.
+                   [](const scenario::ShareAction&) {},
+                   [](const scenario::RevokeAction&) {},
+                   // Phases come from s.phases, resolved above.
+                   [](const scenario::PhaseMarker&) {},
+               },
+               e.body);
   }
   std::stable_sort(r.actions.begin(), r.actions.end(),
                    [](const TimedAction& a, const TimedAction& b) { return a.time < b.time; });

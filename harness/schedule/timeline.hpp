@@ -5,26 +5,17 @@
 // camleak::Rng streams derived per purpose from the seed and the timeline entry's id:
 //   Rng::derive(seed, "<id>/select")         which devices a fraction selects
 //   Rng::derive(seed, "<id>/member/<device>") a storm member's drop time and backoff draws
-//   Rng::derive(seed, "<id>/backoff/<device>") handed to the device for its own later retries
 // so adding or removing one timeline entry never changes the choices of another.
 //
-// The run loop plays `actions` in order at `time` (relative to the run's start):
-//   set_stages      add each spec of `stages` to every link in `links`, replacing a stage of
-//                   the same name (Chain::add / reconfigure)
-//   clear_stages    remove the stages named in `stage_names` (a name, or a stage type meaning
-//                   every stage of that type) from every link; empty = remove every stage. Links
-//                   without such a stage are left alone.
-//   partition_start cut `links` completely (no byte passes either way) ...
-//   partition_end   ... and heal them
-//   drop            the devices in `devices` close every connection on their links (`links`)
-//   redial          the devices reconnect (attempt number in `attempts`, later retries seeded by
-//                   `seed`)
-//   sut_restart     restart the SUT
-//   share / revoke  PUT / DELETE the share of `camera` with `account` on the SUT admin API
-//   phase           phase `phase` starts (for checks and reports)
+// The run loop plays `actions` in order at `time` (relative to the run's start). What an action
+// does is its `step`, one type per kind of action in a variant, so that every place that acts on
+// actions visits it and a new kind does not compile until each of them handles it. Where it
+// acts is `links` and `devices`, common to all kinds (empty for share, revoke, phase, restart).
 // Actions at or after the scenario's duration are listed (explain shows them) but never played.
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <variant>
 #include <vector>
 
 #include "harness/core/clock.hpp"
@@ -33,34 +24,81 @@
 
 namespace camleak::schedule {
 
-struct TimedAction {
-  enum class Kind {
-    set_stages,
-    clear_stages,
-    partition_start,
-    partition_end,
-    drop,
-    redial,
-    sut_restart,
-    share,
-    revoke,
-    phase,
-  };
-  Micros time{};
-  Kind kind = Kind::set_stages;
-  std::string source;                     // timeline entry id, or "shares[i]"
-  std::vector<std::string> links;         // link names ("live:hub-2"), in fleet order
-  std::vector<std::string> devices;       // device names, in fleet order
-  std::vector<impair::StageSpec> stages;  // set_stages
-  std::vector<std::string> stage_names;   // clear_stages
-  std::string camera;                     // share / revoke
-  std::string account;                    // share / revoke
-  std::string phase;                      // phase
-  uint32_t attempts = 0;                  // redial: failed attempts before this one
-  uint64_t seed = 0;                      // drop / redial: seed for the device's own retries
-  std::string note;                       // extra words for explain, e.g. "step 3/120"
+// The kinds of step. `kName` is the word explain, reports and events use for it.
+namespace step {
+// Add each spec of `stages` to every link, replacing a stage of the same name.
+struct SetStages {
+  static constexpr std::string_view kName = "set";
+  std::vector<impair::StageSpec> stages;
 };
-std::string_view to_string(TimedAction::Kind kind);
+// Remove the stages named in `names` (a name, or a stage type meaning every stage of that type)
+// from every link; empty = remove every stage. Links without such a stage are left alone.
+struct ClearStages {
+  static constexpr std::string_view kName = "clear";
+  std::vector<std::string> names;
+};
+// Cut the links completely (no byte passes either way) ...
+struct PartitionStart {
+  static constexpr std::string_view kName = "partition";
+};
+// ... and heal them.
+struct PartitionEnd {
+  static constexpr std::string_view kName = "heal";
+};
+// The devices close every connection on their links, and new ones are refused until ...
+struct Drop {
+  static constexpr std::string_view kName = "drop";
+};
+// ... the devices reconnect, after `attempts` failed attempts in the storm's backoff.
+struct Redial {
+  static constexpr std::string_view kName = "redial";
+  uint32_t attempts = 0;
+};
+struct SutRestart {
+  static constexpr std::string_view kName = "sut-restart";
+};
+// PUT / DELETE the share of `camera` with `account` on the SUT's admin API.
+struct Share {
+  static constexpr std::string_view kName = "share";
+  std::string camera;
+  std::string account;
+};
+struct Revoke {
+  static constexpr std::string_view kName = "revoke";
+  std::string camera;
+  std::string account;
+};
+// Phase `name` starts (for checks and reports).
+struct PhaseStart {
+  static constexpr std::string_view kName = "phase";
+  std::string name;
+};
+}  // namespace step
+
+using Step = std::variant<step::SetStages, step::ClearStages, step::PartitionStart,
+                          step::PartitionEnd, step::Drop, step::Redial, step::SutRestart,
+                          step::Share, step::Revoke, step::PhaseStart>;
+
+// "set", "revoke", ...: the step's kName.
+std::string_view kind_name(const Step& step);
+
+struct TimedAction {
+  Micros time{};
+  Step step;
+  std::string source;                // timeline entry id, or "shares[i]"
+  std::vector<std::string> links;    // link names ("live:hub-2"), in fleet order
+  std::vector<std::string> devices;  // device names, in fleet order
+  std::string note;                  // extra words for explain, e.g. "step 3/120"
+
+  template <class T>
+  const T* as() const {
+    return std::get_if<T>(&step);
+  }
+  template <class T>
+  bool is() const {
+    return std::holds_alternative<T>(step);
+  }
+};
 
 struct Timeline {
   uint64_t seed = 0;

@@ -51,9 +51,7 @@ class FakeAdmin {
     thread_.join();
   }
 
-  HttpUrl url() const {
-    return HttpUrl{"127.0.0.1", std::to_string(acceptor_.local_endpoint().port()), ""};
-  }
+  HttpUrl url() const { return HttpUrl{"127.0.0.1", acceptor_.local_endpoint().port(), ""}; }
   size_t requests() const { return requests_.load(); }
   size_t connections() const { return connections_.load(); }
 
@@ -207,7 +205,7 @@ TEST(Provisioner, ProvisionsTheReferenceRelayAndSharesAfterItRestarts) {
   relay::Relay relay(config);
   relay.start();
   const auto s = fleet(300);
-  Provisioner provisioner(HttpUrl{"127.0.0.1", std::to_string(relay.ports().admin), ""});
+  Provisioner provisioner(HttpUrl{"127.0.0.1", relay.ports().admin, ""});
   EXPECT_EQ(error_of(provisioner, s), "");
   relay.restart();  // closes the provisioner's kept-alive connections
   provisioner.share("cam-1", "user-2");

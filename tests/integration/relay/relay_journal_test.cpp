@@ -36,7 +36,7 @@ int provisioned(const boost::json::object& stats, const char* what) {
 // PUTs `accounts` accounts with a camera each and shares cam-1 with user-2, over 8 concurrent
 // keep-alive connections; every answer must be 200.
 void provision(uint16_t admin_port, int accounts) {
-  runner::HttpClient client(runner::HttpUrl{"127.0.0.1", std::to_string(admin_port), ""},
+  runner::HttpClient client(runner::HttpUrl{"127.0.0.1", admin_port, ""},
                             runner::HttpClientOptions{.connections = 8});
   std::vector<runner::HttpCall> calls;
   for (int i = 1; i <= accounts; ++i) {

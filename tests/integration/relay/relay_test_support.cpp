@@ -189,7 +189,7 @@ void TestCamera::start() {
 
 void TestCamera::tick() {
   if (!publishing_ || !client_) return;
-  const media::AccessUnit au = stamper_->stamp(frames_sent_, frames_sent_, Micros{0});
+  const media::StampedAccessUnit au = stamper_->stamp(frames_sent_, frames_sent_, Micros{0});
   const uint32_t ts = static_cast<uint32_t>(frames_sent_ * 90000 / 25);
   packetizer_.packetize(au.nals, ts, [&](std::span<const uint8_t> p) { client_->send_rtp(p); });
   ++frames_sent_;
@@ -232,7 +232,7 @@ void TestViewer::start() {
   error_ = {};
   client_ = rtsp::RtspClient::create(io_, options_);
   depacketizer_ = std::make_unique<rtsp::H264Depacketizer>(
-      rtsp::H264DepacketizerConfig{}, [this](rtsp::AccessUnit&& au) {
+      rtsp::H264DepacketizerConfig{}, [this](rtsp::ReceivedAccessUnit&& au) {
         const auto identity = media::read_sei_identity(au.nals, *hmac_, *hasher_);
         cameras_.push_back(identity ? identity->camera : std::string());
       });
@@ -372,7 +372,7 @@ int RawViewer::play(const std::string& resume_hint) {
   if (ec) return 0;
   impl_->socket.non_blocking(true, ec);
   impl_->depacketizer = std::make_unique<rtsp::H264Depacketizer>(
-      rtsp::H264DepacketizerConfig{}, [this](rtsp::AccessUnit&& au) {
+      rtsp::H264DepacketizerConfig{}, [this](rtsp::ReceivedAccessUnit&& au) {
         const auto identity = media::read_sei_identity(au.nals, impl_->hmac, impl_->hasher);
         cameras_.push_back(identity ? identity->camera : std::string());
       });

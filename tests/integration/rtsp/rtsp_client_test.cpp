@@ -109,9 +109,9 @@ void publish_and_check(RtpTransport transport, ServerScript::Auth auth) {
     });
   }
   ASSERT_TRUE(run_until(io, [&] { return server.rtp_received.size() == sent; }));
-  std::vector<AccessUnit> got;
+  std::vector<ReceivedAccessUnit> got;
   H264Depacketizer depack({.first_sequence = 100},
-                          [&](AccessUnit&& au) { got.push_back(std::move(au)); });
+                          [&](ReceivedAccessUnit&& au) { got.push_back(std::move(au)); });
   for (const auto& p : server.rtp_received) depack.push(p);
   ASSERT_EQ(got.size(), aus.size());
   for (size_t i = 0; i < aus.size(); ++i) EXPECT_EQ(got[i].nals, aus[i]);
@@ -181,9 +181,9 @@ void play_and_check(RtpTransport transport) {
   opts.password = "token-1";
   opts.transport = transport;
   auto client = RtspClient::create(io, opts);
-  std::vector<AccessUnit> got;
+  std::vector<ReceivedAccessUnit> got;
   H264Depacketizer depack({.first_sequence = script.play_first_sequence},
-                          [&](AccessUnit&& au) { got.push_back(std::move(au)); });
+                          [&](ReceivedAccessUnit&& au) { got.push_back(std::move(au)); });
   client->on_rtp([&](std::span<const uint8_t> p) { depack.push(p); });
   Outcome out;
   client->play(out.handler());

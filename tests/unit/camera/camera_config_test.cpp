@@ -73,7 +73,7 @@ TEST(CameraConfig, EncodeLoopsInParallelGivesEachCameraItsOwnPixelCode) {
     EXPECT_TRUE(loops[i]->frame(0).keyframe);
     // Decode the IDR and read the code back.
     media::FrameIdentifier identifier(media::run_key_from_seed(1));
-    std::vector<media::Bytes> au{loops[i]->sps(), loops[i]->pps()};
+    std::vector<Bytes> au{loops[i]->sps(), loops[i]->pps()};
     au.insert(au.end(), loops[i]->frame(0).vcl.begin(), loops[i]->frame(0).vcl.end());
     const auto identity = identifier.identify(au);
     ASSERT_EQ(identity.status, DecodeStatus::ok);

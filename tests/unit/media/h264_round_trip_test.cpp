@@ -46,8 +46,8 @@ std::shared_ptr<const H264Loop> H264RoundTrip::loop_b_;
 TEST_F(H264RoundTrip, LoopHasTheShapeTheStamperAndSdpNeed) {
   const H264Loop& loop = *loop_a_;
   ASSERT_EQ(loop.size(), 16u);
-  EXPECT_EQ(nal_unit_type(loop.sps()), nal_type::sps);
-  EXPECT_EQ(nal_unit_type(loop.pps()), nal_type::pps);
+  EXPECT_EQ(h264::nal_unit_type(loop.sps()), h264::nal_type::sps);
+  EXPECT_EQ(h264::nal_unit_type(loop.pps()), h264::nal_type::pps);
   // Baseline profile (66) with constraint_set1 (constrained baseline): any decoder plays it.
   EXPECT_EQ(loop.profile_level_id() >> 16, 66u);
   EXPECT_TRUE((loop.profile_level_id() >> 8) & 0x40);
@@ -56,7 +56,8 @@ TEST_F(H264RoundTrip, LoopHasTheShapeTheStamperAndSdpNeed) {
     EXPECT_EQ(frame.keyframe, i % 8 == 0) << "frame " << i;
     ASSERT_FALSE(frame.vcl.empty());
     for (const Bytes& nal : frame.vcl) {
-      EXPECT_EQ(nal_unit_type(nal), frame.keyframe ? nal_type::slice_idr : nal_type::slice);
+      EXPECT_EQ(h264::nal_unit_type(nal),
+                frame.keyframe ? h264::nal_type::slice_idr : h264::nal_type::slice);
     }
   }
   EXPECT_EQ(loop.frame_interval(), Micros{40'000});
@@ -68,15 +69,15 @@ TEST_F(H264RoundTrip, EveryStampedFrameIdentifiesExactly) {
   // Two and a half passes through the loop: the wrap from the last P-frame to the IDR decodes.
   for (uint64_t i = 0; i < 40; ++i) {
     const Micros capture{1'000'000 + static_cast<int64_t>(i) * 40'000};
-    const AccessUnit unit = stamper.stamp(i, 1000 + i, capture);
+    const StampedAccessUnit unit = stamper.stamp(i, 1000 + i, capture);
     EXPECT_EQ(unit.keyframe, i % 8 == 0);
     if (unit.keyframe) {
       ASSERT_GE(unit.nals.size(), 4u);
       EXPECT_EQ(unit.nals[0], loop_a_->sps());
       EXPECT_EQ(unit.nals[1], loop_a_->pps());
-      EXPECT_EQ(nal_unit_type(unit.nals[2]), nal_type::sei);
+      EXPECT_EQ(h264::nal_unit_type(unit.nals[2]), h264::nal_type::sei);
     } else {
-      EXPECT_EQ(nal_unit_type(unit.nals[0]), nal_type::sei);
+      EXPECT_EQ(h264::nal_unit_type(unit.nals[0]), h264::nal_type::sei);
     }
     const FrameIdentity id = identifier.identify(unit.nals);
     ASSERT_EQ(id.status, DecodeStatus::ok) << "frame " << i;
@@ -112,8 +113,8 @@ TEST_F(H264RoundTrip, AnnexBFileFormRoundTripsToo) {
   IdentityStamper stamper(loop_b_, kKey, "cam-b", "bob");
   FrameIdentifier identifier(kKey);
   for (uint64_t i = 0; i < 10; ++i) {
-    const Bytes stream = join_annexb(stamper.stamp(i, i, Micros{0}).nals);
-    const FrameIdentity id = identifier.identify(split_annexb(stream));
+    const Bytes stream = h264::join_annexb(stamper.stamp(i, i, Micros{0}).nals);
+    const FrameIdentity id = identifier.identify(h264::split_annexb(stream));
     ASSERT_EQ(id.status, DecodeStatus::ok);
     EXPECT_TRUE(id.sei && id.sei->hmac_valid && id.sei->sequence == i);
     EXPECT_EQ(id.pixel_code, kCodeB);
@@ -125,8 +126,9 @@ TEST_F(H264RoundTrip, BareDecoderTakesAnnexBAccessUnits) {
   H264Decoder decoder;
   Picture picture;
   for (uint64_t i = 0; i < 3; ++i) {
-    ASSERT_EQ(decoder.decode_annexb(join_annexb(stamper.stamp(i, i, Micros{0}).nals), picture),
-              DecodeStatus::ok);
+    ASSERT_EQ(
+        decoder.decode_annexb(h264::join_annexb(stamper.stamp(i, i, Micros{0}).nals), picture),
+        DecodeStatus::ok);
     EXPECT_EQ(read_pixel_code(picture), kCodeA);
   }
   EXPECT_EQ(decoder.decode_annexb(Bytes{}, picture), DecodeStatus::corrupt);
@@ -138,13 +140,13 @@ TEST_F(H264RoundTrip, SeiOfCameraAOnSlicesOfCameraBIsCaught) {
   IdentityStamper stamper_b(loop_b_, kKey, "cam-b", "bob");
   FrameIdentifier identifier(kKey);
   for (uint64_t i = 0; i < 16; ++i) {
-    const AccessUnit a = stamper_a.stamp(i, i, Micros{0});
-    AccessUnit spliced = stamper_b.stamp(i, i, Micros{0});
+    const StampedAccessUnit a = stamper_a.stamp(i, i, Micros{0});
+    StampedAccessUnit spliced = stamper_b.stamp(i, i, Micros{0});
     // Replace B's SEI with A's, as a relay mixing up streams would.
     for (Bytes& nal : spliced.nals) {
-      if (nal_unit_type(nal) == nal_type::sei) {
+      if (h264::nal_unit_type(nal) == h264::nal_type::sei) {
         for (const Bytes& from_a : a.nals) {
-          if (nal_unit_type(from_a) == nal_type::sei) nal = from_a;
+          if (h264::nal_unit_type(from_a) == h264::nal_type::sei) nal = from_a;
         }
       }
     }
@@ -169,7 +171,7 @@ TEST_F(H264RoundTrip, TamperedSliceOrForeignKeyFailsTheMac) {
   IdentityStamper stamper(loop_a_, kKey, "cam-a", "alice");
   FrameIdentifier identifier(kKey);
   FrameIdentifier other_run(run_key_from_seed(2));
-  AccessUnit unit = stamper.stamp(0, 5, Micros{7});
+  StampedAccessUnit unit = stamper.stamp(0, 5, Micros{7});
   const FrameIdentity foreign = other_run.identify(unit.nals);
   ASSERT_TRUE(foreign.sei);
   EXPECT_FALSE(foreign.sei->hmac_valid);
@@ -185,8 +187,9 @@ TEST_F(H264RoundTrip, TamperedSliceOrForeignKeyFailsTheMac) {
 TEST_F(H264RoundTrip, StrippedSeiLeavesOnlyThePixelCode) {
   IdentityStamper stamper(loop_b_, kKey, "cam-b", "bob");
   FrameIdentifier identifier(kKey);
-  AccessUnit unit = stamper.stamp(0, 0, Micros{0});
-  std::erase_if(unit.nals, [](const Bytes& nal) { return nal_unit_type(nal) == nal_type::sei; });
+  StampedAccessUnit unit = stamper.stamp(0, 0, Micros{0});
+  std::erase_if(unit.nals,
+                [](const Bytes& nal) { return h264::nal_unit_type(nal) == h264::nal_type::sei; });
   const FrameIdentity id = identifier.identify(unit.nals);
   EXPECT_EQ(id.status, DecodeStatus::ok);
   EXPECT_FALSE(id.sei);
@@ -225,7 +228,7 @@ TEST_F(H264RoundTrip, CorruptAndForeignInputIsAStatusNeverACrash) {
   }
   // Real stream with bytes flipped in the slices: never a crash; then an IDR recovers.
   for (uint64_t i = 0; i < 16; ++i) {
-    AccessUnit unit = stamper.stamp(i, i, Micros{0});
+    StampedAccessUnit unit = stamper.stamp(i, i, Micros{0});
     Bytes& slice = unit.nals.back();
     for (int k = 0; k < 8; ++k)
       slice[1 + rng.below(slice.size() - 1)] = static_cast<uint8_t>(rng.below(256));
@@ -248,7 +251,7 @@ TEST_F(H264RoundTrip, CorruptAndForeignInputIsAStatusNeverACrash) {
 TEST_F(H264RoundTrip, ParameterSetsDeliveredSeparatelyStillServeTheNextPicture) {
   IdentityStamper stamper(loop_b_, kKey, "cam-b", "bob");
   FrameIdentifier identifier(kKey);
-  AccessUnit unit = stamper.stamp(0, 0, Micros{0});
+  StampedAccessUnit unit = stamper.stamp(0, 0, Micros{0});
   const std::vector<Bytes> parameter_sets(unit.nals.begin(), unit.nals.begin() + 2);
   const std::vector<Bytes> picture(unit.nals.begin() + 2, unit.nals.end());
   EXPECT_EQ(identifier.identify(parameter_sets).status, DecodeStatus::not_media);

@@ -26,7 +26,7 @@ TEST(IdentitySei, BuildThenParseRoundTrips) {
   digest.fill(0x5A);
   const Mac mac = identity_mac(hmac, serialized, digest);
   const Bytes nal = build_identity_sei_nal(serialized, mac);
-  EXPECT_EQ(nal_unit_type(nal), nal_type::sei);
+  EXPECT_EQ(h264::nal_unit_type(nal), h264::nal_type::sei);
   const std::optional<IdentitySei> parsed = parse_identity_sei(nal);
   ASSERT_TRUE(parsed);
   EXPECT_EQ(parsed->fields, fields);
@@ -47,7 +47,7 @@ TEST(IdentitySei, ZeroHeavyFieldsNeedEmulationPreventionAndSurviveIt) {
   }
   EXPECT_GE(prevention_bytes, 3);
   // Through an Annex-B stream and back.
-  const std::vector<Bytes> back = split_annexb(join_annexb(std::vector<Bytes>{nal}));
+  const std::vector<Bytes> back = h264::split_annexb(h264::join_annexb(std::vector<Bytes>{nal}));
   ASSERT_EQ(back.size(), 1u);
   const auto parsed = parse_identity_sei(back[0]);
   ASSERT_TRUE(parsed);
@@ -97,10 +97,10 @@ TEST(IdentitySei, MalformedPayloadsAreRejected) {
   oversized[2] = 0xFE;
   EXPECT_FALSE(parse_identity_sei(oversized));
   // Unknown version.
-  Bytes rbsp = unescape_rbsp(ByteView(nal).subspan(1));
+  Bytes rbsp = h264::unescape_rbsp(ByteView(nal).subspan(1));
   rbsp[2 + 16] = 2;
-  Bytes future{nal_type::sei};
-  const Bytes escaped = escape_rbsp(rbsp);
+  Bytes future{h264::nal_type::sei};
+  const Bytes escaped = h264::escape_rbsp(rbsp);
   future.insert(future.end(), escaped.begin(), escaped.end());
   EXPECT_FALSE(parse_identity_sei(future));
 }
@@ -109,11 +109,11 @@ TEST(IdentitySei, FindsOurMessageAfterAnotherSeiMessage) {
   HmacSha256 hmac(kKey);
   const Bytes serialized = serialize_identity_fields(sample_fields());
   const Bytes ours = build_identity_sei_nal(serialized, identity_mac(hmac, serialized, Digest{}));
-  Bytes rbsp = unescape_rbsp(ByteView(ours).subspan(1));
+  Bytes rbsp = h264::unescape_rbsp(ByteView(ours).subspan(1));
   // Prepend a recovery point SEI (type 6, 1 byte payload).
   rbsp.insert(rbsp.begin(), {6, 1, 0x84});
-  Bytes nal{nal_type::sei};
-  const Bytes escaped = escape_rbsp(rbsp);
+  Bytes nal{h264::nal_type::sei};
+  const Bytes escaped = h264::escape_rbsp(rbsp);
   nal.insert(nal.end(), escaped.begin(), escaped.end());
   const auto parsed = parse_identity_sei(nal);
   ASSERT_TRUE(parsed);

@@ -42,7 +42,9 @@ struct PathResult {
 };
 
 impair::StageSpec stage(std::string type, impair::Attributes attributes) {
-  impair::StageSpec spec{.name = type, .type = type, .direction = impair::Direction::downstream,
+  impair::StageSpec spec{.name = type,
+                         .type = type,
+                         .direction = impair::Direction::downstream,
                          .attributes = std::move(attributes)};
   return impair::validated(spec, impair::Transport::datagram, impair::Registry::builtin());
 }
@@ -50,41 +52,43 @@ impair::StageSpec stage(std::string type, impair::Attributes attributes) {
 PathResult run_path(const Camera& sender, const Camera& other, uint64_t seed,
                     const std::vector<impair::StageSpec>& stages) {
   media::IdentityStamper stamper(sender.loop, kKey, sender.name, sender.owner);
-  rtsp::H264Packetizer packetizer({.ssrc = static_cast<uint32_t>(seed), .initial_sequence = 65500,
-                                   .max_payload = 500});
-  impair::Chain chain({.link = "media", .direction = impair::Direction::downstream,
-                       .transport = impair::Transport::datagram, .seed = seed},
+  rtsp::H264Packetizer packetizer(
+      {.ssrc = static_cast<uint32_t>(seed), .initial_sequence = 65500, .max_payload = 500});
+  impair::Chain chain({.link = "media",
+                       .direction = impair::Direction::downstream,
+                       .transport = impair::Transport::datagram,
+                       .seed = seed},
                       impair::Registry::builtin());
   for (const auto& spec : stages) chain.add(spec, Micros{0});
 
   PathResult r;
   media::FrameIdentifier identifier(kKey);
-  rtsp::H264Depacketizer depacketizer({.reorder_window = 32, .first_sequence = 65500},
-                                      [&](rtsp::AccessUnit&& au) {
-    ++r.delivered;
-    const uint64_t sent_index = au.timestamp / kRtpTicksPerFrame;
-    const media::FrameIdentity id = identifier.identify(au.nals);
-    const bool sei_other = id.sei && id.sei->hmac_valid && id.sei->camera == other.name;
-    const bool pixel_other = id.pixel_code && *id.pixel_code == other.code;
-    if (sei_other || pixel_other) ++r.misattributed;
-    const bool sei_ok = id.sei && id.sei->hmac_valid && id.sei->camera == sender.name &&
-                        id.sei->owner == sender.owner;
-    if (sei_ok && id.sei->sequence != sent_index) ++r.wrong_sequence;
-    if (id.status == DecodeStatus::ok && sei_ok && id.pixel_code == sender.code) ++r.identified;
-  });
+  rtsp::H264Depacketizer depacketizer(
+      {.reorder_window = 32, .first_sequence = 65500}, [&](rtsp::ReceivedAccessUnit&& au) {
+        ++r.delivered;
+        const uint64_t sent_index = au.timestamp / kRtpTicksPerFrame;
+        const media::FrameIdentity id = identifier.identify(au.nals);
+        const bool sei_other = id.sei && id.sei->hmac_valid && id.sei->camera == other.name;
+        const bool pixel_other = id.pixel_code && *id.pixel_code == other.code;
+        if (sei_other || pixel_other) ++r.misattributed;
+        const bool sei_ok = id.sei && id.sei->hmac_valid && id.sei->camera == sender.name &&
+                            id.sei->owner == sender.owner;
+        if (sei_ok && id.sei->sequence != sent_index) ++r.wrong_sequence;
+        if (id.status == DecodeStatus::ok && sei_ok && id.pixel_code == sender.code) ++r.identified;
+      });
 
   Micros now{0};
   const auto drain = [&](Micros until) {
     while (auto packet = chain.pop(until)) depacketizer.push(packet->bytes);
   };
   for (uint64_t i = 0; i < kFrames; ++i) {
-    const media::AccessUnit unit = stamper.stamp(i, i, now);
-    packetizer.packetize(unit.nals, static_cast<uint32_t>(i * kRtpTicksPerFrame),
-                         [&](std::span<const uint8_t> packet) {
-                           chain.push(impair::Packet{.bytes = {packet.begin(), packet.end()},
-                                                     .entered_at = now},
-                                      now);
-                         });
+    const media::StampedAccessUnit unit = stamper.stamp(i, i, now);
+    packetizer.packetize(
+        unit.nals, static_cast<uint32_t>(i * kRtpTicksPerFrame),
+        [&](std::span<const uint8_t> packet) {
+          chain.push(impair::Packet{.bytes = {packet.begin(), packet.end()}, .entered_at = now},
+                     now);
+        });
     drain(now);
     now += 40ms;
   }

@@ -94,7 +94,7 @@ TEST(RelayConfig, ListenAddressForms) {
   EXPECT_THROW(parse_listen_address("::1:554"), std::invalid_argument);
   EXPECT_THROW(parse_listen_address("host"), std::invalid_argument);
   EXPECT_THROW(parse_listen_address("h:70000"), std::invalid_argument);
-  EXPECT_EQ(format_listen_address({"::1", 5}), "[::1]:5");
+  EXPECT_EQ(format_host_port({"::1", 5}), "[::1]:5");
 }
 
 TEST(Provisioning, AuthorizationRules) {

@@ -370,7 +370,8 @@ TEST(ReportsTest, ProbeViolationsReachJsonHtmlAndJunit) {
                                    .passed = false,
                                    .measured = 1,
                                    .unit = "count",
-                                   .message = "1 probe(s): 0 refused, 1 answered ok"});
+                                   .message = "1 probe(s): 0 refused, 1 answered ok",
+                                   .lists_probe_violations = true});
   const auto root = boost::json::parse(render<JsonWriter>(record));
   const auto& violations = root.at("probe_violations").as_array();
   ASSERT_EQ(violations.size(), 1u);

@@ -4,8 +4,8 @@
 #include <map>
 #include <set>
 
+#include "emulators/h264/nal.hpp"
 #include "emulators/rtsp/h264_depacketizer.hpp"
-#include "emulators/rtsp/h264_nal.hpp"
 #include "emulators/rtsp/h264_packetizer.hpp"
 #include "harness/core/rng.hpp"
 
@@ -82,12 +82,12 @@ TEST(H264Packetizer, UsesStapAForParameterSetsAndFuAForLargeNals) {
     EXPECT_EQ(v->header.marker, i + 1 == packets.size());
   }
   auto stap = parse_rtp(packets[0])->payload;
-  EXPECT_EQ(stap[0] & 0x1F, kNalStapA);
+  EXPECT_EQ(stap[0] & 0x1F, h264::nal_type::stap_a);
   EXPECT_EQ(stap[0] & 0x60, 0x60);  // NRI = max of the aggregated units (SPS has 3)
   EXPECT_EQ((stap[1] << 8) | stap[2], 12);
   auto fu_first = parse_rtp(packets[1])->payload;
   auto fu_last = parse_rtp(packets[4])->payload;
-  EXPECT_EQ(fu_first[0], (0x65 & 0xE0) | kNalFuA);
+  EXPECT_EQ(fu_first[0], (0x65 & 0xE0) | h264::nal_type::fu_a);
   EXPECT_EQ(fu_first[1], 0x80 | 5);  // S bit + IDR type
   EXPECT_EQ(fu_last[1], 0x40 | 5);   // E bit
 }
@@ -117,9 +117,9 @@ TEST(H264RoundTrip, LosslessDeliveryIsExact) {
   auto aus = make_access_units(60, rng);
   for (size_t mtu : {200u, 1400u, 60000u}) {
     auto packets = packetize_all(aus, {.initial_sequence = 65000, .max_payload = mtu});
-    std::vector<AccessUnit> got;
+    std::vector<ReceivedAccessUnit> got;
     H264Depacketizer d({.payload_type = 96, .first_sequence = 65000},
-                       [&](AccessUnit&& au) { got.push_back(std::move(au)); });
+                       [&](ReceivedAccessUnit&& au) { got.push_back(std::move(au)); });
     for (const auto& s : packets) d.push(s.bytes);
     ASSERT_EQ(got.size(), aus.size()) << "mtu " << mtu;
     for (size_t i = 0; i < aus.size(); ++i) {
@@ -173,9 +173,9 @@ TEST(H264RoundTrip, SeededLossReorderAndDuplicationDeliverOnlyCompleteAccessUnit
       }
     }
     uint16_t first_seq = parse_rtp(packets[0].bytes)->header.sequence;
-    std::vector<AccessUnit> got;
+    std::vector<ReceivedAccessUnit> got;
     H264Depacketizer d({.reorder_window = window, .first_sequence = first_seq},
-                       [&](AccessUnit&& au) { got.push_back(std::move(au)); });
+                       [&](ReceivedAccessUnit&& au) { got.push_back(std::move(au)); });
     for (size_t idx : schedule) d.push(packets[idx].bytes);
     d.flush();
 
@@ -218,9 +218,9 @@ TEST(H264RoundTrip, SeededLossReorderAndDuplicationDeliverOnlyCompleteAccessUnit
 }
 
 struct Collector {
-  std::vector<AccessUnit> aus;
+  std::vector<ReceivedAccessUnit> aus;
   H264Depacketizer::AccessUnitSink sink() {
-    return [this](AccessUnit&& au) { aus.push_back(std::move(au)); };
+    return [this](ReceivedAccessUnit&& au) { aus.push_back(std::move(au)); };
   }
 };
 
@@ -431,20 +431,6 @@ TEST(H264Depacketizer, SsrcChangeRestartsTheStream) {
   // First stream's AU, then the new stream's first AU is untrusted, the second is delivered.
   ASSERT_EQ(col.aus.size(), 2u);
   EXPECT_EQ(col.aus[1].ssrc, 99u);
-}
-
-TEST(AnnexB, SplitAndJoin) {
-  Bytes stream = {0, 0, 0, 1, 0x67, 1, 2, 0, 0, 1, 0x68, 3, 0, 0, 0, 1, 0x65, 4, 5, 0, 0};
-  auto nals = split_annexb(stream);
-  ASSERT_EQ(nals.size(), 3u);
-  EXPECT_EQ(Bytes(nals[0].begin(), nals[0].end()), (Bytes{0x67, 1, 2}));
-  EXPECT_EQ(Bytes(nals[1].begin(), nals[1].end()), (Bytes{0x68, 3}));
-  EXPECT_EQ(Bytes(nals[2].begin(), nals[2].end()), (Bytes{0x65, 4, 5}));
-  AccessUnit au;
-  for (auto n : nals) au.nals.emplace_back(n.begin(), n.end());
-  auto joined = au.to_annexb();
-  EXPECT_EQ(split_annexb(joined).size(), 3u);
-  EXPECT_EQ(joined.size(), 4u * 3 + 3 + 2 + 3);
 }
 
 }  // namespace

@@ -7,17 +7,12 @@ namespace camleak::runner {
 namespace {
 
 using namespace std::chrono_literals;
-using Kind = schedule::TimedAction::Kind;
+namespace step = schedule::step;
 
 constexpr Micros kLead = 300ms;
 
-schedule::TimedAction action(Micros at, Kind kind, std::string camera = {}, std::string account = {}) {
-  schedule::TimedAction a;
-  a.time = at;
-  a.kind = kind;
-  a.camera = std::move(camera);
-  a.account = std::move(account);
-  return a;
+schedule::TimedAction action(Micros at, schedule::Step what) {
+  return schedule::TimedAction{.time = at, .step = std::move(what)};
 }
 
 std::vector<size_t> indices(const std::vector<DueAction>& order) {
@@ -30,7 +25,8 @@ std::vector<size_t> indices(const std::vector<DueAction>& order) {
 // left at 30 s instead of 29.7 s.
 TEST(PlayOrderTest, RevokeIsSentAheadOfActionsInItsLeadWindow) {
   schedule::Timeline t;
-  t.actions = {action(29'900ms, Kind::set_stages), action(30s, Kind::phase), action(30s, Kind::revoke, "cam-1", "u2")};
+  t.actions = {action(29'900ms, step::SetStages{}), action(30s, step::PhaseStart{}),
+               action(30s, step::Revoke{"cam-1", "u2"})};
   const auto order = play_order(t, 60s, kLead);
   ASSERT_EQ(order.size(), 3u);
   EXPECT_EQ(indices(order), (std::vector<size_t>{2, 0, 1}));
@@ -40,8 +36,9 @@ TEST(PlayOrderTest, RevokeIsSentAheadOfActionsInItsLeadWindow) {
 
 TEST(PlayOrderTest, RevokeNeverOvertakesItsOwnShare) {
   schedule::Timeline t;
-  t.actions = {action(10s, Kind::share, "cam-1", "u2"), action(10'100ms, Kind::revoke, "cam-1", "u2"),
-               action(10'100ms, Kind::revoke, "cam-9", "u2")};
+  t.actions = {action(10s, step::Share{"cam-1", "u2"}),
+               action(10'100ms, step::Revoke{"cam-1", "u2"}),
+               action(10'100ms, step::Revoke{"cam-9", "u2"})};
   const auto order = play_order(t, 60s, kLead);
   ASSERT_EQ(order.size(), 3u);
   // cam-9's revoke has no share before it: due 9.8 s. cam-1's waits for its share at 10 s.
@@ -51,8 +48,8 @@ TEST(PlayOrderTest, RevokeNeverOvertakesItsOwnShare) {
 
 TEST(PlayOrderTest, NothingIsDueBeforeZeroAndTiesKeepTimelineOrder) {
   schedule::Timeline t;
-  t.actions = {action(0s, Kind::phase), action(0s, Kind::set_stages), action(100ms, Kind::revoke, "c", "a"),
-               action(0s, Kind::partition_start)};
+  t.actions = {action(0s, step::PhaseStart{}), action(0s, step::SetStages{}),
+               action(100ms, step::Revoke{"c", "a"}), action(0s, step::PartitionStart{})};
   const auto order = play_order(t, 60s, kLead);
   EXPECT_EQ(indices(order), (std::vector<size_t>{0, 1, 2, 3}));
   for (const auto& d : order) EXPECT_EQ(d.due, 0s);
@@ -60,18 +57,20 @@ TEST(PlayOrderTest, NothingIsDueBeforeZeroAndTiesKeepTimelineOrder) {
 
 TEST(PlayOrderTest, ActionsAtOrAfterTheEndAreNotPlayed) {
   schedule::Timeline t;
-  t.actions = {action(5s, Kind::set_stages), action(10s, Kind::clear_stages), action(12s, Kind::revoke, "c", "a")};
+  t.actions = {action(5s, step::SetStages{}), action(10s, step::ClearStages{}),
+               action(12s, step::Revoke{"c", "a"})};
   // The revoke at 12 s would be due at 11.7 s, but the run ends at 10 s: never played.
   EXPECT_EQ(indices(play_order(t, 10s, kLead)), (std::vector<size_t>{0}));
 }
 
 TEST(PlayOrderTest, LatenessBudgetFollowsWhatTheVerdictCanAbsorb) {
-  EXPECT_EQ(lateness_budget(Kind::phase, kLead), Micros::max());
-  EXPECT_EQ(lateness_budget(Kind::revoke, kLead), 150ms);  // the SUT still has half the lead
-  for (const Kind k : {Kind::set_stages, Kind::clear_stages, Kind::partition_start, Kind::partition_end, Kind::drop,
-                       Kind::redial, Kind::sut_restart, Kind::share})
-    EXPECT_EQ(lateness_budget(k, kLead), 1s) << schedule::to_string(k);
-  EXPECT_GT(lateness_budget(Kind::set_stages, kLead), kLatenessTolerance);
+  EXPECT_EQ(lateness_budget(step::PhaseStart{}, kLead), Micros::max());
+  EXPECT_EQ(lateness_budget(step::Revoke{}, kLead), 150ms);  // the SUT still has half the lead
+  for (const schedule::Step& s : std::vector<schedule::Step>{
+           step::SetStages{}, step::ClearStages{}, step::PartitionStart{}, step::PartitionEnd{},
+           step::Drop{}, step::Redial{}, step::SutRestart{}, step::Share{}})
+    EXPECT_EQ(lateness_budget(s, kLead), 1s) << schedule::kind_name(s);
+  EXPECT_GT(lateness_budget(step::SetStages{}, kLead), kLatenessTolerance);
 }
 
 }  // namespace

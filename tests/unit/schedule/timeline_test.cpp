@@ -13,19 +13,23 @@ namespace {
 using namespace std::chrono_literals;
 using scenario::testing::load;
 using scenario::testing::minimal;
-using Kind = TimedAction::Kind;
-
-std::vector<const TimedAction*> of_kind(const Timeline& t, Kind kind) {
+// The actions whose step is a T, pointing into `t`.
+template <class T>
+std::vector<const TimedAction*> of_kind(const Timeline& t) {
   std::vector<const TimedAction*> out;
   for (const auto& a : t.actions) {
-    if (a.kind == kind) out.push_back(&a);
+    if (a.is<T>()) out.push_back(&a);
   }
   return out;
 }
 
+const std::vector<impair::StageSpec>& stages_of(const TimedAction* a) {
+  return a->as<step::SetStages>()->stages;
+}
+
 std::vector<std::string> storm_members(const Timeline& t) {
   std::vector<std::string> out;
-  for (const auto* a : of_kind(t, Kind::drop)) out.push_back(a->devices.at(0));
+  for (const auto* a : of_kind<step::Drop>(t)) out.push_back(a->devices.at(0));
   return out;
 }
 
@@ -79,27 +83,27 @@ TEST(Timeline, ActionsAreSortedAndPhasesComeFirstAtEqualTimes) {
     EXPECT_LE(t.actions[i - 1].time, t.actions[i].time);
   }
   ASSERT_FALSE(t.actions.empty());
-  EXPECT_EQ(t.actions[0].kind, Kind::phase);
-  EXPECT_EQ(t.actions[0].phase, "warmup");
-  EXPECT_EQ(of_kind(t, Kind::sut_restart).size(), 1u);
-  EXPECT_EQ(of_kind(t, Kind::sut_restart)[0]->time, 100s);
-  const auto cuts = of_kind(t, Kind::partition_start);
+  ASSERT_TRUE(t.actions[0].is<step::PhaseStart>());
+  EXPECT_EQ(t.actions[0].as<step::PhaseStart>()->name, "warmup");
+  EXPECT_EQ(of_kind<step::SutRestart>(t).size(), 1u);
+  EXPECT_EQ(of_kind<step::SutRestart>(t)[0]->time, 100s);
+  const auto cuts = of_kind<step::PartitionStart>(t);
   ASSERT_EQ(cuts.size(), 1u);
   EXPECT_EQ(cuts[0]->links, (std::vector<std::string>{"snapshot:hub-1", "snapshot:hub-2"}));
-  ASSERT_EQ(of_kind(t, Kind::partition_end).size(), 1u);
-  EXPECT_EQ(of_kind(t, Kind::partition_end)[0]->time, 95s);
+  ASSERT_EQ(of_kind<step::PartitionEnd>(t).size(), 1u);
+  EXPECT_EQ(of_kind<step::PartitionEnd>(t)[0]->time, 95s);
 }
 
 TEST(Timeline, RampIsResolvedIntoLinearStepsAtTheResolution) {
   const auto t = resolve(load(kStormScenario), 1);
   std::vector<const TimedAction*> steps;
-  for (const auto* a : of_kind(t, Kind::set_stages)) {
+  for (const auto* a : of_kind<step::SetStages>(t)) {
     if (a->source == "ramp@20s") steps.push_back(a);
   }
   // 30 s every 250 ms: 120 intervals, 121 steps, both ends included.
   ASSERT_EQ(steps.size(), 121u);
   auto latency = [](const TimedAction* a) {
-    return std::get<int64_t>(a->stages.at(0).attributes.at("latency"));
+    return std::get<int64_t>(stages_of(a).at(0).attributes.at("latency"));
   };
   EXPECT_EQ(steps.front()->time, 20s);
   EXPECT_EQ(latency(steps.front()), 50);
@@ -110,7 +114,7 @@ TEST(Timeline, RampIsResolvedIntoLinearStepsAtTheResolution) {
   EXPECT_EQ(steps.back()->time, 50s);
   EXPECT_EQ(latency(steps.back()), 800);
   EXPECT_EQ(steps.front()->links.size(), 10u);  // select: all cameras
-  EXPECT_EQ(steps.front()->stages.at(0).name, "latency_upstream");
+  EXPECT_EQ(stages_of(steps.front()).at(0).name, "latency_upstream");
 }
 
 TEST(Timeline, RampWhoseWindowIsNotAMultipleOfTheStepEndsExactly) {
@@ -126,13 +130,13 @@ TEST(Timeline, RampWhoseWindowIsNotAMultipleOfTheStepEndsExactly) {
     ramp: {link: live, stage: latency, attribute: jitter, from: 0ms, to: 100ms, over: 1s, every: 300ms}
 )"));
   const Timeline timeline = resolve(tcp, 1);  // of_kind points into it
-  const auto steps = of_kind(timeline, Kind::set_stages);
+  const auto steps = of_kind<step::SetStages>(timeline);
   ASSERT_EQ(steps.size(), 5u);
   const std::vector<Micros> times{1s, 1300ms, 1600ms, 1900ms, 2s};
   const std::vector<int64_t> values{0, 30, 60, 90, 100};
   for (size_t i = 0; i < steps.size(); ++i) {
     EXPECT_EQ(steps[i]->time, times[i]);
-    EXPECT_EQ(std::get<int64_t>(steps[i]->stages.at(0).attributes.at("jitter")), values[i]);
+    EXPECT_EQ(std::get<int64_t>(stages_of(steps[i]).at(0).attributes.at("jitter")), values[i]);
   }
 }
 
@@ -141,14 +145,15 @@ TEST(Timeline, SetForAWindowIsClearedAfterIt) {
   std::vector<const TimedAction*> sets, clears;
   for (const auto& a : t.actions) {
     if (a.source != "set@10s") continue;
-    (a.kind == Kind::set_stages ? sets : clears).push_back(&a);
+    (a.is<step::SetStages>() ? sets : clears).push_back(&a);
   }
   ASSERT_EQ(sets.size(), 1u);
   ASSERT_EQ(clears.size(), 1u);
   EXPECT_EQ(sets[0]->links.size(), 3u);  // 30% of 10 hubs
   EXPECT_EQ(clears[0]->time, 30s);
   EXPECT_EQ(clears[0]->links, sets[0]->links);
-  EXPECT_EQ(clears[0]->stage_names,
+  ASSERT_TRUE(clears[0]->is<step::ClearStages>());
+  EXPECT_EQ(clears[0]->as<step::ClearStages>()->names,
             (std::vector<std::string>{"latency_upstream", "latency_downstream"}));
 }
 
@@ -178,8 +183,8 @@ TEST(Timeline, AllAtOnceStormDropsAndRedialsTogether) {
   - {at: 10s, storm: {devices: cameras, down: 2s}}
 )"));
   const auto t = resolve(s, 3);
-  const auto drops = of_kind(t, Kind::drop);
-  const auto redials = of_kind(t, Kind::redial);
+  const auto drops = of_kind<step::Drop>(t);
+  const auto redials = of_kind<step::Redial>(t);
   ASSERT_EQ(drops.size(), 2u);
   ASSERT_EQ(redials.size(), 2u);
   for (const auto* d : drops) {
@@ -237,14 +242,14 @@ TEST(Timeline, AddingAnUnrelatedEntryDoesNotReshuffleOthers) {
   for (uint64_t seed = 0; seed < 20; ++seed) {
     const auto a = resolve(load(base), seed);
     const auto b = resolve(load(more), seed);
-    auto pick = [](const Timeline& t, const std::string& source, Kind kind) {
+    auto pick = [](const Timeline& t, const std::string& source) {
       for (const auto& x : t.actions) {
-        if (x.source == source && x.kind == kind) return x.devices;
+        if (x.source == source) return x.devices;  // the drop, or the set
       }
       return std::vector<std::string>{};
     };
-    EXPECT_EQ(pick(a, "storm@10s", Kind::drop), pick(b, "storm@10s", Kind::drop));
-    EXPECT_EQ(pick(a, "set@20s", Kind::set_stages), pick(b, "set@20s", Kind::set_stages));
+    EXPECT_EQ(pick(a, "storm@10s"), pick(b, "storm@10s"));
+    EXPECT_EQ(pick(a, "set@20s"), pick(b, "set@20s"));
   }
 }
 
@@ -267,16 +272,16 @@ timeline:
   - {at: 40s, revoke: {camera: cam-2, from: user-1}}
 )"));
   const auto t = resolve(s, 0);
-  const auto shares = of_kind(t, Kind::share);
-  const auto revokes = of_kind(t, Kind::revoke);
+  const auto shares = of_kind<step::Share>(t);
+  const auto revokes = of_kind<step::Revoke>(t);
   ASSERT_EQ(shares.size(), 2u);
   ASSERT_EQ(revokes.size(), 2u);
   EXPECT_EQ(shares[0]->time, 5s);
   EXPECT_EQ(shares[0]->source, "shares[0]");
   EXPECT_EQ(revokes[0]->time, 20s);
   EXPECT_EQ(shares[1]->time, 30s);
-  EXPECT_EQ(shares[1]->camera, "cam-2");
-  EXPECT_EQ(shares[1]->account, "user-1");
+  EXPECT_EQ(shares[1]->as<step::Share>()->camera, "cam-2");
+  EXPECT_EQ(shares[1]->as<step::Share>()->account, "user-1");
   EXPECT_EQ(revokes[1]->time, 40s);
 }
 

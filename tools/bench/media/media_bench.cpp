@@ -23,6 +23,7 @@
 
 namespace media = camleak::media;
 using Clock = std::chrono::steady_clock;
+using camleak::Bytes;
 
 namespace {
 
@@ -50,7 +51,7 @@ double best_rate(int runs, std::size_t items, const std::function<void()>& body)
 }
 
 // A bare libavcodec decode loop: the same packets, none of our work around them.
-std::size_t bare_decode(const std::vector<media::Bytes>& packets) {
+std::size_t bare_decode(const std::vector<Bytes>& packets) {
   media::CodecContextPtr context =
       media::make_codec_context(avcodec_find_decoder(AV_CODEC_ID_H264), "h264");
   context->thread_count = 1;
@@ -60,7 +61,7 @@ std::size_t bare_decode(const std::vector<media::Bytes>& packets) {
   media::PacketPtr packet = media::make_packet();
   media::FramePtr frame = media::make_frame();
   std::size_t pictures = 0;
-  for (const media::Bytes& data : packets) {
+  for (const Bytes& data : packets) {
     media::check_av(av_new_packet(packet.get(), static_cast<int>(data.size())), "av_new_packet");
     std::copy(data.begin(), data.end(), packet->data);
     media::check_av(avcodec_send_packet(context.get(), packet.get()), "avcodec_send_packet");
@@ -141,7 +142,7 @@ void run(int width, int height, int64_t bitrate, std::size_t frames, int runs) {
 
   const media::RunKey key = media::run_key_from_seed(1);
   media::IdentityStamper stamper(loop, key, "camera-0001", "account-0001");
-  std::vector<media::AccessUnit> units;
+  std::vector<media::StampedAccessUnit> units;
   const double stamp_fps = best_rate(runs, frames, [&] {
     units.clear();
     units.reserve(frames);
@@ -150,7 +151,7 @@ void run(int width, int height, int64_t bitrate, std::size_t frames, int runs) {
     }
   });
   std::size_t stream_bytes = 0;
-  for (const auto& unit : units) stream_bytes += media::annexb_size(unit.nals);
+  for (const auto& unit : units) stream_bytes += camleak::h264::annexb_size(unit.nals);
   std::printf("stamp (SEI + HMAC + copy)       %9.0f frames/s  (%.1f KB/frame)\n", stamp_fps,
               stream_bytes / 1024.0 / frames);
 
@@ -167,9 +168,9 @@ void run(int width, int height, int64_t bitrate, std::size_t frames, int runs) {
   std::printf("decode + identify               %9.0f frames/s  (%zu/%zu frames fully identified)\n",
               identify_fps, ok, frames);
 
-  std::vector<media::Bytes> packets;
+  std::vector<Bytes> packets;
   packets.reserve(units.size());
-  for (const auto& unit : units) packets.push_back(media::join_annexb(unit.nals));
+  for (const auto& unit : units) packets.push_back(unit.to_annexb());
   std::size_t bare_pictures = 0;
   const double bare_fps = best_rate(runs, frames, [&] { bare_pictures = bare_decode(packets); });
   std::printf("bare libavcodec decode          %9.0f frames/s  (%zu pictures)\n", bare_fps,
@@ -205,7 +206,7 @@ void run(int width, int height, int64_t bitrate, std::size_t frames, int runs) {
   media::FrameIdentifier identifier(key);
   identifier.identify(units.front().nals);
   const media::Picture picture = identifier.picture();
-  media::Bytes snapshot;
+  Bytes snapshot;
   const double jpeg_fps = best_rate(runs, 200, [&] {
     for (int i = 0; i < 200; ++i) snapshot = jpeg.encode(picture);
   });

@@ -40,8 +40,7 @@ void bench(int accounts, bool with_state) {
   relay::Relay relay(config);
   relay.start();
 
-  runner::Provisioner provisioner(
-      runner::HttpUrl{"127.0.0.1", std::to_string(relay.ports().admin), ""});
+  runner::Provisioner provisioner(runner::HttpUrl{"127.0.0.1", relay.ports().admin, ""});
   const auto start = std::chrono::steady_clock::now();
   provisioner.provision(scenario, credentials);
   const double seconds =

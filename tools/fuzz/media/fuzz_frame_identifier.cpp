@@ -6,10 +6,10 @@
 #include <cstdint>
 #include <cstdlib>
 
+#include "emulators/h264/nal.hpp"
 #include "emulators/media/crypto.hpp"
 #include "emulators/media/frame_identifier.hpp"
 #include "emulators/media/media_error.hpp"
-#include "emulators/media/nal.hpp"
 #include "emulators/media/still_image.hpp"
 
 using namespace camleak::media;
@@ -21,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static FrameIdentifier identifier(run_key_from_seed(1), limits);
   const ByteView input(data, size);
 
-  const FrameIdentity id = identifier.identify(split_annexb(input));
+  const FrameIdentity id = identifier.identify(h264::split_annexb(input));
   if (id.status == camleak::DecodeStatus::ok && identifier.picture().empty()) std::abort();
   if (id.pixel_code && identifier.picture().empty()) std::abort();
 

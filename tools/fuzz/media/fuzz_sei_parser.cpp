@@ -6,16 +6,17 @@
 #include <cstdint>
 #include <cstdlib>
 
+#include "emulators/h264/nal.hpp"
 #include "emulators/media/crypto.hpp"
 #include "emulators/media/identity_sei.hpp"
-#include "emulators/media/nal.hpp"
 
 using namespace camleak::media;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const ByteView input(data, size);
 
-  if (unescape_rbsp(escape_rbsp(input)) != Bytes(input.begin(), input.end())) std::abort();
+  if (h264::unescape_rbsp(h264::escape_rbsp(input)) != Bytes(input.begin(), input.end()))
+    std::abort();
 
   if (const auto sei = parse_identity_sei(input)) {
     const Bytes nal = build_identity_sei_nal(serialize_identity_fields(sei->fields), sei->mac);
@@ -25,7 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   static HmacSha256 hmac(run_key_from_seed(1));
   static SliceHasher hasher;
-  const std::vector<Bytes> nals = split_annexb(input);
+  const std::vector<Bytes> nals = h264::split_annexb(input);
   (void)read_sei_identity(nals, hmac, hasher);
   return 0;
 }

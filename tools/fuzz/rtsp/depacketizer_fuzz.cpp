@@ -44,7 +44,7 @@ constexpr size_t kCap = 16 * 1024;
 
 void raw_mode(Reader& in) {
   H264Depacketizer d({.reorder_window = kWindow, .max_access_unit_bytes = kCap},
-                     [](AccessUnit&& au) {
+                     [](ReceivedAccessUnit&& au) {
                        if (au.bytes() > kCap || au.nals.empty()) __builtin_trap();
                      });
   while (!in.empty()) {
@@ -89,7 +89,7 @@ void differential_mode(Reader& in) {
   uint16_t first = packetizer.config().initial_sequence;
   H264Depacketizer d(
       {.reorder_window = kWindow, .max_access_unit_bytes = kCap, .first_sequence = first},
-      [&](AccessUnit&& au) {
+      [&](ReceivedAccessUnit&& au) {
         size_t a = au.timestamp / 3000;
         if (au.timestamp % 3000 != 0 || a >= aus.size() || au.nals != aus[a]) __builtin_trap();
       });

@@ -3,16 +3,17 @@
 // start code, in the escaped form found on the wire (emulation-prevention bytes included). That
 // is what RTP (RFC 6184) carries; Annex-B byte streams (start codes) are only used to talk to
 // libavcodec and to write .h264 files.
+// One implementation for the camera (encoder output, identity SEI), the RTP packetizer and
+// depacketizer, the relay and the hub.
 #include <cstdint>
 #include <span>
 #include <vector>
 
-namespace camleak::media {
+#include "harness/core/bytes.hpp"
 
-using Bytes = std::vector<uint8_t>;
-using ByteView = std::span<const uint8_t>;
+namespace camleak::h264 {
 
-// nal_unit_type values this module cares about (ITU-T H.264 table 7-1).
+// nal_unit_type values camleak cares about (ITU-T H.264 table 7-1; 24 and 28 from RFC 6184).
 namespace nal_type {
 inline constexpr uint8_t slice = 1;      // non-IDR coded slice
 inline constexpr uint8_t slice_idr = 5;  // IDR coded slice
@@ -20,6 +21,8 @@ inline constexpr uint8_t sei = 6;
 inline constexpr uint8_t sps = 7;
 inline constexpr uint8_t pps = 8;
 inline constexpr uint8_t aud = 9;
+inline constexpr uint8_t stap_a = 24;  // RFC 6184 single-time aggregation packet
+inline constexpr uint8_t fu_a = 28;    // RFC 6184 fragmentation unit
 }  // namespace nal_type
 
 inline uint8_t nal_unit_type(ByteView nal) {
@@ -53,4 +56,4 @@ Bytes escape_rbsp(ByteView rbsp);
 // Removes emulation-prevention bytes (00 00 03 -> 00 00).
 Bytes unescape_rbsp(ByteView escaped);
 
-}  // namespace camleak::media
+}  // namespace camleak::h264

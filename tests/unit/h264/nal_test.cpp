@@ -1,10 +1,11 @@
-#include "emulators/media/nal.hpp"
+#include "emulators/h264/nal.hpp"
 
 #include <gtest/gtest.h>
 
+#include "emulators/h264/access_unit.hpp"
 #include "harness/core/rng.hpp"
 
-namespace camleak::media {
+namespace camleak::h264 {
 namespace {
 
 TEST(Nal, SplitsThreeAndFourByteStartCodesAndDropsTrailingZeros) {
@@ -70,5 +71,14 @@ TEST(Nal, HeaderValidity) {
   EXPECT_FALSE(has_valid_header(Bytes{}));
 }
 
+TEST(AccessUnit, CountsItsBytesAndWritesAnnexB) {
+  AccessUnit au;
+  au.nals = {{0x67, 1, 2}, {0x68, 3}, {0x65, 4, 5}};
+  EXPECT_EQ(au.bytes(), 8u);
+  const Bytes joined = au.to_annexb();
+  EXPECT_EQ(joined.size(), 4u * 3 + 8);
+  EXPECT_EQ(split_annexb(joined), au.nals);
+}
+
 }  // namespace
-}  // namespace camleak::media
+}  // namespace camleak::h264

@@ -1,8 +1,8 @@
-#include "emulators/media/nal.hpp"
+#include "emulators/h264/nal.hpp"
 
 #include <algorithm>
 
-namespace camleak::media {
+namespace camleak::h264 {
 namespace {
 
 // Position of the next 00 00 01 at or after `from`, or `data.size()`.
@@ -85,4 +85,4 @@ Bytes unescape_rbsp(ByteView escaped) {
   return out;
 }
 
-}  // namespace camleak::media
+}  // namespace camleak::h264
