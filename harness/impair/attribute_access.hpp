@@ -48,11 +48,21 @@ AttributeSpec choice_spec(std::string name, std::string default_value,
                           std::vector<std::string> choices, std::string doc);
 AttributeSpec boolean_spec(std::string name, bool default_value, std::string doc);
 
-// StageType::create for a stage class constructed from (StageContext, const Attributes&).
+// StageType::parse and StageType::create for a stage class with a nested `Settings` (derived
+// from StageSettings, with `static Settings parse(const Attributes&)`) and a constructor
+// (StageContext, const Settings&).
+template <class StageClass>
+auto parser_of() {
+  using Settings = typename StageClass::Settings;
+  return [](const Attributes& attributes) -> SharedSettings {
+    return std::make_shared<const Settings>(Settings::parse(attributes));
+  };
+}
 template <class StageClass>
 auto factory_of() {
-  return [](StageContext context, const Attributes& attributes) -> std::unique_ptr<Stage> {
-    return std::make_unique<StageClass>(std::move(context), attributes);
+  using Settings = typename StageClass::Settings;
+  return [](StageContext context, const StageSettings& settings) -> std::unique_ptr<Stage> {
+    return std::make_unique<StageClass>(std::move(context), settings_as<Settings>(settings));
   };
 }
 

@@ -5,19 +5,27 @@
 
 namespace camleak::impair {
 
-BandwidthStage::BandwidthStage(StageContext context, const Attributes& attributes)
-    : Stage(std::move(context)), rate_(integer_attribute(attributes, "rate", 0)) {}
+BandwidthStage::Settings BandwidthStage::Settings::parse(const Attributes& attributes) {
+  Settings s;
+  s.rate = integer_attribute(attributes, "rate", 0);
+  return s;
+}
+
+BandwidthStage::BandwidthStage(StageContext context, const Settings& settings)
+    : QueuedStage(std::move(context)), settings_(settings) {}
 
 int64_t BandwidthStage::cost_ns(const Packet& packet) const {
-  if (rate_ <= 0 || packet.kind != Packet::Kind::data) return 0;
+  const int64_t rate = settings_.rate;
+  if (rate <= 0 || packet.kind != Packet::Kind::data) return 0;
   // rate KB/s = rate bytes per millisecond.
-  return static_cast<int64_t>(packet.bytes.size()) * 1'000'000 / rate_;
+  return static_cast<int64_t>(packet.bytes.size()) * 1'000'000 / rate;
 }
 
 void BandwidthStage::push(Packet packet, Micros now) {
-  if (rate_ > 0 && packet.kind == Packet::Kind::data) {
+  const int64_t rate = settings_.rate;
+  if (rate > 0 && packet.kind == Packet::Kind::data) {
     count("throttled", packet.bytes.size());
-    const size_t piece = static_cast<size_t>(rate_) * 100;  // 100 ms worth of data
+    const size_t piece = static_cast<size_t>(rate) * 100;  // 100 ms worth of data
     if (packet.bytes.size() > piece) {
       // Only slow links split, and only what exceeds 100 ms of data is copied.
       size_t offset = 0;
@@ -37,8 +45,8 @@ void BandwidthStage::push(Packet packet, Micros now) {
   queue_.push(std::move(packet), now, cost);
 }
 
-void BandwidthStage::reconfigure(const Attributes& attributes) {
-  rate_ = integer_attribute(attributes, "rate", rate_);
+void BandwidthStage::reconfigure(const StageSettings& settings) {
+  settings_ = settings_as<Settings>(settings);
   queue_.reschedule([this](const Packet& packet) { return cost_ns(packet); });
 }
 
@@ -52,6 +60,7 @@ StageType bandwidth_stage_type() {
       .attributes = {integer_spec("rate", "KB/s", 0,
                                   "Throughput in kilobytes (1000 bytes) per second; 0 = "
                                   "unlimited.")},
+      .parse = parser_of<BandwidthStage>(),
       .create = factory_of<BandwidthStage>()};
 }
 

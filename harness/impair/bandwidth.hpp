@@ -3,29 +3,28 @@
 // A chunk larger than 100 ms worth of data is cut into 100 ms pieces, so a slow link trickles
 // instead of stalling then bursting (Toxiproxy does the same). rate 0 = unlimited.
 #include "harness/impair/serial_queue.hpp"
-#include "harness/impair/stage.hpp"
+#include "harness/impair/queued_stage.hpp"
 
 namespace camleak::impair {
 
-class BandwidthStage final : public Stage {
+class BandwidthStage final : public QueuedStage<SerialQueue> {
  public:
-  BandwidthStage(StageContext context, const Attributes& attributes);
+  struct Settings : StageSettings {
+    int64_t rate = 0;  // KB/s; 0 = unlimited
+    static Settings parse(const Attributes& attributes);
+  };
+
+  BandwidthStage(StageContext context, const Settings& settings);
 
   std::string_view type() const override { return "bandwidth"; }
   void push(Packet packet, Micros now) override;
-  std::optional<Packet> pop(Micros now) override { return queue_.pop(now); }
-  std::optional<Micros> next_wakeup(Micros) const override { return queue_.next_ready(); }
   // What is held is rescheduled at the new rate.
-  void reconfigure(const Attributes& attributes) override;
-  std::vector<Packet> drain() override { return queue_.drain(); }
-  size_t held_bytes() const override { return queue_.bytes(); }
-  size_t held_packets() const override { return queue_.size(); }
+  void reconfigure(const StageSettings& settings) override;
 
  private:
   int64_t cost_ns(const Packet& packet) const;
 
-  int64_t rate_ = 0;  // KB/s
-  SerialQueue queue_;
+  Settings settings_;
 };
 
 }  // namespace camleak::impair

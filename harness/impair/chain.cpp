@@ -113,7 +113,7 @@ struct Chain::Impl {
       created_at = std::clamp(context.link_epoch + *entry.spec.window.start, entry.added_at, now);
     }
     entry.stage = entry.type->create(stage_context(entry.spec.name, entry.stage_seed, created_at),
-                                     entry.spec.attributes);
+                                     *entry.spec.settings);
     entry.state = State::active;
     if (entry.spec.window.start) record(created_at, entry.spec.name, "window-start");
   }
@@ -212,7 +212,10 @@ bool Chain::add(const StageSpec& spec, Micros now) {
 
   Impl::Entry entry;
   entry.spec = spec;
-  entry.spec.attributes = c.registry->complete(spec.type, spec.attributes);
+  if (!entry.spec.settings) {
+    entry.spec.attributes = c.registry->complete(spec.type, spec.attributes);
+    entry.spec.settings = type.parse(entry.spec.attributes);
+  }
   entry.type = &type;
   entry.stage_seed = Rng::derive(roll_seed, "stage");
   entry.added_at = now;
@@ -247,7 +250,19 @@ bool Chain::reconfigure(std::string_view name, const Attributes& attributes) {
   Attributes merged = entry->spec.attributes;
   for (const auto& [key, value] : attributes) merged[key] = value;
   entry->spec.attributes = c.registry->complete(entry->spec.type, merged);
-  if (entry->stage) entry->stage->reconfigure(entry->spec.attributes);
+  entry->spec.settings = entry->type->parse(entry->spec.attributes);
+  if (entry->stage) entry->stage->reconfigure(*entry->spec.settings);
+  return true;
+}
+
+bool Chain::reconfigure(const StageSpec& spec) {
+  if (!spec.settings) return reconfigure(spec.name, spec.attributes);
+  Impl& c = *impl_;
+  Impl::Entry* entry = c.find(spec.name);
+  if (!entry) return false;
+  entry->spec.attributes = spec.attributes;
+  entry->spec.settings = spec.settings;
+  if (entry->stage) entry->stage->reconfigure(*spec.settings);
   return true;
 }
 
@@ -392,6 +407,7 @@ StageSpec validated(const StageSpec& spec, Transport transport, const Registry& 
     }
     try {
       out.attributes = registry.complete(spec.type, spec.attributes);
+      out.settings = type->parse(out.attributes);
     } catch (const InputError& error) {
       for (const auto& d : error.diagnostics()) problems.push_back(d);
     }

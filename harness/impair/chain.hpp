@@ -53,6 +53,10 @@ struct StageSpec {
   Direction direction = Direction::downstream;
   double toxicity = 1.0;
   Attributes attributes;  // completed by Registry::complete
+  // The attributes parsed into the type's settings, once, by validated(); every connection's
+  // instance is built from this one copy. Null in a spec not yet validated (the chain then
+  // completes and parses the attributes itself).
+  SharedSettings settings;
   Targeting targeting;
   Window window;
 };
@@ -82,6 +86,9 @@ class Chain {
   // Updates the named stage's attributes (merged over the current ones, like Toxiproxy's
   // update, then completed and validated: throws InputError). What it holds stays held.
   bool reconfigure(std::string_view name, const Attributes& attributes);
+  // Gives the stage named `spec.name` the settings of `spec`, a spec made by validated() (whole
+  // attributes, already parsed), as the proxy does for every connection of a link.
+  bool reconfigure(const StageSpec& spec);
 
   void push(Packet packet, Micros now);
   // Moves packets through the stages and returns the next one that leaves the chain.
@@ -107,7 +114,7 @@ class Chain {
 
 // Validates a stage as configured at an API or scenario edge: its type exists and applies to
 // `transport`, toxicity is in [0, 1], targeting is sane, the window is ordered, and the
-// attributes are valid; returns the spec with attributes completed. Throws InputError listing
+// attributes are valid; returns the spec with attributes completed and parsed into settings. Throws InputError listing
 // every problem (field = "type", "toxicity", "targeting", "window" or the attribute name).
 StageSpec validated(const StageSpec& spec, Transport transport, const Registry& registry);
 

@@ -5,19 +5,26 @@
 
 namespace camleak::impair {
 
-CorruptStage::CorruptStage(StageContext context, const Attributes& attributes)
-    : Stage(std::move(context)) {
-  reconfigure(attributes);
+CorruptStage::Settings CorruptStage::Settings::parse(const Attributes& attributes) {
+  Settings s;
+  s.probability = percent_attribute(attributes, "probability", 0);
+  s.correlation = percent_attribute(attributes, "correlation", 0);
+  return s;
 }
 
-void CorruptStage::reconfigure(const Attributes& attributes) {
-  probability_ = percent_attribute(attributes, "probability", 0);
-  uniform_.set_correlation(percent_attribute(attributes, "correlation", 0));
+CorruptStage::CorruptStage(StageContext context, const Settings& settings)
+    : QueuedStage(std::move(context)) {
+  reconfigure(settings);
+}
+
+void CorruptStage::reconfigure(const StageSettings& settings) {
+  settings_ = settings_as<Settings>(settings);
+  uniform_.set_correlation(settings_.correlation);
 }
 
 void CorruptStage::push(Packet packet, Micros now) {
   if (packet.kind == Packet::Kind::data && !packet.bytes.empty() &&
-      uniform_.decide(context_.rng, probability_)) {
+      uniform_.decide(context_.rng, settings_.probability)) {
     const uint64_t byte = context_.rng.below(packet.bytes.size());
     const uint64_t bit = context_.rng.below(8);
     packet.bytes[byte] ^= static_cast<uint8_t>(1u << bit);
@@ -34,6 +41,7 @@ StageType corrupt_stage_type() {
       .attributes = {percent_spec("probability", 0, "Chance that a datagram is corrupted."),
                      percent_spec("correlation", 0,
                                   "How much each decision follows the previous one.")},
+      .parse = parser_of<CorruptStage>(),
       .create = factory_of<CorruptStage>()};
 }
 

@@ -3,27 +3,27 @@
 // flips one bit of one random byte). Empty datagrams are left alone.
 #include "harness/impair/distribution.hpp"
 #include "harness/impair/queues.hpp"
-#include "harness/impair/stage.hpp"
+#include "harness/impair/queued_stage.hpp"
 
 namespace camleak::impair {
 
-class CorruptStage final : public Stage {
+class CorruptStage final : public QueuedStage<OrderedQueue> {
  public:
-  CorruptStage(StageContext context, const Attributes& attributes);
+  struct Settings : StageSettings {
+    double probability = 0;  // [0, 1]
+    double correlation = 0;  // [0, 1]
+    static Settings parse(const Attributes& attributes);
+  };
+
+  CorruptStage(StageContext context, const Settings& settings);
 
   std::string_view type() const override { return "corrupt"; }
   void push(Packet packet, Micros now) override;
-  std::optional<Packet> pop(Micros now) override { return queue_.pop(now); }
-  std::optional<Micros> next_wakeup(Micros) const override { return queue_.next_ready(); }
-  void reconfigure(const Attributes& attributes) override;
-  std::vector<Packet> drain() override { return queue_.drain(); }
-  size_t held_bytes() const override { return queue_.bytes(); }
-  size_t held_packets() const override { return queue_.size(); }
+  void reconfigure(const StageSettings& settings) override;
 
  private:
-  double probability_ = 0;
+  Settings settings_;
   CorrelatedUniform uniform_;
-  OrderedQueue queue_;
 };
 
 }  // namespace camleak::impair

@@ -7,25 +7,33 @@
 
 namespace camleak::impair {
 
-DelayStage::DelayStage(StageContext context, const Attributes& attributes)
-    : Stage(std::move(context)) {
-  reconfigure(attributes);
+DelayStage::Settings DelayStage::Settings::parse(const Attributes& a) {
+  Settings s;
+  s.delay = milliseconds_attribute(a, "delay", 0);
+  s.jitter = milliseconds_attribute(a, "jitter", 0);
+  s.distribution = parse_distribution(string_attribute(a, "distribution", "uniform"))
+                       .value_or(Distribution::uniform);
+  s.correlation = percent_attribute(a, "correlation", 0);
+  s.preserve_order = boolean_attribute(a, "preserve_order", false);
+  s.limit = static_cast<size_t>(integer_attribute(a, "limit", 1000));
+  return s;
 }
 
-void DelayStage::reconfigure(const Attributes& a) {
-  sampler_ =
-      DelaySampler(milliseconds_attribute(a, "delay", 0), milliseconds_attribute(a, "jitter", 0),
-                   parse_distribution(string_attribute(a, "distribution", "uniform"))
-                       .value_or(Distribution::uniform),
-                   percent_attribute(a, "correlation", 0));
-  preserve_order_ = boolean_attribute(a, "preserve_order", false);
-  limit_ = static_cast<size_t>(integer_attribute(a, "limit", 1000));
+DelayStage::DelayStage(StageContext context, const Settings& settings)
+    : QueuedStage(std::move(context)) {
+  reconfigure(settings);
+}
+
+void DelayStage::reconfigure(const StageSettings& settings) {
+  settings_ = settings_as<Settings>(settings);
+  sampler_ = DelaySampler(settings_.delay, settings_.jitter, settings_.distribution,
+                          settings_.correlation);
 }
 
 void DelayStage::push(Packet packet, Micros now) {
   Micros ready = now;
   if (packet.kind == Packet::Kind::data) {
-    if (queue_.size() >= limit_) {
+    if (queue_.size() >= settings_.limit) {
       note("overflow", now, packet.bytes.size());
       return;
     }
@@ -34,7 +42,7 @@ void DelayStage::push(Packet packet, Micros now) {
     if (delay.count() > 0) count("delayed", packet.bytes.size());
   }
   // Equal release times leave in arrival order, so max() is all preserve_order needs.
-  if (preserve_order_) ready = std::max(ready, last_ready_);
+  if (settings_.preserve_order) ready = std::max(ready, last_ready_);
   last_ready_ = std::max(last_ready_, ready);
   queue_.push(std::move(packet), ready);
 }
@@ -59,6 +67,7 @@ StageType delay_stage_type() {
                         "Never let a datagram overtake an earlier one, whatever the jitter."),
            integer_spec("limit", "packets", 1000,
                         "Most datagrams held; more are dropped (netem's limit).", 1.0)},
+      .parse = parser_of<DelayStage>(),
       .create = factory_of<DelayStage>()};
 }
 

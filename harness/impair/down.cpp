@@ -5,9 +5,15 @@
 
 namespace camleak::impair {
 
-DownStage::DownStage(StageContext context, const Attributes& attributes)
-    : Stage(std::move(context)) {
-  const bool reset = string_attribute(attributes, "mode", "reset") == "reset";
+DownStage::Settings DownStage::Settings::parse(const Attributes& attributes) {
+  Settings s;
+  s.reset = string_attribute(attributes, "mode", "reset") == "reset";
+  return s;
+}
+
+DownStage::DownStage(StageContext context, const Settings& settings)
+    : QueuedStage(std::move(context)) {
+  const bool reset = settings.reset;
   note(reset ? "reset" : "close", context_.created_at);
   queue_.push(Packet{.kind = reset ? Packet::Kind::reset : Packet::Kind::close,
                      .entered_at = context_.created_at},
@@ -27,6 +33,7 @@ StageType down_stage_type() {
           "rest.",
       .attributes = {choice_spec("mode", "reset", {"reset", "close"},
                                  "reset = TCP RST (connection refused/reset), close = FIN.")},
+      .parse = parser_of<DownStage>(),
       .create = factory_of<DownStage>()};
 }
 

@@ -5,19 +5,26 @@
 
 namespace camleak::impair {
 
-DuplicateStage::DuplicateStage(StageContext context, const Attributes& attributes)
-    : Stage(std::move(context)) {
-  reconfigure(attributes);
+DuplicateStage::Settings DuplicateStage::Settings::parse(const Attributes& attributes) {
+  Settings s;
+  s.probability = percent_attribute(attributes, "probability", 0);
+  s.correlation = percent_attribute(attributes, "correlation", 0);
+  return s;
 }
 
-void DuplicateStage::reconfigure(const Attributes& attributes) {
-  probability_ = percent_attribute(attributes, "probability", 0);
-  uniform_.set_correlation(percent_attribute(attributes, "correlation", 0));
+DuplicateStage::DuplicateStage(StageContext context, const Settings& settings)
+    : QueuedStage(std::move(context)) {
+  reconfigure(settings);
+}
+
+void DuplicateStage::reconfigure(const StageSettings& settings) {
+  settings_ = settings_as<Settings>(settings);
+  uniform_.set_correlation(settings_.correlation);
 }
 
 void DuplicateStage::push(Packet packet, Micros now) {
   const bool twice =
-      packet.kind == Packet::Kind::data && uniform_.decide(context_.rng, probability_);
+      packet.kind == Packet::Kind::data && uniform_.decide(context_.rng, settings_.probability);
   if (twice) {
     note("duplicated", now, packet.bytes.size());
     Packet copy = packet;  // the one copy this stage exists to make
@@ -36,6 +43,7 @@ StageType duplicate_stage_type() {
       .attributes = {percent_spec("probability", 0, "Chance that a datagram is duplicated."),
                      percent_spec("correlation", 0,
                                   "How much each decision follows the previous one.")},
+      .parse = parser_of<DuplicateStage>(),
       .create = factory_of<DuplicateStage>()};
 }
 

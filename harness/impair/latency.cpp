@@ -6,18 +6,24 @@
 namespace camleak::impair {
 namespace {
 
-DelaySampler make_sampler(const Attributes& a) {
-  return DelaySampler(milliseconds_attribute(a, "latency", 0),
-                      milliseconds_attribute(a, "jitter", 0),
-                      parse_distribution(string_attribute(a, "distribution", "uniform"))
-                          .value_or(Distribution::uniform),
-                      percent_attribute(a, "correlation", 0));
+DelaySampler make_sampler(const LatencyStage::Settings& s) {
+  return DelaySampler(s.latency, s.jitter, s.distribution, s.correlation);
 }
 
 }  // namespace
 
-LatencyStage::LatencyStage(StageContext context, const Attributes& attributes)
-    : Stage(std::move(context)), sampler_(make_sampler(attributes)) {}
+LatencyStage::Settings LatencyStage::Settings::parse(const Attributes& a) {
+  Settings s;
+  s.latency = milliseconds_attribute(a, "latency", 0);
+  s.jitter = milliseconds_attribute(a, "jitter", 0);
+  s.distribution = parse_distribution(string_attribute(a, "distribution", "uniform"))
+                       .value_or(Distribution::uniform);
+  s.correlation = percent_attribute(a, "correlation", 0);
+  return s;
+}
+
+LatencyStage::LatencyStage(StageContext context, const Settings& settings)
+    : QueuedStage(std::move(context)), sampler_(make_sampler(settings)) {}
 
 void LatencyStage::push(Packet packet, Micros now) {
   Micros ready = now;
@@ -30,8 +36,8 @@ void LatencyStage::push(Packet packet, Micros now) {
   queue_.push(std::move(packet), ready);
 }
 
-void LatencyStage::reconfigure(const Attributes& attributes) {
-  sampler_ = make_sampler(attributes);
+void LatencyStage::reconfigure(const StageSettings& settings) {
+  sampler_ = make_sampler(settings_as<Settings>(settings));
 }
 
 StageType latency_stage_type() {
@@ -49,6 +55,7 @@ StageType latency_stage_type() {
                      percent_spec("correlation", 0,
                                   "How much each delay follows the previous one (keeps the "
                                   "distribution).")},
+      .parse = parser_of<LatencyStage>(),
       .create = factory_of<LatencyStage>()};
 }
 

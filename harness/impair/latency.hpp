@@ -5,27 +5,29 @@
 // distributions and a correlation between consecutive delays.
 #include "harness/impair/distribution.hpp"
 #include "harness/impair/queues.hpp"
-#include "harness/impair/stage.hpp"
+#include "harness/impair/queued_stage.hpp"
 
 namespace camleak::impair {
 
-class LatencyStage final : public Stage {
+class LatencyStage final : public QueuedStage<OrderedQueue> {
  public:
-  LatencyStage(StageContext context, const Attributes& attributes);
+  struct Settings : StageSettings {
+    Micros latency{0};
+    Micros jitter{0};
+    Distribution distribution = Distribution::uniform;
+    double correlation = 0;  // [0, 1]
+    static Settings parse(const Attributes& attributes);
+  };
+
+  LatencyStage(StageContext context, const Settings& settings);
 
   std::string_view type() const override { return "latency"; }
   void push(Packet packet, Micros now) override;
-  std::optional<Packet> pop(Micros now) override { return queue_.pop(now); }
-  std::optional<Micros> next_wakeup(Micros) const override { return queue_.next_ready(); }
   // Held chunks keep the release time they were given; new chunks get the new delay.
-  void reconfigure(const Attributes& attributes) override;
-  std::vector<Packet> drain() override { return queue_.drain(); }
-  size_t held_bytes() const override { return queue_.bytes(); }
-  size_t held_packets() const override { return queue_.size(); }
+  void reconfigure(const StageSettings& settings) override;
 
  private:
   DelaySampler sampler_;
-  OrderedQueue queue_;
 };
 
 }  // namespace camleak::impair

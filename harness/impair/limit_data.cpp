@@ -5,9 +5,14 @@
 
 namespace camleak::impair {
 
-LimitDataStage::LimitDataStage(StageContext context, const Attributes& attributes)
-    : Stage(std::move(context)),
-      limit_(static_cast<uint64_t>(integer_attribute(attributes, "bytes", 0))) {}
+LimitDataStage::Settings LimitDataStage::Settings::parse(const Attributes& attributes) {
+  Settings s;
+  s.bytes = static_cast<uint64_t>(integer_attribute(attributes, "bytes", 0));
+  return s;
+}
+
+LimitDataStage::LimitDataStage(StageContext context, const Settings& settings)
+    : QueuedStage(std::move(context)), limit_(settings.bytes) {}
 
 void LimitDataStage::push(Packet packet, Micros now) {
   if (closed_) {
@@ -33,9 +38,8 @@ void LimitDataStage::push(Packet packet, Micros now) {
   }
 }
 
-void LimitDataStage::reconfigure(const Attributes& attributes) {
-  limit_ =
-      static_cast<uint64_t>(integer_attribute(attributes, "bytes", static_cast<int64_t>(limit_)));
+void LimitDataStage::reconfigure(const StageSettings& settings) {
+  limit_ = settings_as<Settings>(settings).bytes;
 }
 
 StageType limit_data_stage_type() {
@@ -46,6 +50,7 @@ StageType limit_data_stage_type() {
       .attributes = {integer_spec("bytes", "bytes", 0,
                                   "Bytes let through before the close; 0 closes on the first "
                                   "data.")},
+      .parse = parser_of<LimitDataStage>(),
       .create = factory_of<LimitDataStage>()};
 }
 

@@ -14,48 +14,59 @@ LossStage::Model parse_model(const std::string& name) {
 
 }  // namespace
 
-LossStage::LossStage(StageContext context, const Attributes& attributes)
-    : Stage(std::move(context)) {
-  reconfigure(attributes);
+LossStage::Settings LossStage::Settings::parse(const Attributes& a) {
+  Settings s;
+  s.model = parse_model(string_attribute(a, "model", "random"));
+  s.probability = percent_attribute(a, "probability", 0);
+  s.correlation = percent_attribute(a, "correlation", 0);
+  s.p13 = percent_attribute(a, "p13", 0);
+  s.p31 = percent_attribute(a, "p31", 100);
+  s.p32 = percent_attribute(a, "p32", 0);
+  s.p23 = percent_attribute(a, "p23", 100);
+  s.p14 = percent_attribute(a, "p14", 0);
+  s.p = percent_attribute(a, "p", 0);
+  s.r = percent_attribute(a, "r", 100);
+  s.one_minus_h = percent_attribute(a, "one_minus_h", 100);
+  s.one_minus_k = percent_attribute(a, "one_minus_k", 0);
+  return s;
 }
 
-void LossStage::reconfigure(const Attributes& a) {
-  const Model model = parse_model(string_attribute(a, "model", "random"));
-  if (model != model_) {
+LossStage::LossStage(StageContext context, const Settings& settings)
+    : QueuedStage(std::move(context)) {
+  apply(settings);
+}
+
+void LossStage::reconfigure(const StageSettings& settings) {
+  apply(settings_as<Settings>(settings));
+}
+
+void LossStage::apply(const Settings& settings) {
+  if (settings.model != settings_.model) {
     state_ = 1;
     bad_ = false;
   }
-  model_ = model;
-  probability_ = percent_attribute(a, "probability", 0);
-  uniform_.set_correlation(percent_attribute(a, "correlation", 0));
-  p13_ = percent_attribute(a, "p13", 0);
-  p31_ = percent_attribute(a, "p31", 100);
-  p32_ = percent_attribute(a, "p32", 0);
-  p23_ = percent_attribute(a, "p23", 100);
-  p14_ = percent_attribute(a, "p14", 0);
-  p_ = percent_attribute(a, "p", 0);
-  r_ = percent_attribute(a, "r", 100);
-  one_minus_h_ = percent_attribute(a, "one_minus_h", 100);
-  one_minus_k_ = percent_attribute(a, "one_minus_k", 0);
+  settings_ = settings;
+  uniform_.set_correlation(settings.correlation);
 }
 
 bool LossStage::lose() {
   Rng& rng = context_.rng;
-  switch (model_) {
+  const Settings& s = settings_;
+  switch (settings_.model) {
     case Model::random:
-      return uniform_.decide(rng, probability_);
+      return uniform_.decide(rng, settings_.probability);
     case Model::state: {
       // The datagram's fate is the state the chain moves into (netem's loss_4state).
       const double u = rng.uniform();
       switch (state_) {
         case 1:
-          state_ = u < p13_ ? 3 : u < p13_ + p14_ ? 4 : 1;
+          state_ = u < s.p13 ? 3 : u < s.p13 + s.p14 ? 4 : 1;
           break;
         case 2:
-          state_ = u < p23_ ? 3 : 2;
+          state_ = u < s.p23 ? 3 : 2;
           break;
         case 3:
-          state_ = u < p32_ ? 2 : u < p32_ + p31_ ? 1 : 3;
+          state_ = u < s.p32 ? 2 : u < s.p32 + s.p31 ? 1 : 3;
           break;
         default:  // 4: an isolated loss is always followed by a good datagram
           state_ = 1;
@@ -66,8 +77,8 @@ bool LossStage::lose() {
     case Model::gemodel: {
       // netem's loss_gilb_ell: the loss is decided by the state the datagram found, then the
       // state moves on.
-      const bool lost = rng.bernoulli(bad_ ? one_minus_h_ : one_minus_k_);
-      if (rng.bernoulli(bad_ ? r_ : p_)) bad_ = !bad_;
+      const bool lost = rng.bernoulli(bad_ ? s.one_minus_h : s.one_minus_k);
+      if (rng.bernoulli(bad_ ? s.r : s.p)) bad_ = !bad_;
       return lost;
     }
   }
@@ -79,29 +90,7 @@ void LossStage::push(Packet packet, Micros now) {
     note("dropped", now, packet.bytes.size());
     return;
   }
-  held_bytes_ += packet.bytes.size();
-  ready_.push_back(std::move(packet));
-}
-
-std::optional<Packet> LossStage::pop(Micros) {
-  if (ready_.empty()) return std::nullopt;
-  Packet packet = std::move(ready_.front());
-  ready_.pop_front();
-  held_bytes_ -= packet.bytes.size();
-  return packet;
-}
-
-std::optional<Micros> LossStage::next_wakeup(Micros now) const {
-  if (ready_.empty()) return std::nullopt;
-  return now;
-}
-
-std::vector<Packet> LossStage::drain() {
-  std::vector<Packet> out(std::make_move_iterator(ready_.begin()),
-                          std::make_move_iterator(ready_.end()));
-  ready_.clear();
-  held_bytes_ = 0;
-  return out;
+  queue_.push(std::move(packet), now);
 }
 
 StageType loss_stage_type() {
@@ -128,6 +117,7 @@ StageType loss_stage_type() {
            percent_spec("r", 100, "gemodel: bad -> good transition (mean burst = 1/r)."),
            percent_spec("one_minus_h", 100, "gemodel: loss probability in the bad state (1-h)."),
            percent_spec("one_minus_k", 0, "gemodel: loss probability in the good state (1-k).")},
+      .parse = parser_of<LossStage>(),
       .create = factory_of<LossStage>(),
       .check = [](const Attributes& a) {
         std::vector<Diagnostic> problems;

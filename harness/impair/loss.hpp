@@ -10,44 +10,39 @@
 //    bad state, one_minus_k = loss in the good state. Bursts last 1/r datagrams on average
 //    (with one_minus_h 100 %).
 // Signals pass untouched.
-#include <deque>
-
 #include "harness/impair/distribution.hpp"
-#include "harness/impair/stage.hpp"
+#include "harness/impair/queued_stage.hpp"
+#include "harness/impair/queues.hpp"
 
 namespace camleak::impair {
 
-class LossStage final : public Stage {
+class LossStage final : public QueuedStage<OrderedQueue> {
  public:
   enum class Model { random, state, gemodel };
+  struct Settings : StageSettings {
+    Model model = Model::random;
+    double probability = 0;  // random; this and every probability below in [0, 1]
+    double correlation = 0;
+    double p13 = 0, p31 = 1, p32 = 0, p23 = 1, p14 = 0;           // state
+    double p = 0, r = 1, one_minus_h = 1, one_minus_k = 0;        // gemodel
+    static Settings parse(const Attributes& attributes);
+  };
 
-  LossStage(StageContext context, const Attributes& attributes);
+  LossStage(StageContext context, const Settings& settings);
 
   std::string_view type() const override { return "loss"; }
   void push(Packet packet, Micros now) override;
-  std::optional<Packet> pop(Micros now) override;
-  std::optional<Micros> next_wakeup(Micros now) const override;
   // The Markov state survives a reconfiguration that keeps the model.
-  void reconfigure(const Attributes& attributes) override;
-  std::vector<Packet> drain() override;
-  size_t held_bytes() const override { return held_bytes_; }
-  size_t held_packets() const override { return ready_.size(); }
+  void reconfigure(const StageSettings& settings) override;
 
  private:
+  void apply(const Settings& settings);
   bool lose();
 
-  Model model_ = Model::random;
-  double probability_ = 0;
+  Settings settings_;
   CorrelatedUniform uniform_;
-  // state model, probabilities in [0, 1]
-  double p13_ = 0, p31_ = 1, p32_ = 0, p23_ = 1, p14_ = 0;
   int state_ = 1;  // netem's 1..4: 1 good, 2 good within a burst, 3 burst loss, 4 isolated loss
-  // gemodel
-  double p_ = 0, r_ = 1, one_minus_h_ = 1, one_minus_k_ = 0;
-  bool bad_ = false;
-
-  std::deque<Packet> ready_;
-  size_t held_bytes_ = 0;
+  bool bad_ = false;  // gemodel
 };
 
 }  // namespace camleak::impair

@@ -7,10 +7,6 @@ void PassthroughStage::push(Packet packet, Micros now) {
   queue_.push(std::move(packet), now);
 }
 
-std::optional<Packet> PassthroughStage::pop(Micros now) {
-  return queue_.pop(now);
-}
-
 std::optional<Micros> PassthroughStage::next_wakeup(Micros now) const {
   if (queue_.empty()) return std::nullopt;
   return std::min(now, *queue_.next_ready());

@@ -8,37 +8,38 @@
 
 namespace camleak::impair {
 
-RateStage::RateStage(StageContext context, const Attributes& attributes)
-    : Stage(std::move(context)) {
-  rate_ = number_attribute(attributes, "rate", 0);
-  overhead_ = integer_attribute(attributes, "packet_overhead", 0);
-  limit_ = static_cast<size_t>(integer_attribute(attributes, "limit", 1000));
+RateStage::Settings RateStage::Settings::parse(const Attributes& attributes) {
+  Settings s;
+  s.rate = number_attribute(attributes, "rate", 0);
+  s.packet_overhead = integer_attribute(attributes, "packet_overhead", 0);
+  s.limit = static_cast<size_t>(integer_attribute(attributes, "limit", 1000));
+  return s;
 }
 
+RateStage::RateStage(StageContext context, const Settings& settings)
+    : QueuedStage(std::move(context)), settings_(settings) {}
+
 int64_t RateStage::cost_ns(const Packet& packet) const {
-  if (rate_ <= 0 || packet.kind != Packet::Kind::data) return 0;
-  const int64_t bytes = std::max<int64_t>(0, static_cast<int64_t>(packet.bytes.size()) + overhead_);
+  if (settings_.rate <= 0 || packet.kind != Packet::Kind::data) return 0;
+  const int64_t bytes = std::max<int64_t>(0, static_cast<int64_t>(packet.bytes.size()) + settings_.packet_overhead);
   // bits / (rate * 1000 bits/s), in nanoseconds.
-  return static_cast<int64_t>(std::llround(static_cast<double>(bytes) * 8.0 * 1e6 / rate_));
+  return static_cast<int64_t>(std::llround(static_cast<double>(bytes) * 8.0 * 1e6 / settings_.rate));
 }
 
 void RateStage::push(Packet packet, Micros now) {
   if (packet.kind == Packet::Kind::data) {
-    if (queue_.size() >= limit_) {
+    if (queue_.size() >= settings_.limit) {
       note("overflow", now, packet.bytes.size());
       return;
     }
-    if (rate_ > 0) count("throttled", packet.bytes.size());
+    if (settings_.rate > 0) count("throttled", packet.bytes.size());
   }
   const int64_t cost = cost_ns(packet);
   queue_.push(std::move(packet), now, cost);
 }
 
-void RateStage::reconfigure(const Attributes& attributes) {
-  rate_ = number_attribute(attributes, "rate", rate_);
-  overhead_ = integer_attribute(attributes, "packet_overhead", overhead_);
-  limit_ =
-      static_cast<size_t>(integer_attribute(attributes, "limit", static_cast<int64_t>(limit_)));
+void RateStage::reconfigure(const StageSettings& settings) {
+  settings_ = settings_as<Settings>(settings);
   queue_.reschedule([this](const Packet& packet) { return cost_ns(packet); });
 }
 
@@ -55,6 +56,7 @@ StageType rate_stage_type() {
                                   -65535.0, 65535.0),
                      integer_spec("limit", "packets", 1000,
                                   "Most datagrams queued; more are dropped (netem's limit).", 1.0)},
+      .parse = parser_of<RateStage>(),
       .create = factory_of<RateStage>()};
 }
 

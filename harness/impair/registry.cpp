@@ -266,4 +266,8 @@ Attributes Registry::complete(std::string_view type_name, const Attributes& attr
   return out;
 }
 
+SharedSettings Registry::settings(std::string_view type_name, const Attributes& attributes) const {
+  return get(type_name).parse(complete(type_name, attributes));
+}
+
 }  // namespace camleak::impair

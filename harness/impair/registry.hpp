@@ -31,8 +31,11 @@ struct StageType {
   Transport transport;  // which links it applies to
   std::string doc;
   std::vector<AttributeSpec> attributes;
-  // Builds an instance; `attributes` have been validated and completed with defaults.
-  std::function<std::unique_ptr<Stage>(StageContext, const Attributes&)> create;
+  // Parses attributes that have been validated and completed with defaults into the type's own
+  // Settings, once per configuration of the stage on a link.
+  std::function<SharedSettings(const Attributes&)> parse;
+  // Builds an instance for one direction of one connection from settings made by `parse`.
+  std::function<std::unique_ptr<Stage>(StageContext, const StageSettings&)> create;
   // Checks that span several attributes (e.g. slicer: size_variation < average_size), run on
   // completed attributes after the per-attribute checks passed; field = attribute name.
   std::function<std::vector<Diagnostic>(const Attributes&)> check;
@@ -58,6 +61,8 @@ class Registry {
   // "250ms" for an ms attribute, "64KiB" for bytes, "2Mbps" for KB/s or kbit/s, "5%" for %),
   // converted to the attribute's own unit. Returns every attribute of the type, with defaults.
   Attributes complete(std::string_view type, const Attributes& attributes) const;
+  // complete(), then the type's parse: the settings stages of `type` are built from.
+  SharedSettings settings(std::string_view type, const Attributes& attributes) const;
 
   void add(StageType type);
 

@@ -5,17 +5,24 @@
 
 namespace camleak::impair {
 
-ReorderStage::ReorderStage(StageContext context, const Attributes& attributes)
-    : Stage(std::move(context)) {
-  reconfigure(attributes);
+ReorderStage::Settings ReorderStage::Settings::parse(const Attributes& attributes) {
+  Settings s;
+  s.probability = percent_attribute(attributes, "probability", 0);
+  s.correlation = percent_attribute(attributes, "correlation", 0);
+  s.gap = static_cast<uint64_t>(integer_attribute(attributes, "gap", 1));
+  s.delay = milliseconds_attribute(attributes, "delay", 10);
+  s.limit = static_cast<size_t>(integer_attribute(attributes, "limit", 1000));
+  return s;
 }
 
-void ReorderStage::reconfigure(const Attributes& attributes) {
-  probability_ = percent_attribute(attributes, "probability", 0);
-  uniform_.set_correlation(percent_attribute(attributes, "correlation", 0));
-  gap_ = static_cast<uint64_t>(integer_attribute(attributes, "gap", 1));
-  delay_ = milliseconds_attribute(attributes, "delay", 10);
-  limit_ = static_cast<size_t>(integer_attribute(attributes, "limit", 1000));
+ReorderStage::ReorderStage(StageContext context, const Settings& settings)
+    : QueuedStage(std::move(context)) {
+  reconfigure(settings);
+}
+
+void ReorderStage::reconfigure(const StageSettings& settings) {
+  settings_ = settings_as<Settings>(settings);
+  uniform_.set_correlation(settings_.correlation);
 }
 
 void ReorderStage::push(Packet packet, Micros now) {
@@ -23,15 +30,15 @@ void ReorderStage::push(Packet packet, Micros now) {
     queue_.push(std::move(packet), now);
     return;
   }
-  if (queue_.size() >= limit_) {
+  if (queue_.size() >= settings_.limit) {
     note("overflow", now, packet.bytes.size());
     return;
   }
   // netem: not yet `gap` - 1 delayed, or the roll says no: delay; otherwise send at once.
-  if (counter_ + 1 < gap_ || !uniform_.decide(context_.rng, probability_)) {
+  if (counter_ + 1 < settings_.gap || !uniform_.decide(context_.rng, settings_.probability)) {
     ++counter_;
     count("delayed", packet.bytes.size());
-    queue_.push(std::move(packet), now + delay_);
+    queue_.push(std::move(packet), now + settings_.delay);
     return;
   }
   counter_ = 0;
@@ -55,6 +62,7 @@ StageType reorder_stage_type() {
                      number_spec("delay", "ms", 10, "Delay of the datagrams not reordered.", 0.0),
                      integer_spec("limit", "packets", 1000,
                                   "Most datagrams held; more are dropped (netem's limit).", 1.0)},
+      .parse = parser_of<ReorderStage>(),
       .create = factory_of<ReorderStage>()};
 }
 

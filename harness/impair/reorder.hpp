@@ -5,32 +5,32 @@
 // "delay"). Holds at most `limit` datagrams (netem's queue limit); more are dropped and counted.
 #include "harness/impair/distribution.hpp"
 #include "harness/impair/queues.hpp"
-#include "harness/impair/stage.hpp"
+#include "harness/impair/queued_stage.hpp"
 
 namespace camleak::impair {
 
-class ReorderStage final : public Stage {
+class ReorderStage final : public QueuedStage<ScheduledQueue> {
  public:
-  ReorderStage(StageContext context, const Attributes& attributes);
+  struct Settings : StageSettings {
+    double probability = 0;  // [0, 1]
+    double correlation = 0;  // [0, 1]
+    uint64_t gap = 1;
+    Micros delay{10'000};
+    size_t limit = 1000;
+    static Settings parse(const Attributes& attributes);
+  };
+
+  ReorderStage(StageContext context, const Settings& settings);
 
   std::string_view type() const override { return "reorder"; }
   void push(Packet packet, Micros now) override;
-  std::optional<Packet> pop(Micros now) override { return queue_.pop(now); }
-  std::optional<Micros> next_wakeup(Micros) const override { return queue_.next_ready(); }
   // Held datagrams keep their release times.
-  void reconfigure(const Attributes& attributes) override;
-  std::vector<Packet> drain() override { return queue_.drain(); }
-  size_t held_bytes() const override { return queue_.bytes(); }
-  size_t held_packets() const override { return queue_.size(); }
+  void reconfigure(const StageSettings& settings) override;
 
  private:
-  double probability_ = 0;
-  uint64_t gap_ = 1;
-  Micros delay_{0};
-  size_t limit_ = 1000;
+  Settings settings_;
   uint64_t counter_ = 0;  // datagrams delayed since the last one sent at once
   CorrelatedUniform uniform_;
-  ScheduledQueue queue_;
 };
 
 }  // namespace camleak::impair

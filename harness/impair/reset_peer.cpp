@@ -5,8 +5,14 @@
 
 namespace camleak::impair {
 
-ResetPeerStage::ResetPeerStage(StageContext context, const Attributes& attributes)
-    : Stage(std::move(context)), timeout_(milliseconds_attribute(attributes, "timeout", 0)) {}
+ResetPeerStage::Settings ResetPeerStage::Settings::parse(const Attributes& attributes) {
+  Settings s;
+  s.timeout = milliseconds_attribute(attributes, "timeout", 0);
+  return s;
+}
+
+ResetPeerStage::ResetPeerStage(StageContext context, const Settings& settings)
+    : Stage(std::move(context)), timeout_(settings.timeout) {}
 
 std::optional<Micros> ResetPeerStage::deadline() const {
   if (reset_ || !armed_at_) return std::nullopt;
@@ -45,9 +51,8 @@ std::optional<Micros> ResetPeerStage::next_wakeup(Micros) const {
   return deadline();
 }
 
-void ResetPeerStage::reconfigure(const Attributes& attributes) {
-  timeout_ =
-      milliseconds_attribute(attributes, "timeout", static_cast<double>(timeout_.count()) / 1000);
+void ResetPeerStage::reconfigure(const StageSettings& settings) {
+  timeout_ = settings_as<Settings>(settings).timeout;
 }
 
 std::vector<Packet> ResetPeerStage::drain() {
@@ -63,6 +68,7 @@ StageType reset_peer_stage_type() {
       .doc = "Resets the connection (TCP RST) timeout ms after data first arrives (Toxiproxy).",
       .attributes = {integer_spec("timeout", "ms", 0,
                                   "Wait after the first data before the reset; 0 = at once.")},
+      .parse = parser_of<ResetPeerStage>(),
       .create = factory_of<ResetPeerStage>()};
 }
 

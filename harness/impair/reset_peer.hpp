@@ -10,13 +10,18 @@ namespace camleak::impair {
 
 class ResetPeerStage final : public Stage {
  public:
-  ResetPeerStage(StageContext context, const Attributes& attributes);
+  struct Settings : StageSettings {
+    Micros timeout{0};
+    static Settings parse(const Attributes& attributes);
+  };
+
+  ResetPeerStage(StageContext context, const Settings& settings);
 
   std::string_view type() const override { return "reset_peer"; }
   void push(Packet packet, Micros now) override;
   std::optional<Packet> pop(Micros now) override;
   std::optional<Micros> next_wakeup(Micros now) const override;
-  void reconfigure(const Attributes& attributes) override;
+  void reconfigure(const StageSettings& settings) override;
   // Removed before the reset fired: what it held flows on (nothing is dropped on removal).
   std::vector<Packet> drain() override;
   size_t held_bytes() const override { return passing_.bytes() + held_.bytes(); }

@@ -7,30 +7,40 @@
 
 namespace camleak::impair {
 
-SlicerStage::SlicerStage(StageContext context, const Attributes& attributes)
-    : Stage(std::move(context)) {
-  reconfigure(attributes);
+SlicerStage::Settings SlicerStage::Settings::parse(const Attributes& attributes) {
+  Settings s;
+  s.average_size = static_cast<size_t>(integer_attribute(attributes, "average_size", 1024));
+  s.size_variation = static_cast<size_t>(integer_attribute(attributes, "size_variation", 0));
+  s.delay = Micros{integer_attribute(attributes, "delay", 0)};
+  return s;
 }
 
-void SlicerStage::reconfigure(const Attributes& attributes) {
-  average_size_ = static_cast<size_t>(
-      integer_attribute(attributes, "average_size", static_cast<int64_t>(average_size_)));
-  size_variation_ = static_cast<size_t>(
-      integer_attribute(attributes, "size_variation", static_cast<int64_t>(size_variation_)));
-  delay_ = Micros{integer_attribute(attributes, "delay", delay_.count())};
-  // The registry guarantees this; a stage constructed directly must not recurse forever.
-  average_size_ = std::max<size_t>(average_size_, 1);
-  if (size_variation_ >= average_size_) size_variation_ = average_size_ - 1;
+SlicerStage::SlicerStage(StageContext context, const Settings& settings)
+    : QueuedStage(std::move(context)) {
+  apply(settings);
+}
+
+void SlicerStage::reconfigure(const StageSettings& settings) {
+  apply(settings_as<Settings>(settings));
+}
+
+void SlicerStage::apply(const Settings& settings) {
+  settings_ = settings;
+  // The registry guarantees this; settings made by hand must not make slice() recurse forever.
+  settings_.average_size = std::max<size_t>(settings_.average_size, 1);
+  if (settings_.size_variation >= settings_.average_size) {
+    settings_.size_variation = settings_.average_size - 1;
+  }
 }
 
 void SlicerStage::slice(size_t start, size_t end, std::vector<size_t>& ends) {
   const size_t size = end - start;
-  if (size <= average_size_ + size_variation_) {
+  if (size <= settings_.average_size + settings_.size_variation) {
     ends.push_back(end);
     return;
   }
   // size > average + variation and variation < average keep `mid` strictly inside the range.
-  const auto variation = static_cast<int64_t>(size_variation_);
+  const auto variation = static_cast<int64_t>(settings_.size_variation);
   const int64_t offset =
       variation > 0
           ? static_cast<int64_t>(context_.rng.below(static_cast<uint64_t>(2 * variation + 1))) -
@@ -60,13 +70,13 @@ void SlicerStage::push(Packet packet, Micros now) {
         .bytes = std::vector<uint8_t>(packet.bytes.begin() + start, packet.bytes.begin() + ends[i]),
         .entered_at = packet.entered_at};
     queue_.push(std::move(part), t);
-    t += delay_;
+    t += settings_.delay;
     start = ends[i];
   }
   // The last slice reuses the chunk's own buffer.
   if (start > 0) packet.bytes.erase(packet.bytes.begin(), packet.bytes.begin() + start);
   queue_.push(std::move(packet), t);
-  next_free_ = t + delay_;
+  next_free_ = t + settings_.delay;
 }
 
 StageType slicer_stage_type() {
@@ -79,6 +89,7 @@ StageType slicer_stage_type() {
                                   "Slices vary by up to this many bytes; less than "
                                   "average_size."),
                      integer_spec("delay", "us", 0, "Pause after each slice.")},
+      .parse = parser_of<SlicerStage>(),
       .create = factory_of<SlicerStage>(),
       .check = [](const Attributes& a) {
         std::vector<Diagnostic> problems;

@@ -6,32 +6,32 @@
 #include <vector>
 
 #include "harness/impair/queues.hpp"
-#include "harness/impair/stage.hpp"
+#include "harness/impair/queued_stage.hpp"
 
 namespace camleak::impair {
 
-class SlicerStage final : public Stage {
+class SlicerStage final : public QueuedStage<OrderedQueue> {
  public:
-  SlicerStage(StageContext context, const Attributes& attributes);
+  struct Settings : StageSettings {
+    size_t average_size = 1024;
+    size_t size_variation = 0;
+    Micros delay{0};
+    static Settings parse(const Attributes& attributes);
+  };
+
+  SlicerStage(StageContext context, const Settings& settings);
 
   std::string_view type() const override { return "slicer"; }
   void push(Packet packet, Micros now) override;
-  std::optional<Packet> pop(Micros now) override { return queue_.pop(now); }
-  std::optional<Micros> next_wakeup(Micros) const override { return queue_.next_ready(); }
-  void reconfigure(const Attributes& attributes) override;
-  std::vector<Packet> drain() override { return queue_.drain(); }
-  size_t held_bytes() const override { return queue_.bytes(); }
-  size_t held_packets() const override { return queue_.size(); }
+  void reconfigure(const StageSettings& settings) override;
 
  private:
+  void apply(const Settings& settings);
   // Appends the end offsets of the slices of [start, end) to `ends`.
   void slice(size_t start, size_t end, std::vector<size_t>& ends);
 
-  size_t average_size_ = 1;
-  size_t size_variation_ = 0;
-  Micros delay_{0};
+  Settings settings_;
   Micros next_free_{Micros::min()};
-  OrderedQueue queue_;
 };
 
 }  // namespace camleak::impair

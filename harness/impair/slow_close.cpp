@@ -5,8 +5,14 @@
 
 namespace camleak::impair {
 
-SlowCloseStage::SlowCloseStage(StageContext context, const Attributes& attributes)
-    : Stage(std::move(context)), delay_(milliseconds_attribute(attributes, "delay", 0)) {}
+SlowCloseStage::Settings SlowCloseStage::Settings::parse(const Attributes& attributes) {
+  Settings s;
+  s.delay = milliseconds_attribute(attributes, "delay", 0);
+  return s;
+}
+
+SlowCloseStage::SlowCloseStage(StageContext context, const Settings& settings)
+    : QueuedStage(std::move(context)), delay_(settings.delay) {}
 
 void SlowCloseStage::push(Packet packet, Micros now) {
   Micros ready = now;
@@ -17,8 +23,8 @@ void SlowCloseStage::push(Packet packet, Micros now) {
   queue_.push(std::move(packet), ready);
 }
 
-void SlowCloseStage::reconfigure(const Attributes& attributes) {
-  delay_ = milliseconds_attribute(attributes, "delay", static_cast<double>(delay_.count()) / 1000);
+void SlowCloseStage::reconfigure(const StageSettings& settings) {
+  delay_ = settings_as<Settings>(settings).delay;
 }
 
 StageType slow_close_stage_type() {
@@ -27,6 +33,7 @@ StageType slow_close_stage_type() {
       .transport = Transport::stream,
       .doc = "Delays the close of the connection; data passes untouched (Toxiproxy).",
       .attributes = {integer_spec("delay", "ms", 0, "How long the close signal is held back.")},
+      .parse = parser_of<SlowCloseStage>(),
       .create = factory_of<SlowCloseStage>()};
 }
 

@@ -2,26 +2,25 @@
 // slow_close (stream, Toxiproxy): data passes at once; the close (or reset) signal is held back
 // by `delay` ms, so the peer sees the connection linger.
 #include "harness/impair/queues.hpp"
-#include "harness/impair/stage.hpp"
+#include "harness/impair/queued_stage.hpp"
 
 namespace camleak::impair {
 
-class SlowCloseStage final : public Stage {
+class SlowCloseStage final : public QueuedStage<OrderedQueue> {
  public:
-  SlowCloseStage(StageContext context, const Attributes& attributes);
+  struct Settings : StageSettings {
+    Micros delay{0};
+    static Settings parse(const Attributes& attributes);
+  };
+
+  SlowCloseStage(StageContext context, const Settings& settings);
 
   std::string_view type() const override { return "slow_close"; }
   void push(Packet packet, Micros now) override;
-  std::optional<Packet> pop(Micros now) override { return queue_.pop(now); }
-  std::optional<Micros> next_wakeup(Micros) const override { return queue_.next_ready(); }
-  void reconfigure(const Attributes& attributes) override;
-  std::vector<Packet> drain() override { return queue_.drain(); }
-  size_t held_bytes() const override { return queue_.bytes(); }
-  size_t held_packets() const override { return queue_.size(); }
+  void reconfigure(const StageSettings& settings) override;
 
  private:
   Micros delay_{0};
-  OrderedQueue queue_;
 };
 
 }  // namespace camleak::impair

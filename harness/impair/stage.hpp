@@ -23,6 +23,22 @@ namespace camleak::impair {
 // Counters of every action a stage took, by action name ("delayed", "dropped", "reset", ...).
 using Counters = std::map<std::string, uint64_t>;
 
+// A stage type's settings: parsed and validated once, when the stage is configured on a link,
+// from completed attributes (Toxiproxy's model: a toxic is unmarshalled into its struct once and
+// every connection's instance reads that struct). Each stage class derives its own `Settings`;
+// instances of the stage on every connection share one immutable copy.
+struct StageSettings {
+  virtual ~StageSettings() = default;
+};
+using SharedSettings = std::shared_ptr<const StageSettings>;
+
+// The settings a stage was built for, as its own type. The registry pairs each stage class with
+// its settings, so a mismatch is a programming error (std::bad_cast).
+template <class Settings>
+const Settings& settings_as(const StageSettings& settings) {
+  return dynamic_cast<const Settings&>(settings);
+}
+
 // Where a stage instance lives; handed to it at construction.
 struct StageContext {
   std::string name;         // the stage's (toxic's) name, e.g. "latency_downstream"
@@ -46,8 +62,9 @@ class Stage {
   // The earliest time at which pop() may return something; nullopt when the stage will
   // produce nothing on its own (it holds nothing, or holds it until removed, as a blackhole).
   virtual std::optional<Micros> next_wakeup(Micros now) const = 0;
-  // Replaces the settings; data already held stays held and leaves in order.
-  virtual void reconfigure(const Attributes& attributes) = 0;
+  // Replaces the settings (of this stage's own Settings type); data already held stays held and
+  // leaves in order.
+  virtual void reconfigure(const StageSettings& settings) = 0;
   // Everything held, in order, handed over when the stage is removed (never dropped).
   virtual std::vector<Packet> drain() = 0;
   // Bytes of data the stage holds now (the proxy stops reading a socket while a chain holds too

@@ -7,9 +7,15 @@
 
 namespace camleak::impair {
 
-TimeoutStage::TimeoutStage(StageContext context, const Attributes& attributes)
+TimeoutStage::Settings TimeoutStage::Settings::parse(const Attributes& attributes) {
+  Settings s;
+  s.timeout = milliseconds_attribute(attributes, "timeout", 0);
+  return s;
+}
+
+TimeoutStage::TimeoutStage(StageContext context, const Settings& settings)
     : Stage(std::move(context)),
-      timeout_(milliseconds_attribute(attributes, "timeout", 0)),
+      timeout_(settings.timeout),
       timer_start_(context_.created_at),
       latest_(context_.created_at) {
   note("blackhole", context_.created_at);
@@ -46,9 +52,8 @@ std::optional<Micros> TimeoutStage::next_wakeup(Micros) const {
   return deadline();
 }
 
-void TimeoutStage::reconfigure(const Attributes& attributes) {
-  timeout_ =
-      milliseconds_attribute(attributes, "timeout", static_cast<double>(timeout_.count()) / 1000);
+void TimeoutStage::reconfigure(const StageSettings& settings) {
+  timeout_ = settings_as<Settings>(settings).timeout;
   timer_start_ = latest_;
 }
 
@@ -62,6 +67,7 @@ StageType timeout_stage_type() {
       .attributes = {integer_spec("timeout", "ms", 0,
                                   "Time until the connection is closed; 0 = hold it open and "
                                   "silent.")},
+      .parse = parser_of<TimeoutStage>(),
       .create = factory_of<TimeoutStage>()};
 }
 

@@ -10,7 +10,12 @@ namespace camleak::impair {
 
 class TimeoutStage final : public Stage {
  public:
-  TimeoutStage(StageContext context, const Attributes& attributes);
+  struct Settings : StageSettings {
+    Micros timeout{0};  // 0 = never close
+    static Settings parse(const Attributes& attributes);
+  };
+
+  TimeoutStage(StageContext context, const Settings& settings);
 
   std::string_view type() const override { return "timeout"; }
   void push(Packet packet, Micros now) override;
@@ -18,7 +23,7 @@ class TimeoutStage final : public Stage {
   std::optional<Micros> next_wakeup(Micros now) const override;
   // The timer restarts at the latest time the stage has seen (Toxiproxy's update restarts the
   // toxic).
-  void reconfigure(const Attributes& attributes) override;
+  void reconfigure(const StageSettings& settings) override;
   std::vector<Packet> drain() override { return held_.drain(); }
   size_t held_bytes() const override { return held_.bytes(); }
   size_t held_packets() const override { return held_.size(); }

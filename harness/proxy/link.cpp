@@ -108,7 +108,7 @@ void Link::update_stage(const impair::StageSpec& spec) {
   const Micros now = proxy_->clock.now();
   for (const auto& session : live_sessions()) {
     if (same_placement) {
-      session->reconfigure_stage(spec.name, spec.attributes, now);
+      session->reconfigure_stage(spec, now);
     } else {
       session->remove_stage(spec.name, now);
       session->add_stage(spec, now);

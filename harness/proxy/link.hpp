@@ -50,8 +50,7 @@ class Session {
   virtual uint64_t index() const = 0;
   virtual void add_stage(const impair::StageSpec& spec, Micros now) = 0;
   virtual void remove_stage(std::string_view name, Micros now) = 0;
-  virtual void reconfigure_stage(std::string_view name, const impair::Attributes& attributes,
-                                 Micros now) = 0;
+  virtual void reconfigure_stage(const impair::StageSpec& spec, Micros now) = 0;
   virtual void reset() = 0;  // RST toward both sides (UDP: forget the flow)
   virtual void close() = 0;  // orderly close of both sides (link disabled or removed)
   // Adds this session's per-stage counters, keyed by "name/direction".

@@ -380,10 +380,9 @@ void TcpConnection::remove_stage(std::string_view name, Micros now) {
   }
 }
 
-void TcpConnection::reconfigure_stage(std::string_view name, const impair::Attributes& attributes,
-                                      Micros) {
+void TcpConnection::reconfigure_stage(const impair::StageSpec& spec, Micros) {
   for (Pipe* p : {up_.get(), down_.get()}) {
-    if (p->chain.reconfigure(name, attributes)) {
+    if (p->chain.reconfigure(spec)) {
       pump(*p);  // timing may have changed
       start_read(*p);
     }

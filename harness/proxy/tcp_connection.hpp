@@ -36,8 +36,7 @@ class TcpConnection final : public Session,
   uint64_t index() const override { return index_; }
   void add_stage(const impair::StageSpec& spec, Micros now) override;
   void remove_stage(std::string_view name, Micros now) override;
-  void reconfigure_stage(std::string_view name, const impair::Attributes& attributes,
-                         Micros now) override;
+  void reconfigure_stage(const impair::StageSpec& spec, Micros now) override;
   void reset() override;
   void close() override;
   void collect(std::map<std::string, StageStats>& into) const override;

@@ -186,10 +186,9 @@ void UdpFlow::remove_stage(std::string_view name, Micros now) {
   }
 }
 
-void UdpFlow::reconfigure_stage(std::string_view name, const impair::Attributes& attributes,
-                                Micros) {
+void UdpFlow::reconfigure_stage(const impair::StageSpec& spec, Micros) {
   for (Pipe* p : {up_.get(), down_.get()}) {
-    if (p->chain.reconfigure(name, attributes)) pump(*p);
+    if (p->chain.reconfigure(spec)) pump(*p);
   }
 }
 

@@ -284,7 +284,7 @@ TEST(Rate, LimitDropsTheExcessAndRateChangeReschedules) {
   for (uint32_t i = 0; i < 5; ++i) stage->push(tagged(i, 1000), 0ms);
   EXPECT_EQ(counter(*stage, "overflow"), 2u);
   EXPECT_EQ(stage->next_wakeup(0ms), Micros(1s));
-  stage->reconfigure(Registry::builtin().complete("rate", {{"rate", 8000.0}}));  // 1 byte/us
+  stage->reconfigure(*Registry::builtin().settings("rate", {{"rate", 8000.0}}));  // 1 byte/us
   const auto out = run_until(*stage, 0ms, 10s);
   ASSERT_EQ(out.size(), 3u);
   EXPECT_EQ(out[2].at, Micros(3ms));

@@ -112,7 +112,7 @@ TEST(Latency, CloseLeavesBehindTheDataBeforeIt) {
 TEST(Latency, ReconfigureKeepsHeldChunksAndOrder) {
   auto stage = make_stage("latency", {{"latency", int64_t{1000}}});
   stage->push(tagged(1), 0ms);
-  stage->reconfigure(Registry::builtin().complete("latency", {{"latency", int64_t{0}}}));
+  stage->reconfigure(*Registry::builtin().settings("latency", {{"latency", int64_t{0}}}));
   stage->push(tagged(2), 10ms);
   EXPECT_FALSE(stage->pop(10ms));  // chunk 2 may not overtake chunk 1
   const auto out = run_until(*stage, 10ms, 5s);
@@ -170,7 +170,7 @@ TEST(Bandwidth, RaisingTheRateReleasesTheBacklogSooner) {
   auto stage = make_stage("bandwidth", {{"rate", int64_t{1}}});  // 1 KB/s
   for (int i = 0; i < 10; ++i) stage->push(tagged(i, 100), 0ms);
   EXPECT_EQ(stage->next_wakeup(0ms), Micros(100ms));  // 100 bytes at 1 KB/s
-  stage->reconfigure(Registry::builtin().complete("bandwidth", {{"rate", int64_t{0}}}));
+  stage->reconfigure(*Registry::builtin().settings("bandwidth", {{"rate", int64_t{0}}}));
   const auto out = run_until(*stage, 0ms, 1s);
   ASSERT_EQ(out.size(), 10u);
   EXPECT_TRUE(ascending(tags(out)));
@@ -231,7 +231,7 @@ TEST(Timeout, ReconfigureRestartsTheTimer) {
   auto stage = make_stage("timeout", {{"timeout", int64_t{0}}});
   stage->push(tagged(1), 5s);
   EXPECT_FALSE(stage->next_wakeup(5s));
-  stage->reconfigure(Registry::builtin().complete("timeout", {{"timeout", int64_t{1000}}}));
+  stage->reconfigure(*Registry::builtin().settings("timeout", {{"timeout", int64_t{1000}}}));
   EXPECT_EQ(stage->next_wakeup(5s), Micros(6s));
   const auto close = stage->pop(6s);
   ASSERT_TRUE(close);
@@ -292,7 +292,7 @@ TEST(LimitData, CutsTheCrossingChunkThenCloses) {
 TEST(LimitData, CountSurvivesReconfiguration) {
   auto stage = make_stage("limit_data", {{"bytes", int64_t{1000}}});
   stage->push(data(800), 0ms);
-  stage->reconfigure(Registry::builtin().complete("limit_data", {{"bytes", int64_t{900}}}));
+  stage->reconfigure(*Registry::builtin().settings("limit_data", {{"bytes", int64_t{900}}}));
   stage->push(data(800), 1ms);
   const auto out = run_until(*stage, 1ms, 1s);
   ASSERT_EQ(out.size(), 3u);

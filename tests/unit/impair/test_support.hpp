@@ -46,7 +46,7 @@ inline std::unique_ptr<Stage> make_stage(const std::string& type, const Attribut
                                         .rng = Rng(seed),
                                         .events = events,
                                         .created_at = created_at},
-                           registry.complete(type, attributes));
+                           *registry.settings(type, attributes));
 }
 
 struct Output {
