@@ -73,7 +73,8 @@ std::string polyline(const Frame& f, const std::vector<double>& values, size_t m
 
 std::string svg_timeline(const RunRecord& r, const TimelineStyle& style) {
   const Micros span = run_span(r);
-  const Micros bucket = r.results.rate_bucket > Micros{0} ? r.results.rate_bucket : std::chrono::seconds(1);
+  const Micros bucket =
+      r.results.rate_bucket > Micros{0} ? r.results.rate_bucket : std::chrono::seconds(1);
   const double bucket_s = static_cast<double>(bucket.count()) / 1e6;
   size_t buckets = 0;
   for (const auto& s : r.results.frame_rates) buckets = std::max(buckets, s.frames.size());

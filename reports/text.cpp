@@ -143,9 +143,10 @@ std::string_view operation_name(OperationType type) {
 }
 
 std::string describe_probe(const Operation& probe) {
-  std::string text = "at " + seconds(probe.invoked_at) + "s " + probe.process + " (account '" + probe.account +
-                     "') asked for camera '" + probe.camera + "' (" + std::string(operation_name(probe.type)) +
-                     ") and was answered " + (probe.status_code ? std::to_string(probe.status_code) : "without a status");
+  std::string text = "at " + seconds(probe.invoked_at) + "s " + probe.process + " (account '" +
+                     probe.account + "') asked for camera '" + probe.camera + "' (" +
+                     std::string(operation_name(probe.type)) + ") and was answered " +
+                     (probe.status_code ? std::to_string(probe.status_code) : "without a status");
   if (!probe.detail.empty()) text += ": " + probe.detail;
   return sanitize_utf8(text);
 }

@@ -64,7 +64,8 @@ media::LoopConfig loop_config(const CameraConfig& config) {
 }
 
 std::vector<std::shared_ptr<const media::H264Loop>> encode_loops(
-    const std::vector<CameraConfig>& configs, unsigned threads, const std::atomic<bool>* interrupted) {
+    const std::vector<CameraConfig>& configs, unsigned threads,
+    const std::atomic<bool>* interrupted) {
   std::vector<std::shared_ptr<const media::H264Loop>> loops(configs.size());
   std::atomic<std::size_t> next{0};
   std::exception_ptr failure;

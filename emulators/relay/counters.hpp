@@ -26,9 +26,9 @@ namespace camleak::relay {
   X(rtp_packets_in)            /* RTP packets received from publishers */                      \
   X(rtp_packets_invalid)       /* publisher packets that are not RTP (or wrong PT) */          \
   X(rtp_packets_foreign)       /* UDP packets from an address other than the publisher */      \
-  X(rtcp_sender_reports_in)    /* RTCP SR received (cameras), interleaved or UDP */           \
-  X(rtcp_receiver_reports_in)  /* RTCP RR received (viewers), interleaved or UDP */           \
-  X(rtcp_invalid)              /* RTCP channel/port packets that do not parse as RTCP */      \
+  X(rtcp_sender_reports_in)    /* RTCP SR received (cameras), interleaved or UDP */            \
+  X(rtcp_receiver_reports_in)  /* RTCP RR received (viewers), interleaved or UDP */            \
+  X(rtcp_invalid)              /* RTCP channel/port packets that do not parse as RTCP */       \
   X(frames_in)                 /* complete access units received */                            \
   X(frames_incomplete)         /* access units dropped: loss or broken fragmentation */        \
   X(frames_oversize)           /* access units dropped: over max_access_unit_bytes */          \

@@ -82,9 +82,9 @@ struct UdpRoute {
   boost::asio::ip::udp::endpoint rtcp;
   std::shared_ptr<void> keep;
 };
-using UdpRouter = std::function<std::optional<UdpRoute>(TransportMode mode,
-                                                        const boost::asio::ip::udp::endpoint& rtp,
-                                                        const boost::asio::ip::udp::endpoint& rtcp)>;
+using UdpRouter = std::function<std::optional<UdpRoute>(
+    TransportMode mode, const boost::asio::ip::udp::endpoint& rtp,
+    const boost::asio::ip::udp::endpoint& rtcp)>;
 
 struct RtspClientOptions {
   std::string url;   // rtsp://[user:password@]host[:port]/path

@@ -32,7 +32,8 @@ std::string clip_value(std::string_view value);
 class InputError : public std::runtime_error {
  public:
   explicit InputError(std::vector<Diagnostic> diagnostics);
-  explicit InputError(Diagnostic diagnostic) : InputError(std::vector<Diagnostic>{std::move(diagnostic)}) {}
+  explicit InputError(Diagnostic diagnostic)
+      : InputError(std::vector<Diagnostic>{std::move(diagnostic)}) {}
   explicit InputError(const std::string& message) : InputError(Diagnostic{.message = message}) {}
   const std::vector<Diagnostic>& diagnostics() const { return diagnostics_; }
 

@@ -14,29 +14,29 @@ namespace camleak {
 struct SeiIdentity {
   uint32_t version = 0;
   std::string camera;
-  std::string owner;       // owner account as stamped by the camera
-  uint64_t sequence = 0;   // per-camera frame sequence number
-  Micros capture_time{};   // run clock time at capture
-  bool hmac_valid = false; // HMAC over the fields and the slice hash checked with the run key
+  std::string owner;        // owner account as stamped by the camera
+  uint64_t sequence = 0;    // per-camera frame sequence number
+  Micros capture_time{};    // run clock time at capture
+  bool hmac_valid = false;  // HMAC over the fields and the slice hash checked with the run key
 };
 
 enum class DeliveryKind { live_frame, snapshot };
 
 enum class DecodeStatus {
-  ok,           // decoded to a picture
-  corrupt,      // decoder rejected it
-  not_media,    // the bytes were not video/JPEG at all
+  ok,         // decoded to a picture
+  corrupt,    // decoder rejected it
+  not_media,  // the bytes were not video/JPEG at all
 };
 
 struct Observation {
-  uint64_t id = 0;             // unique per run, assigned by the producer
+  uint64_t id = 0;  // unique per run, assigned by the producer
   DeliveryKind kind = DeliveryKind::live_frame;
   std::string hub;
-  std::string account;          // account the hub is logged in as
-  std::string requested_camera; // camera the hub asked for
-  bool probe = false;           // true when the hub asked for a camera it must NOT see
-  Micros received_at{};         // run clock time the frame was complete at the hub
-  std::optional<SeiIdentity> sei;           // absent: no SEI with our UUID (snapshots never have one)
+  std::string account;             // account the hub is logged in as
+  std::string requested_camera;    // camera the hub asked for
+  bool probe = false;              // true when the hub asked for a camera it must NOT see
+  Micros received_at{};            // run clock time the frame was complete at the hub
+  std::optional<SeiIdentity> sei;  // absent: no SEI with our UUID (snapshots never have one)
   std::optional<std::string> pixel_camera;  // absent: no pixel code found
   // The numeric pixel code as read from the luma plane (check code already verified). The oracle
   // maps it to a camera through its ground truth; when both are set, pixel_code wins.
@@ -54,7 +54,7 @@ struct Operation {
   std::string process;  // hub or camera name
   std::string account;  // account it acted as ("" for cameras)
   OperationType type = OperationType::play;
-  std::string camera;   // target camera
+  std::string camera;  // target camera
   Micros invoked_at{};
   Micros completed_at{};
   CompletionType completion = CompletionType::info;

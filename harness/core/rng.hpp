@@ -17,10 +17,10 @@ class Rng {
   uint64_t seed() const { return seed_; }
 
   uint64_t next_u64();
-  double uniform();                        // [0, 1)
-  double uniform(double lo, double hi);    // [lo, hi)
-  uint64_t below(uint64_t n);              // [0, n), n > 0, unbiased
-  bool bernoulli(double p);                // true with probability p
+  double uniform();                      // [0, 1)
+  double uniform(double lo, double hi);  // [lo, hi)
+  uint64_t below(uint64_t n);            // [0, n), n > 0, unbiased
+  bool bernoulli(double p);              // true with probability p
   double normal(double mean, double stddev);
   double exponential(double mean);
   double pareto(double scale, double shape);  // x >= scale

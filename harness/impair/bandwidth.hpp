@@ -2,8 +2,8 @@
 // bandwidth (stream, Toxiproxy): passes data at `rate` KB/s (1 KB = 1000 bytes, as Toxiproxy).
 // A chunk larger than 100 ms worth of data is cut into 100 ms pieces, so a slow link trickles
 // instead of stalling then bursting (Toxiproxy does the same). rate 0 = unlimited.
-#include "harness/impair/serial_queue.hpp"
 #include "harness/impair/queued_stage.hpp"
+#include "harness/impair/serial_queue.hpp"
 
 namespace camleak::impair {
 

@@ -114,8 +114,9 @@ class Chain {
 
 // Validates a stage as configured at an API or scenario edge: its type exists and applies to
 // `transport`, toxicity is in [0, 1], targeting is sane, the window is ordered, and the
-// attributes are valid; returns the spec with attributes completed and parsed into settings. Throws InputError listing
-// every problem (field = "type", "toxicity", "targeting", "window" or the attribute name).
+// attributes are valid; returns the spec with attributes completed and parsed into settings. Throws
+// InputError listing every problem (field = "type", "toxicity", "targeting", "window" or the
+// attribute name).
 StageSpec validated(const StageSpec& spec, Transport transport, const Registry& registry);
 
 }  // namespace camleak::impair

@@ -2,8 +2,8 @@
 // corrupt (datagram, netem): with `probability` %, flips one random bit of the datagram (netem
 // flips one bit of one random byte). Empty datagrams are left alone.
 #include "harness/impair/distribution.hpp"
-#include "harness/impair/queues.hpp"
 #include "harness/impair/queued_stage.hpp"
+#include "harness/impair/queues.hpp"
 
 namespace camleak::impair {
 

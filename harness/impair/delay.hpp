@@ -3,8 +3,8 @@
 // correlation). As under netem, jitter lets datagrams overtake each other unless
 // `preserve_order` is set. Holds at most `limit` datagrams; more are dropped and counted.
 #include "harness/impair/distribution.hpp"
-#include "harness/impair/queues.hpp"
 #include "harness/impair/queued_stage.hpp"
+#include "harness/impair/queues.hpp"
 
 namespace camleak::impair {
 

@@ -2,8 +2,8 @@
 // down (stream, ours): the link is down for this connection. At once the stage emits a reset (or
 // a close, by `mode`) and discards everything after it, so a connection made while the stage is
 // in place is refused at once and an established one is cut.
-#include "harness/impair/queues.hpp"
 #include "harness/impair/queued_stage.hpp"
+#include "harness/impair/queues.hpp"
 
 namespace camleak::impair {
 

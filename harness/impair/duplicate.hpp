@@ -2,8 +2,8 @@
 // duplicate (datagram, netem): sends a datagram twice with `probability` %, optionally
 // correlated. The copy follows the original at once.
 #include "harness/impair/distribution.hpp"
-#include "harness/impair/queues.hpp"
 #include "harness/impair/queued_stage.hpp"
+#include "harness/impair/queues.hpp"
 
 namespace camleak::impair {
 

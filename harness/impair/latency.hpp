@@ -4,8 +4,8 @@
 // one, as in Toxiproxy, which sleeps per chunk in order). Our additions: netem's delay
 // distributions and a correlation between consecutive delays.
 #include "harness/impair/distribution.hpp"
-#include "harness/impair/queues.hpp"
 #include "harness/impair/queued_stage.hpp"
+#include "harness/impair/queues.hpp"
 
 namespace camleak::impair {
 

@@ -1,8 +1,8 @@
 #pragma once
 // limit_data (stream, Toxiproxy): lets `bytes` bytes through in total, cutting the chunk that
 // crosses the limit, then closes the connection. The count survives reconfiguration.
-#include "harness/impair/queues.hpp"
 #include "harness/impair/queued_stage.hpp"
+#include "harness/impair/queues.hpp"
 
 namespace camleak::impair {
 

@@ -1,8 +1,8 @@
 #pragma once
 // The stage at the head of every chain (Toxiproxy's noop toxic): forwards everything at once.
 // It gives the chain one place where all traffic is counted ("passed", "passed_bytes").
-#include "harness/impair/queues.hpp"
 #include "harness/impair/queued_stage.hpp"
+#include "harness/impair/queues.hpp"
 
 namespace camleak::impair {
 

@@ -21,9 +21,11 @@ RateStage::RateStage(StageContext context, const Settings& settings)
 
 int64_t RateStage::cost_ns(const Packet& packet) const {
   if (settings_.rate <= 0 || packet.kind != Packet::Kind::data) return 0;
-  const int64_t bytes = std::max<int64_t>(0, static_cast<int64_t>(packet.bytes.size()) + settings_.packet_overhead);
+  const int64_t bytes =
+      std::max<int64_t>(0, static_cast<int64_t>(packet.bytes.size()) + settings_.packet_overhead);
   // bits / (rate * 1000 bits/s), in nanoseconds.
-  return static_cast<int64_t>(std::llround(static_cast<double>(bytes) * 8.0 * 1e6 / settings_.rate));
+  return static_cast<int64_t>(
+      std::llround(static_cast<double>(bytes) * 8.0 * 1e6 / settings_.rate));
 }
 
 void RateStage::push(Packet packet, Micros now) {

@@ -3,8 +3,8 @@
 // at a time, each taking (size + packet_overhead) * 8 / rate; datagrams queue in order behind
 // each other. rate 0 = unlimited. Holds at most `limit` datagrams; more are dropped (netem's
 // queue limit).
-#include "harness/impair/serial_queue.hpp"
 #include "harness/impair/queued_stage.hpp"
+#include "harness/impair/serial_queue.hpp"
 
 namespace camleak::impair {
 

@@ -4,8 +4,8 @@
 // correlated), overtaking the delayed ones (netem's "reorder PROB [CORR] gap GAP" with
 // "delay"). Holds at most `limit` datagrams (netem's queue limit); more are dropped and counted.
 #include "harness/impair/distribution.hpp"
-#include "harness/impair/queues.hpp"
 #include "harness/impair/queued_stage.hpp"
+#include "harness/impair/queues.hpp"
 
 namespace camleak::impair {
 

@@ -5,8 +5,8 @@
 #include <cstddef>
 #include <vector>
 
-#include "harness/impair/queues.hpp"
 #include "harness/impair/queued_stage.hpp"
+#include "harness/impair/queues.hpp"
 
 namespace camleak::impair {
 

@@ -1,8 +1,8 @@
 #pragma once
 // slow_close (stream, Toxiproxy): data passes at once; the close (or reset) signal is held back
 // by `delay` ms, so the peer sees the connection linger.
-#include "harness/impair/queues.hpp"
 #include "harness/impair/queued_stage.hpp"
+#include "harness/impair/queues.hpp"
 
 namespace camleak::impair {
 

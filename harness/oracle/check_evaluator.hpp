@@ -9,11 +9,11 @@
 //  - min_delivered_ratio: the lowest delivered/sent ratio of any stream the camera sent to;
 //  - freshness: no STALE verdict in the phase (measured: oldest frame age, ms);
 //  - probes_refused: no authorization probe completed ok (info outcomes are not judged).
-// With Checks::liveness enabled, over the whole run: frames_judged (at least one), cameras_published (every one of `cameras`
-// published at least once), time_to_first_frame, max_stall_outside_faults and
-// delivered_ratio_outside_faults (the worst entitled stream against each limit). When the run
-// had revokes: revoke_grace (no hub received a revoked camera longer than `revoke_grace_limit`
-// after the revoke; with a limit of 0, not at all).
+// With Checks::liveness enabled, over the whole run: frames_judged (at least one),
+// cameras_published (every one of `cameras` published at least once), time_to_first_frame,
+// max_stall_outside_faults and delivered_ratio_outside_faults (the worst entitled stream against
+// each limit). When the run had revokes: revoke_grace (no hub received a revoked camera longer than
+// `revoke_grace_limit` after the revoke; with a limit of 0, not at all).
 #include <vector>
 
 #include "harness/oracle/checks.hpp"

@@ -72,7 +72,8 @@ void LivenessTracker::on_new_frame(Micros received_at, std::optional<Micros> cap
   // Counted like the sends: captured inside a window, outside excused time, once the window's
   // first frame had arrived.
   const Micros taken = captured.value_or(received_at);
-  if (const auto i = counted_window(taken); i && first_new_[*i] && taken >= *first_new_[*i]) ++delivered_;
+  if (const auto i = counted_window(taken); i && first_new_[*i] && taken >= *first_new_[*i])
+    ++delivered_;
   // Observations from several decode workers may arrive slightly out of time order.
   if (last_new_ && received_at <= *last_new_) return;
   close_gap(last_new_.value_or(Micros{0}), received_at);
@@ -80,7 +81,8 @@ void LivenessTracker::on_new_frame(Micros received_at, std::optional<Micros> cap
 }
 
 LivenessFigures LivenessTracker::finish(Micros run_end, Micros first_frame_bound) const {
-  LivenessFigures out{.max_stall = max_stall_, .max_stall_from = max_stall_from_, .delivered = delivered_};
+  LivenessFigures out{
+      .max_stall = max_stall_, .max_stall_from = max_stall_from_, .delivered = delivered_};
   for (size_t i = 0; i < entitled_.size(); ++i)
     if (first_new_[i]) out.sent += sent_in_window_[i] - sent_before_first_[i];
   const auto [tail, tail_from] = longest_clean(last_new_.value_or(Micros{0}), run_end);

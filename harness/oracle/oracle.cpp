@@ -88,12 +88,14 @@ void Oracle::add_liveness(const HubTruth& hub, const std::vector<FaultWindow>& f
     if (!visibility_.camera(camera) || liveness_index_[hub.name].contains(camera)) continue;
     std::vector<TimeWindow> excused;
     for (const auto& f : faults) {
-      const bool on_path = f.devices.empty() ||
-                           std::find(f.devices.begin(), f.devices.end(), hub.name) != f.devices.end() ||
-                           std::find(f.devices.begin(), f.devices.end(), camera) != f.devices.end();
+      const bool on_path =
+          f.devices.empty() ||
+          std::find(f.devices.begin(), f.devices.end(), hub.name) != f.devices.end() ||
+          std::find(f.devices.begin(), f.devices.end(), camera) != f.devices.end();
       if (on_path) excused.push_back({f.start, f.end + checks_.liveness.fault_recovery});
     }
-    std::sort(excused.begin(), excused.end(), [](const auto& a, const auto& b) { return a.from < b.from; });
+    std::sort(excused.begin(), excused.end(),
+              [](const auto& a, const auto& b) { return a.from < b.from; });
     std::vector<TimeWindow> merged;
     for (const auto& e : excused) {
       if (!merged.empty() && e.from <= merged.back().until)
@@ -105,7 +107,8 @@ void Oracle::add_liveness(const HubTruth& hub, const std::vector<FaultWindow>& f
     if (windows.empty()) continue;
     liveness_index_[hub.name][camera] = liveness_.size();
     liveness_of_camera_[camera].push_back(liveness_.size());
-    liveness_.push_back({hub.name, hub.account, camera, LivenessTracker(std::move(windows), std::move(merged))});
+    liveness_.push_back(
+        {hub.name, hub.account, camera, LivenessTracker(std::move(windows), std::move(merged))});
   }
 }
 
@@ -113,7 +116,8 @@ void Oracle::add_liveness(const HubTruth& hub, const std::vector<FaultWindow>& f
 void Oracle::add_revokes(const HubTruth& hub) {
   for (const auto& share : visibility_.truth().shares) {
     if (share.account != hub.account || !share.until) continue;
-    if (std::find(hub.watches.begin(), hub.watches.end(), share.camera) == hub.watches.end()) continue;
+    if (std::find(hub.watches.begin(), hub.watches.end(), share.camera) == hub.watches.end())
+      continue;
     const auto* camera = visibility_.camera(share.camera);
     if (!camera || camera->owner == hub.account) continue;
     // Entitled again from the next window that starts at or after the revoke, if any.
@@ -127,7 +131,10 @@ void Oracle::add_revokes(const HubTruth& hub) {
     }
     if (again == *share.until) continue;  // another share continues it: nothing was revoked
     revokes_of_hub_[hub.name].push_back(revokes_.size());
-    revokes_.push_back({.camera = share.camera, .account = hub.account, .hub = hub.name, .revoked_at = *share.until});
+    revokes_.push_back({.camera = share.camera,
+                        .account = hub.account,
+                        .hub = hub.name,
+                        .revoked_at = *share.until});
     revoke_ends_.push_back(again);
   }
 }
@@ -238,9 +245,11 @@ Verdict Oracle::judge(const Observation& observation) {
     auto& s = stream(observation.hub, observation.account, observation.requested_camera, started);
     if (delivered) {
       const auto& sei = observation.sei;
-      const std::optional<Micros> captured = sei ? std::optional<Micros>(sei->capture_time) : std::nullopt;
-      const bool advanced = s.tracker.on_frame(t, sei ? std::optional<uint64_t>(sei->sequence) : std::nullopt,
-                                               captured, verdict.kind == VerdictKind::ok);
+      const std::optional<Micros> captured =
+          sei ? std::optional<Micros>(sei->capture_time) : std::nullopt;
+      const bool advanced =
+          s.tracker.on_frame(t, sei ? std::optional<uint64_t>(sei->sequence) : std::nullopt,
+                             captured, verdict.kind == VerdictKind::ok);
       if (advanced) {
         const auto hub = liveness_index_.find(observation.hub);
         if (hub != liveness_index_.end()) {
@@ -410,10 +419,18 @@ std::vector<StreamLiveness> Oracle::liveness_results(Micros run_end) const {
   std::vector<StreamLiveness> out;
   for (const auto& l : liveness_) {
     const LivenessFigures f = l.tracker.finish(run_end, checks_.liveness.first_frame);
-    StreamLiveness s{.hub = l.hub, .account = l.account, .camera = l.camera, .first_frame = f.first_frame,
-                     .first_frame_missing = f.first_frame_missing, .sent = f.sent, .delivered = f.delivered,
-                     .max_stall = f.max_stall, .max_stall_from = f.max_stall_from};
-    if (f.sent > 0) s.delivered_ratio = static_cast<double>(std::min(f.delivered, f.sent)) / static_cast<double>(f.sent);
+    StreamLiveness s{.hub = l.hub,
+                     .account = l.account,
+                     .camera = l.camera,
+                     .first_frame = f.first_frame,
+                     .first_frame_missing = f.first_frame_missing,
+                     .sent = f.sent,
+                     .delivered = f.delivered,
+                     .max_stall = f.max_stall,
+                     .max_stall_from = f.max_stall_from};
+    if (f.sent > 0)
+      s.delivered_ratio =
+          static_cast<double>(std::min(f.delivered, f.sent)) / static_cast<double>(f.sent);
     if (const auto hub = streams_.find(l.hub); hub != streams_.end()) {
       if (const auto st = hub->second.find(l.camera); st != hub->second.end()) {
         for (const auto& c : st->second.tracker.phases()) {

@@ -74,8 +74,8 @@ class Oracle {
     std::vector<uint64_t> sent_baseline;  // per phase: sent frames not charged to the stream
     std::vector<Micros> edges;            // window edges after the start, in time order
     size_t next_edge = 0;
-    bool paused = false;                  // outside every expected window right now
-    std::vector<uint64_t> paused_at;      // per-phase sent counts when the pause began
+    bool paused = false;              // outside every expected window right now
+    std::vector<uint64_t> paused_at;  // per-phase sent counts when the pause began
   };
   struct OperationTally {
     std::array<std::array<uint64_t, 3>, 5> by_type{};  // [OperationType][CompletionType]
@@ -113,14 +113,14 @@ class Oracle {
   std::vector<PhaseVerdicts> phase_verdicts_;
   std::vector<Finding> findings_;
   uint64_t findings_dropped_ = 0;
-  NameMap<NameMap<Stream>> streams_;  // hub -> requested camera -> stream
-  NameMap<SentCounter> sent_;         // camera -> frames sent
+  NameMap<NameMap<Stream>> streams_;        // hub -> requested camera -> stream
+  NameMap<SentCounter> sent_;               // camera -> frames sent
   NameMap<std::vector<Stream*>> windowed_;  // camera -> its streams with edges to settle
-  std::vector<ProbeStats> probes_;    // per phase, then "run" last
+  std::vector<ProbeStats> probes_;          // per phase, then "run" last
   std::vector<Operation> probe_violations_;
-  std::vector<OperationTally> operations_;  // per phase, then "run" last
-  NameMap<std::vector<uint32_t>> rates_;    // hub -> frames per bucket
-  std::vector<Liveness> liveness_;          // every entitled stream, in hub then watch order
+  std::vector<OperationTally> operations_;   // per phase, then "run" last
+  NameMap<std::vector<uint32_t>> rates_;     // hub -> frames per bucket
+  std::vector<Liveness> liveness_;           // every entitled stream, in hub then watch order
   NameMap<NameMap<size_t>> liveness_index_;  // hub -> camera -> index into liveness_
   NameMap<std::vector<size_t>> liveness_of_camera_;
   NameMap<bool> published_;                 // camera -> published successfully at least once

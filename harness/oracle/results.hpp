@@ -49,9 +49,9 @@ struct RevokeEnforcement {
   std::string camera;
   std::string account;
   std::string hub;
-  Micros revoked_at{0};     // the scenario's time of the revoke
+  Micros revoked_at{0};       // the scenario's time of the revoke
   uint64_t frames_after = 0;  // frames and snapshots of the camera received after it
-  Micros latency{0};        // last of those minus revoked_at; 0 when none came
+  Micros latency{0};          // last of those minus revoked_at; 0 when none came
 };
 
 // Authorization probes, per phase (by invocation time) and for the whole run ("run").
@@ -94,8 +94,8 @@ struct Results {
   std::vector<Finding> findings;                 // every non-OK verdict, up to the configured cap
   uint64_t findings_dropped = 0;                 // non-OK verdicts past the cap (still counted)
   std::vector<StreamPhaseMetrics> streams;
-  std::vector<StreamLiveness> liveness;      // every entitled stream (liveness checks enabled)
-  std::vector<std::string> unpublished;      // cameras that never published successfully
+  std::vector<StreamLiveness> liveness;  // every entitled stream (liveness checks enabled)
+  std::vector<std::string> unpublished;  // cameras that never published successfully
   std::vector<RevokeEnforcement> revokes;
   std::vector<Recovery> recoveries;
   std::vector<Operation> probe_violations;  // probes completed ok, up to the cap

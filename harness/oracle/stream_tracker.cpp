@@ -55,10 +55,10 @@ StreamTracker::Order StreamTracker::place(uint64_t sequence, std::optional<Micro
 
 void StreamTracker::close_span(Micros from, Micros to) {
   for (const auto& w : expected_) {
-    phases_->for_each_overlap(std::max(from, w.from), std::min(to, w.until),
-                              [&](size_t i, Micros overlap) {
-                                per_phase_[i].max_stall = std::max(per_phase_[i].max_stall, overlap);
-                              });
+    phases_->for_each_overlap(
+        std::max(from, w.from), std::min(to, w.until), [&](size_t i, Micros overlap) {
+          per_phase_[i].max_stall = std::max(per_phase_[i].max_stall, overlap);
+        });
   }
 }
 

@@ -9,12 +9,14 @@ namespace {
 
 std::vector<uint8_t> random_bytes(size_t n) {
   std::vector<uint8_t> out(n);
-  if (RAND_bytes(out.data(), static_cast<int>(n)) != 1) throw HarnessError("OpenSSL could not produce random bytes");
+  if (RAND_bytes(out.data(), static_cast<int>(n)) != 1)
+    throw HarnessError("OpenSSL could not produce random bytes");
   return out;
 }
 
 std::string random_token() {
-  static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  static constexpr char kAlphabet[] =
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
   std::string out;
   for (uint8_t b : random_bytes(24)) out += kAlphabet[b % (sizeof kAlphabet - 1)];
   return out;

@@ -5,8 +5,8 @@
 
 #include "harness/oracle/checks.hpp"
 #include "harness/oracle/ground_truth.hpp"
-#include "harness/schedule/timeline.hpp"
 #include "harness/scenario/scenario.hpp"
+#include "harness/schedule/timeline.hpp"
 
 namespace camleak::runner {
 

@@ -17,8 +17,10 @@ class RunClock final : public Clock {
   }
   // Makes now() zero.
   void restart() {
-    epoch_.store(std::chrono::duration_cast<Micros>(std::chrono::steady_clock::now().time_since_epoch()).count(),
-                 std::memory_order_relaxed);
+    epoch_.store(
+        std::chrono::duration_cast<Micros>(std::chrono::steady_clock::now().time_since_epoch())
+            .count(),
+        std::memory_order_relaxed);
   }
 
  private:

@@ -16,12 +16,12 @@ namespace camleak::runner {
 std::vector<std::string> collect_scenario_files(const std::vector<std::string>& paths);
 
 struct SuiteOptions {
-  RunOptions run;               // report_dir is the root: each scenario gets a subdirectory
-  bool expectations = false;    // judge defect scenarios as detections, and run each again with
-                                // its defects off, expecting a PASS
-  bool no_defects = false;      // switch every built-in relay defect off
-  size_t jobs = 1;              // scenarios run at the same time (each is mostly idle waiting
-                                // on its real-time timeline)
+  RunOptions run;             // report_dir is the root: each scenario gets a subdirectory
+  bool expectations = false;  // judge defect scenarios as detections, and run each again with
+                              // its defects off, expecting a PASS
+  bool no_defects = false;    // switch every built-in relay defect off
+  size_t jobs = 1;            // scenarios run at the same time (each is mostly idle waiting
+                              // on its real-time timeline)
 };
 
 struct SuiteEntry {
@@ -36,10 +36,11 @@ struct SuiteEntry {
 };
 
 // Loads (validates) every file first: any bad file stops everything with InputError (exit 2)
-// before anything starts. Then runs them (`jobs` at a time, taken in order) and returns the exit code of the suite:
-// without expectations the worst code (3 > 2 > 1 > 0); with them 0 when every scenario met its
-// expectation, 1 otherwise, 3 when the harness failed.
-int run_suite(const std::vector<std::string>& files, const SuiteOptions& options, Progress& progress,
-              const std::atomic<bool>& interrupted, std::vector<SuiteEntry>* entries = nullptr);
+// before anything starts. Then runs them (`jobs` at a time, taken in order) and returns the exit
+// code of the suite: without expectations the worst code (3 > 2 > 1 > 0); with them 0 when every
+// scenario met its expectation, 1 otherwise, 3 when the harness failed.
+int run_suite(const std::vector<std::string>& files, const SuiteOptions& options,
+              Progress& progress, const std::atomic<bool>& interrupted,
+              std::vector<SuiteEntry>* entries = nullptr);
 
 }  // namespace camleak::runner

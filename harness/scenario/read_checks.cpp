@@ -31,7 +31,8 @@ void read_limits(Context& ctx, MapReader& map, PhaseLimits& limits) {
 }
 
 // `liveness: off`, or a map refining the defaults.
-void read_liveness(Context& ctx, const YAML::Node& node, const std::string& path, LivenessLimits& limits) {
+void read_liveness(Context& ctx, const YAML::Node& node, const std::string& path,
+                   LivenessLimits& limits) {
   if (node.IsScalar()) {
     const std::string text = scalar_text(node);
     if (text == "off" || text == "false") {
@@ -39,20 +40,24 @@ void read_liveness(Context& ctx, const YAML::Node& node, const std::string& path
       return;
     }
     if (text == "on" || text == "true") return;
-    ctx.error(node, path, "expected off, on, or a map of first_frame, max_stall, fault_recovery, min_delivered_ratio");
+    ctx.error(node, path,
+              "expected off, on, or a map of first_frame, max_stall, fault_recovery, "
+              "min_delivered_ratio");
     return;
   }
   MapReader map(ctx, node, path);
   if (!map.ok()) return;
-  const std::pair<const char*, Micros*> durations[] = {
-      {"first_frame", &limits.first_frame}, {"max_stall", &limits.max_stall}, {"fault_recovery", &limits.fault_recovery}};
+  const std::pair<const char*, Micros*> durations[] = {{"first_frame", &limits.first_frame},
+                                                       {"max_stall", &limits.max_stall},
+                                                       {"fault_recovery", &limits.fault_recovery}};
   for (const auto& [key, field] : durations) {
     if (auto n = map.get(key)) {
       if (auto d = read_positive_duration(ctx, *n, map.path(key))) *field = *d;
     }
   }
   if (auto n = map.get("min_delivered_ratio")) {
-    if (auto f = read_fraction(ctx, *n, map.path("min_delivered_ratio"))) limits.min_delivered_ratio = *f;
+    if (auto f = read_fraction(ctx, *n, map.path("min_delivered_ratio")))
+      limits.min_delivered_ratio = *f;
   }
   map.finish();
 }
@@ -82,7 +87,8 @@ void read_checks(Context& ctx, const YAML::Node& node, Scenario& scenario) {
   }
   read_limits(ctx, map, scenario.checks.defaults);
   apply_defaults();
-  if (auto n = map.get("liveness")) read_liveness(ctx, *n, map.path("liveness"), scenario.checks.liveness);
+  if (auto n = map.get("liveness"))
+    read_liveness(ctx, *n, map.path("liveness"), scenario.checks.liveness);
   if (auto n = map.get("revoke_grace")) {
     if (auto d = read_duration(ctx, *n, map.path("revoke_grace"))) {
       if (*d < Micros{0})

@@ -158,7 +158,8 @@ TEST_F(FleetThroughRelay, LiveFramesCarryTheirCamerasIdentityOverTcpAndUdp) {
   ASSERT_TRUE(recorder_.wait([&](const auto&, const auto&) {
     const auto relay = relay_->counters();
     return relay.rtcp_sender_reports_in >= 4 && relay.rtcp_receiver_reports_in >= 4;
-  })) << "relay saw " << relay_->counters().rtcp_sender_reports_in << " SR, "
+  })) << "relay saw "
+      << relay_->counters().rtcp_sender_reports_in << " SR, "
       << relay_->counters().rtcp_receiver_reports_in << " RR";
   for (const auto& camera : cameras_) EXPECT_GT(camera->counters().rtcp_reports_sent, 1u);
   for (const auto& hub : hubs_) EXPECT_GT(hub->counters().rtcp_reports_sent, 1u);

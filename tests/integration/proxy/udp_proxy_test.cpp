@@ -115,9 +115,10 @@ TEST_F(UdpProxyTest, CorruptFlipsBitsButKeepsTheLength) {
 TEST_F(UdpProxyTest, ReorderSendsSomeDatagramsAheadOfOthers) {
   UdpEchoServer server;
   // Every datagram but each 3rd is held 100 ms: the 3rd, 6th and 9th overtake the others.
-  UdpClient client(link("shuffled", server.port(),
-                        {stage("reorder", Direction::upstream,
-                               {{"probability", int64_t{100}}, {"gap", int64_t{3}}, {"delay", int64_t{100}}})}));
+  UdpClient client(
+      link("shuffled", server.port(),
+           {stage("reorder", Direction::upstream,
+                  {{"probability", int64_t{100}}, {"gap", int64_t{3}}, {"delay", int64_t{100}}})}));
   std::vector<std::string> sent, received;
   for (int i = 1; i <= 9; ++i) {
     sent.push_back(std::to_string(i));
@@ -132,8 +133,8 @@ TEST_F(UdpProxyTest, ReorderSendsSomeDatagramsAheadOfOthers) {
 TEST_F(UdpProxyTest, RateSpacesDatagramsOut) {
   UdpEchoServer server;
   // 80 kbit/s: ten 1000-byte datagrams need about 0.9 s after the first.
-  UdpClient client(link("narrow", server.port(),
-                        {stage("rate", Direction::upstream, {{"rate", int64_t{80}}})}));
+  UdpClient client(
+      link("narrow", server.port(), {stage("rate", Direction::upstream, {{"rate", int64_t{80}}})}));
   for (int i = 0; i < 10; ++i) client.send(std::string(1000, 'r'));
   for (int i = 0; i < 10; ++i) ASSERT_TRUE(client.receive().has_value()) << i;
   EXPECT_GE(proxy().stats("narrow").upstream.delay.max(), Micros{800'000});

@@ -233,16 +233,17 @@ TEST_F(RelayInterop, OurHubPlaysAStreamFfmpegPublished) {
   config.token = "tok-alice";
   config.rtsp_port = relay_->ports().rtsp;
   config.cameras = {"cam-1"};
-  auto hub = emulators::Hub::create(
-      io, clock, config, test_run_key(), ids, pool,
-      {.on_operation = [](const Operation&) {},
-       .on_observation = [&](const Observation& o, const media::Picture&) {
-         if (o.status == DecodeStatus::ok) ++decoded;
-         if (o.sei || o.pixel_code) ++with_identity;
-       }});
+  auto hub = emulators::Hub::create(io, clock, config, test_run_key(), ids, pool,
+                                    {.on_operation = [](const Operation&) {},
+                                     .on_observation =
+                                         [&](const Observation& o, const media::Picture&) {
+                                           if (o.status == DecodeStatus::ok) ++decoded;
+                                           if (o.sei || o.pixel_code) ++with_identity;
+                                         }});
   boost::asio::post(io, [hub] { hub->start(); });
   EXPECT_TRUE(poll_until([&] { return decoded.load() >= 20; }, std::chrono::seconds(20)))
-      << "decoded " << decoded.load() << "\n" << publisher->output();
+      << "decoded " << decoded.load() << "\n"
+      << publisher->output();
   std::promise<void> stopped;
   boost::asio::post(io, [&] {
     hub->stop();

@@ -1,9 +1,10 @@
 // RTP over UDP through the proxy: routes opened per session on real UDP links on loopback, with
 // the device link's datagram stages placed by media direction and following the timeline.
+#include "harness/runner/media_routes.hpp"
+
 #include <gtest/gtest.h>
 
 #include "harness/proxy/proxy_thread.hpp"
-#include "harness/runner/media_routes.hpp"
 #include "tests/integration/proxy/loopback.hpp"
 
 namespace camleak::runner {
@@ -15,11 +16,15 @@ using impair::StageSpec;
 using rtsp::TransportMode;
 
 StageSpec total_loss(Direction direction) {
-  return StageSpec{.name = "loss_media", .type = "loss", .direction = direction,
+  return StageSpec{.name = "loss_media",
+                   .type = "loss",
+                   .direction = direction,
                    .attributes = {{"probability", int64_t{100}}}};
 }
 
-udp::endpoint loopback(uint16_t port) { return {asio::ip::make_address("127.0.0.1"), port}; }
+udp::endpoint loopback(uint16_t port) {
+  return {asio::ip::make_address("127.0.0.1"), port};
+}
 
 class MediaRoutesTest : public ::testing::Test {
  protected:
@@ -50,7 +55,8 @@ class MediaRoutesTest : public ::testing::Test {
 TEST_F(MediaRoutesTest, RouteForwardsToTheSessionPortsAndEndsWithTheSession) {
   UdpEchoServer rtp, rtcp;
   routes_->add_parent("live:hub-1", {});
-  auto route = routes_->router("live:hub-1")(TransportMode::play, loopback(rtp.port()), loopback(rtcp.port()));
+  auto route = routes_->router("live:hub-1")(TransportMode::play, loopback(rtp.port()),
+                                             loopback(rtcp.port()));
   ASSERT_TRUE(route.has_value());
   EXPECT_NE(route->rtp.port(), rtp.port());
   UdpClient sut(route->rtp.port());
@@ -128,13 +134,16 @@ TEST_F(MediaRoutesTest, TimelineChangesReachOpenRoutesAndRoutesOpenedLater) {
 
 TEST_F(MediaRoutesTest, UnknownParentsAndClosedRoutesGoDirect) {
   UdpEchoServer rtp, rtcp;
-  EXPECT_FALSE(routes_->router("live:nobody")(TransportMode::play, loopback(rtp.port()), loopback(rtcp.port())));
+  EXPECT_FALSE(routes_->router("live:nobody")(TransportMode::play, loopback(rtp.port()),
+                                              loopback(rtcp.port())));
   routes_->add_parent("live:hub-1", {});
-  auto route = routes_->router("live:hub-1")(TransportMode::play, loopback(rtp.port()), loopback(rtcp.port()));
+  auto route = routes_->router("live:hub-1")(TransportMode::play, loopback(rtp.port()),
+                                             loopback(rtcp.port()));
   ASSERT_TRUE(route.has_value());
   routes_->close();
   EXPECT_TRUE(proxy().links().empty());
-  EXPECT_FALSE(routes_->router("live:hub-1")(TransportMode::play, loopback(rtp.port()), loopback(rtcp.port())));
+  EXPECT_FALSE(routes_->router("live:hub-1")(TransportMode::play, loopback(rtp.port()),
+                                             loopback(rtcp.port())));
   route.reset();  // a release after close() is a no-op
 }
 
@@ -142,8 +151,10 @@ TEST_F(MediaRoutesTest, FaultEventsAreReportedInTheMediaDirection) {
   UdpEchoServer rtp, rtcp;
   routes_->add_parent("live:hub-1", {});
   routes_->add_parent("uplink:cam-1", {});
-  auto play = routes_->router("live:hub-1")(TransportMode::play, loopback(rtp.port()), loopback(rtcp.port()));
-  auto record = routes_->router("uplink:cam-1")(TransportMode::record, loopback(rtp.port()), loopback(rtcp.port()));
+  auto play = routes_->router("live:hub-1")(TransportMode::play, loopback(rtp.port()),
+                                            loopback(rtcp.port()));
+  auto record = routes_->router("uplink:cam-1")(TransportMode::record, loopback(rtp.port()),
+                                                loopback(rtcp.port()));
   FaultEvent hub{.link = "live:hub-1/rtp/1", .direction = "upstream"};
   routes_->relabel(hub);
   EXPECT_EQ(hub.link, "live:hub-1/rtp");

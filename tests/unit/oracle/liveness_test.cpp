@@ -112,7 +112,11 @@ class OracleLivenessTest : public ::testing::Test {
   }
   static Checks checks() {
     Checks c;
-    c.liveness = {.enabled = true, .first_frame = 5s, .max_stall = 5s, .fault_recovery = 2s, .min_delivered_ratio = 0.5};
+    c.liveness = {.enabled = true,
+                  .first_frame = 5s,
+                  .max_stall = 5s,
+                  .fault_recovery = 2s,
+                  .min_delivered_ratio = 0.5};
     return c;
   }
   static const CheckResult& check(const Results& r, const std::string& name) {
@@ -144,10 +148,16 @@ TEST_F(OracleLivenessTest, NothingDeliveredFailsEveryLivenessCheck) {
 TEST_F(OracleLivenessTest, HealthyDeliveryPassesAndAFaultOnlyExcusesItsOwnPath) {
   // hub-2's live link is partitioned 10-20 s; hub-1 loses cam-a for the same span: a stall.
   Oracle oracle(truth(), {{"all", 0s, 30s}},
-                {{.name = "partition live:hub-2", .link = "live:hub-2", .start = 10s, .end = 20s, .devices = {"hub-2"}}},
+                {{.name = "partition live:hub-2",
+                  .link = "live:hub-2",
+                  .start = 10s,
+                  .end = 20s,
+                  .devices = {"hub-2"}}},
                 checks());
   for (const char* camera : {"cam-a", "cam-b", "cam-c"})
-    oracle.record(Operation{.process = camera, .type = OperationType::publish, .camera = camera,
+    oracle.record(Operation{.process = camera,
+                            .type = OperationType::publish,
+                            .camera = camera,
                             .completion = CompletionType::ok});
   uint64_t seq = 0;
   for (Micros at = 0s; at < 30s; at += 100ms, ++seq) {
@@ -201,7 +211,8 @@ TEST_F(OracleLivenessTest, RevokeHonouredPassesTheGraceCheck) {
   t.revoke_grace = 0s;
   Oracle oracle(t, {{"all", 0s, 30s}}, {}, Checks{});
   uint64_t seq = 0;
-  for (Micros at = 10s; at < 19'900ms; at += 100ms, ++seq) oracle.judge(frame("cam-b", 202, seq, at, at + 30ms, "bob"));
+  for (Micros at = 10s; at < 19'900ms; at += 100ms, ++seq)
+    oracle.judge(frame("cam-b", 202, seq, at, at + 30ms, "bob"));
   const Results r = oracle.finish(30s);
   ASSERT_EQ(r.revokes.size(), 1u);
   EXPECT_EQ(r.revokes[0].frames_after, 0u);

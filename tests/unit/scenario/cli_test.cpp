@@ -107,8 +107,8 @@ TEST_F(CliTest, ExplainIsReproducibleAndTheSeedMatters) {
 }
 
 TEST_F(CliTest, RunWithoutASeedDrawsOnePrintsItAndPutsItInTheRepro) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("camleak-cli-seed-" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("camleak-cli-seed-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const auto file = dir / "unseeded.yaml";
   {
