@@ -1,15 +1,9 @@
 #include "harness/impair/bandwidth.hpp"
 
-#include "harness/impair/attribute_access.hpp"
+#include "harness/impair/settings_fields.hpp"
 #include "harness/impair/stages.hpp"
 
 namespace camleak::impair {
-
-BandwidthStage::Settings BandwidthStage::Settings::parse(const Attributes& attributes) {
-  Settings s;
-  s.rate = integer_attribute(attributes, "rate", 0);
-  return s;
-}
 
 BandwidthStage::BandwidthStage(StageContext context, const Settings& settings)
     : QueuedStage(std::move(context)), settings_(settings) {}
@@ -51,17 +45,14 @@ void BandwidthStage::reconfigure(const StageSettings& settings) {
 }
 
 StageType bandwidth_stage_type() {
-  return StageType{
-      .name = "bandwidth",
-      .transport = Transport::stream,
-      .doc =
-          "Limits throughput to rate KB/s; larger chunks trickle out in 100 ms pieces "
-          "(Toxiproxy).",
-      .attributes = {integer_spec("rate", "KB/s", 0,
-                                  "Throughput in kilobytes (1000 bytes) per second; 0 = "
-                                  "unlimited.")},
-      .parse = parser_of<BandwidthStage>(),
-      .create = factory_of<BandwidthStage>()};
+  using S = BandwidthStage::Settings;
+  return stage_type_of<BandwidthStage>(
+      {.name = "bandwidth",
+       .transport = Transport::stream,
+       .doc = "Limits throughput to rate KB/s; larger chunks trickle out in 100 ms pieces "
+              "(Toxiproxy)."},
+      {integer_field(&S::rate, "rate", "KB/s",
+                     "Throughput in kilobytes (1000 bytes) per second; 0 = unlimited.")});
 }
 
 }  // namespace camleak::impair

@@ -11,7 +11,6 @@ class BandwidthStage final : public QueuedStage<SerialQueue> {
  public:
   struct Settings : StageSettings {
     int64_t rate = 0;  // KB/s; 0 = unlimited
-    static Settings parse(const Attributes& attributes);
   };
 
   BandwidthStage(StageContext context, const Settings& settings);

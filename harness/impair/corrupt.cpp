@@ -1,16 +1,9 @@
 #include "harness/impair/corrupt.hpp"
 
-#include "harness/impair/attribute_access.hpp"
+#include "harness/impair/settings_pieces.hpp"
 #include "harness/impair/stages.hpp"
 
 namespace camleak::impair {
-
-CorruptStage::Settings CorruptStage::Settings::parse(const Attributes& attributes) {
-  Settings s;
-  s.probability = percent_attribute(attributes, "probability", 0);
-  s.correlation = percent_attribute(attributes, "correlation", 0);
-  return s;
-}
 
 CorruptStage::CorruptStage(StageContext context, const Settings& settings)
     : QueuedStage(std::move(context)) {
@@ -18,13 +11,11 @@ CorruptStage::CorruptStage(StageContext context, const Settings& settings)
 }
 
 void CorruptStage::reconfigure(const StageSettings& settings) {
-  settings_ = settings_as<Settings>(settings);
-  uniform_.set_correlation(settings_.correlation);
+  chance_.set(settings_as<Settings>(settings).chance);
 }
 
 void CorruptStage::push(Packet packet, Micros now) {
-  if (packet.kind == Packet::Kind::data && !packet.bytes.empty() &&
-      uniform_.decide(context_.rng, settings_.probability)) {
+  if (packet.kind == Packet::Kind::data && !packet.bytes.empty() && chance_.decide(context_.rng)) {
     const uint64_t byte = context_.rng.below(packet.bytes.size());
     const uint64_t bit = context_.rng.below(8);
     packet.bytes[byte] ^= static_cast<uint8_t>(1u << bit);
@@ -34,15 +25,12 @@ void CorruptStage::push(Packet packet, Micros now) {
 }
 
 StageType corrupt_stage_type() {
-  return StageType{
-      .name = "corrupt",
-      .transport = Transport::datagram,
-      .doc = "Flips one random bit in datagrams (netem).",
-      .attributes = {percent_spec("probability", 0, "Chance that a datagram is corrupted."),
-                     percent_spec("correlation", 0,
-                                  "How much each decision follows the previous one.")},
-      .parse = parser_of<CorruptStage>(),
-      .create = factory_of<CorruptStage>()};
+  using S = CorruptStage::Settings;
+  return stage_type_of<CorruptStage>(
+      {.name = "corrupt",
+       .transport = Transport::datagram,
+       .doc = "Flips one random bit in datagrams (netem)."},
+      within(&S::chance, chance_fields("Chance that a datagram is corrupted.")));
 }
 
 }  // namespace camleak::impair

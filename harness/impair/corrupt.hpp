@@ -10,9 +10,7 @@ namespace camleak::impair {
 class CorruptStage final : public QueuedStage<OrderedQueue> {
  public:
   struct Settings : StageSettings {
-    double probability = 0;  // [0, 1]
-    double correlation = 0;  // [0, 1]
-    static Settings parse(const Attributes& attributes);
+    Chance chance;
   };
 
   CorruptStage(StageContext context, const Settings& settings);
@@ -22,8 +20,7 @@ class CorruptStage final : public QueuedStage<OrderedQueue> {
   void reconfigure(const StageSettings& settings) override;
 
  private:
-  Settings settings_;
-  CorrelatedUniform uniform_;
+  CorrelatedChance chance_;
 };
 
 }  // namespace camleak::impair

@@ -2,22 +2,10 @@
 
 #include <algorithm>
 
-#include "harness/impair/attribute_access.hpp"
+#include "harness/impair/settings_pieces.hpp"
 #include "harness/impair/stages.hpp"
 
 namespace camleak::impair {
-
-DelayStage::Settings DelayStage::Settings::parse(const Attributes& a) {
-  Settings s;
-  s.delay = milliseconds_attribute(a, "delay", 0);
-  s.jitter = milliseconds_attribute(a, "jitter", 0);
-  s.distribution = parse_distribution(string_attribute(a, "distribution", "uniform"))
-                       .value_or(Distribution::uniform);
-  s.correlation = percent_attribute(a, "correlation", 0);
-  s.preserve_order = boolean_attribute(a, "preserve_order", false);
-  s.limit = static_cast<size_t>(integer_attribute(a, "limit", 1000));
-  return s;
-}
 
 DelayStage::DelayStage(StageContext context, const Settings& settings)
     : QueuedStage(std::move(context)) {
@@ -26,8 +14,7 @@ DelayStage::DelayStage(StageContext context, const Settings& settings)
 
 void DelayStage::reconfigure(const StageSettings& settings) {
   settings_ = settings_as<Settings>(settings);
-  sampler_ = DelaySampler(settings_.delay, settings_.jitter, settings_.distribution,
-                          settings_.correlation);
+  sampler_ = DelaySampler(settings_.delay);
 }
 
 void DelayStage::push(Packet packet, Micros now) {
@@ -48,27 +35,19 @@ void DelayStage::push(Packet packet, Micros now) {
 }
 
 StageType delay_stage_type() {
-  return StageType{
-      .name = "delay",
-      .transport = Transport::datagram,
-      .doc =
-          "Delays datagrams by delay +/- jitter; jitter reorders unless preserve_order "
-          "(netem delay).",
-      .attributes =
-          {number_spec("delay", "ms", 0, "Delay added to every datagram."),
-           number_spec("jitter", "ms", 0,
-                       "Spread of the delay: +/- jitter for uniform, the standard deviation "
-                       "otherwise."),
-           choice_spec("distribution", "uniform", distribution_choices(),
-                       "Shape of the delay around delay, as netem's tables."),
-           percent_spec("correlation", 0,
-                        "How much each delay follows the previous one (keeps the distribution)."),
-           boolean_spec("preserve_order", false,
-                        "Never let a datagram overtake an earlier one, whatever the jitter."),
-           integer_spec("limit", "packets", 1000,
-                        "Most datagrams held; more are dropped (netem's limit).", 1.0)},
-      .parse = parser_of<DelayStage>(),
-      .create = factory_of<DelayStage>()};
+  using S = DelayStage::Settings;
+  return stage_type_of<DelayStage>(
+      {.name = "delay",
+       .transport = Transport::datagram,
+       .doc = "Delays datagrams by delay +/- jitter; jitter reorders unless preserve_order "
+              "(netem delay)."},
+      fields_of<S>(within(&S::delay, delay_shape_fields("delay", "Delay added to every datagram.",
+                                                        MillisecondPrecision::fractional)),
+                   boolean_field(&S::preserve_order, "preserve_order",
+                                 "Never let a datagram overtake an earlier one, whatever the "
+                                 "jitter."),
+                   integer_field(&S::limit, "limit", "packets",
+                                 "Most datagrams held; more are dropped (netem's limit).", 1.0)));
 }
 
 }  // namespace camleak::impair

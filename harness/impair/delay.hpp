@@ -11,13 +11,9 @@ namespace camleak::impair {
 class DelayStage final : public QueuedStage<ScheduledQueue> {
  public:
   struct Settings : StageSettings {
-    Micros delay{0};
-    Micros jitter{0};
-    Distribution distribution = Distribution::uniform;
-    double correlation = 0;  // [0, 1]
+    DelayShape delay;  // mean: the attribute `delay`
     bool preserve_order = false;
     size_t limit = 1000;
-    static Settings parse(const Attributes& attributes);
   };
 
   DelayStage(StageContext context, const Settings& settings);

@@ -82,12 +82,6 @@ const std::vector<std::string_view>& distribution_names() {
   return names;
 }
 
-std::vector<std::string> distribution_choices() {
-  std::vector<std::string> out;
-  for (auto name : distribution_names()) out.emplace_back(name);
-  return out;
-}
-
 double standard_quantile(Distribution distribution, double u) {
   switch (distribution) {
     case Distribution::uniform:

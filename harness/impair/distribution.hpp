@@ -26,8 +26,6 @@ enum class Distribution { uniform, normal, pareto, paretonormal };
 
 std::optional<Distribution> parse_distribution(std::string_view name);
 const std::vector<std::string_view>& distribution_names();
-// The same, for a string attribute's choices.
-std::vector<std::string> distribution_choices();
 
 // The standardised value of `distribution` at quantile u in [0, 1): uniform gives [-1, 1), the
 // others have mean 0 and standard deviation 1.
@@ -52,12 +50,46 @@ class CorrelatedUniform {
   std::optional<double> last_z_;
 };
 
+// A random event's settings (corrupt, duplicate, reorder, random loss): how likely it is, and how
+// much each decision follows the previous one.
+struct Chance {
+  double probability = 0;  // [0, 1]
+  double correlation = 0;  // [0, 1]
+};
+
+// Decisions by a Chance, each correlated with the ones before.
+class CorrelatedChance {
+ public:
+  explicit CorrelatedChance(const Chance& chance = {}) { set(chance); }
+  // New odds; the correlation continues from the last decision.
+  void set(const Chance& chance) {
+    probability_ = chance.probability;
+    uniform_.set_correlation(chance.correlation);
+  }
+  bool decide(Rng& rng) { return uniform_.decide(rng, probability_); }
+
+ private:
+  double probability_ = 0;
+  CorrelatedUniform uniform_;
+};
+
+// A random delay's settings (latency, delay): mean +/- jitter in the distribution's shape, each
+// delay correlated with the previous one.
+struct DelayShape {
+  Micros mean{0};
+  Micros jitter{0};
+  Distribution distribution = Distribution::uniform;
+  double correlation = 0;  // [0, 1]
+};
+
 // Delay = mean + jitter * standard_quantile(u), never below zero.
 class DelaySampler {
  public:
   DelaySampler() = default;
   DelaySampler(Micros mean, Micros jitter, Distribution distribution, double correlation)
       : mean_(mean), jitter_(jitter), distribution_(distribution), uniform_(correlation) {}
+  explicit DelaySampler(const DelayShape& shape)
+      : DelaySampler(shape.mean, shape.jitter, shape.distribution, shape.correlation) {}
   Micros sample(Rng& rng);
   Micros mean() const { return mean_; }
 

@@ -1,15 +1,9 @@
 #include "harness/impair/down.hpp"
 
-#include "harness/impair/attribute_access.hpp"
+#include "harness/impair/settings_fields.hpp"
 #include "harness/impair/stages.hpp"
 
 namespace camleak::impair {
-
-DownStage::Settings DownStage::Settings::parse(const Attributes& attributes) {
-  Settings s;
-  s.reset = string_attribute(attributes, "mode", "reset") == "reset";
-  return s;
-}
 
 DownStage::DownStage(StageContext context, const Settings& settings)
     : QueuedStage(std::move(context)) {
@@ -25,16 +19,14 @@ void DownStage::push(Packet packet, Micros) {
 }
 
 StageType down_stage_type() {
-  return StageType{
-      .name = "down",
-      .transport = Transport::stream,
-      .doc =
-          "The connection is refused or cut at once: emits a reset or close, discards the "
-          "rest.",
-      .attributes = {choice_spec("mode", "reset", {"reset", "close"},
-                                 "reset = TCP RST (connection refused/reset), close = FIN.")},
-      .parse = parser_of<DownStage>(),
-      .create = factory_of<DownStage>()};
+  using S = DownStage::Settings;
+  return stage_type_of<DownStage>(
+      {.name = "down",
+       .transport = Transport::stream,
+       .doc = "The connection is refused or cut at once: emits a reset or close, discards the "
+              "rest."},
+      {choice_field(&S::reset, "mode", Choices<bool>{{"reset", true}, {"close", false}},
+                    "reset = TCP RST (connection refused/reset), close = FIN.")});
 }
 
 }  // namespace camleak::impair

@@ -11,7 +11,6 @@ class DownStage final : public QueuedStage<OrderedQueue> {
  public:
   struct Settings : StageSettings {
     bool reset = true;  // mode: reset (RST) or close (FIN)
-    static Settings parse(const Attributes& attributes);
   };
 
   DownStage(StageContext context, const Settings& settings);

@@ -1,16 +1,9 @@
 #include "harness/impair/duplicate.hpp"
 
-#include "harness/impair/attribute_access.hpp"
+#include "harness/impair/settings_pieces.hpp"
 #include "harness/impair/stages.hpp"
 
 namespace camleak::impair {
-
-DuplicateStage::Settings DuplicateStage::Settings::parse(const Attributes& attributes) {
-  Settings s;
-  s.probability = percent_attribute(attributes, "probability", 0);
-  s.correlation = percent_attribute(attributes, "correlation", 0);
-  return s;
-}
 
 DuplicateStage::DuplicateStage(StageContext context, const Settings& settings)
     : QueuedStage(std::move(context)) {
@@ -18,13 +11,11 @@ DuplicateStage::DuplicateStage(StageContext context, const Settings& settings)
 }
 
 void DuplicateStage::reconfigure(const StageSettings& settings) {
-  settings_ = settings_as<Settings>(settings);
-  uniform_.set_correlation(settings_.correlation);
+  chance_.set(settings_as<Settings>(settings).chance);
 }
 
 void DuplicateStage::push(Packet packet, Micros now) {
-  const bool twice =
-      packet.kind == Packet::Kind::data && uniform_.decide(context_.rng, settings_.probability);
+  const bool twice = packet.kind == Packet::Kind::data && chance_.decide(context_.rng);
   if (twice) {
     note("duplicated", now, packet.bytes.size());
     Packet copy = packet;  // the one copy this stage exists to make
@@ -36,15 +27,12 @@ void DuplicateStage::push(Packet packet, Micros now) {
 }
 
 StageType duplicate_stage_type() {
-  return StageType{
-      .name = "duplicate",
-      .transport = Transport::datagram,
-      .doc = "Sends datagrams twice (netem).",
-      .attributes = {percent_spec("probability", 0, "Chance that a datagram is duplicated."),
-                     percent_spec("correlation", 0,
-                                  "How much each decision follows the previous one.")},
-      .parse = parser_of<DuplicateStage>(),
-      .create = factory_of<DuplicateStage>()};
+  using S = DuplicateStage::Settings;
+  return stage_type_of<DuplicateStage>(
+      {.name = "duplicate",
+       .transport = Transport::datagram,
+       .doc = "Sends datagrams twice (netem)."},
+      within(&S::chance, chance_fields("Chance that a datagram is duplicated.")));
 }
 
 }  // namespace camleak::impair

@@ -1,29 +1,12 @@
 #include "harness/impair/latency.hpp"
 
-#include "harness/impair/attribute_access.hpp"
+#include "harness/impair/settings_pieces.hpp"
 #include "harness/impair/stages.hpp"
 
 namespace camleak::impair {
-namespace {
-
-DelaySampler make_sampler(const LatencyStage::Settings& s) {
-  return DelaySampler(s.latency, s.jitter, s.distribution, s.correlation);
-}
-
-}  // namespace
-
-LatencyStage::Settings LatencyStage::Settings::parse(const Attributes& a) {
-  Settings s;
-  s.latency = milliseconds_attribute(a, "latency", 0);
-  s.jitter = milliseconds_attribute(a, "jitter", 0);
-  s.distribution = parse_distribution(string_attribute(a, "distribution", "uniform"))
-                       .value_or(Distribution::uniform);
-  s.correlation = percent_attribute(a, "correlation", 0);
-  return s;
-}
 
 LatencyStage::LatencyStage(StageContext context, const Settings& settings)
-    : QueuedStage(std::move(context)), sampler_(make_sampler(settings)) {}
+    : QueuedStage(std::move(context)), sampler_(settings.delay) {}
 
 void LatencyStage::push(Packet packet, Micros now) {
   Micros ready = now;
@@ -37,26 +20,17 @@ void LatencyStage::push(Packet packet, Micros now) {
 }
 
 void LatencyStage::reconfigure(const StageSettings& settings) {
-  sampler_ = make_sampler(settings_as<Settings>(settings));
+  sampler_ = DelaySampler(settings_as<Settings>(settings).delay);
 }
 
 StageType latency_stage_type() {
-  return StageType{
-      .name = "latency",
-      .transport = Transport::stream,
-      .doc = "Delays each chunk by latency +/- jitter; chunks keep their order (Toxiproxy).",
-      .attributes = {integer_spec("latency", "ms", 0, "Delay added to every chunk."),
-                     integer_spec(
-                         "jitter", "ms", 0,
-                         "Spread of the delay: +/- jitter for uniform, the standard deviation "
-                         "otherwise."),
-                     choice_spec("distribution", "uniform", distribution_choices(),
-                                 "Shape of the delay around latency, as netem's tables."),
-                     percent_spec("correlation", 0,
-                                  "How much each delay follows the previous one (keeps the "
-                                  "distribution).")},
-      .parse = parser_of<LatencyStage>(),
-      .create = factory_of<LatencyStage>()};
+  using S = LatencyStage::Settings;
+  return stage_type_of<LatencyStage>(
+      {.name = "latency",
+       .transport = Transport::stream,
+       .doc = "Delays each chunk by latency +/- jitter; chunks keep their order (Toxiproxy)."},
+      within(&S::delay, delay_shape_fields("latency", "Delay added to every chunk.",
+                                           MillisecondPrecision::whole)));
 }
 
 }  // namespace camleak::impair

@@ -12,11 +12,7 @@ namespace camleak::impair {
 class LatencyStage final : public QueuedStage<OrderedQueue> {
  public:
   struct Settings : StageSettings {
-    Micros latency{0};
-    Micros jitter{0};
-    Distribution distribution = Distribution::uniform;
-    double correlation = 0;  // [0, 1]
-    static Settings parse(const Attributes& attributes);
+    DelayShape delay;  // mean: the attribute `latency`
   };
 
   LatencyStage(StageContext context, const Settings& settings);

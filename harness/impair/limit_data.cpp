@@ -1,15 +1,9 @@
 #include "harness/impair/limit_data.hpp"
 
-#include "harness/impair/attribute_access.hpp"
+#include "harness/impair/settings_fields.hpp"
 #include "harness/impair/stages.hpp"
 
 namespace camleak::impair {
-
-LimitDataStage::Settings LimitDataStage::Settings::parse(const Attributes& attributes) {
-  Settings s;
-  s.bytes = static_cast<uint64_t>(integer_attribute(attributes, "bytes", 0));
-  return s;
-}
 
 LimitDataStage::LimitDataStage(StageContext context, const Settings& settings)
     : QueuedStage(std::move(context)), limit_(settings.bytes) {}
@@ -43,15 +37,13 @@ void LimitDataStage::reconfigure(const StageSettings& settings) {
 }
 
 StageType limit_data_stage_type() {
-  return StageType{
-      .name = "limit_data",
-      .transport = Transport::stream,
-      .doc = "Closes the connection once bytes have been transmitted (Toxiproxy).",
-      .attributes = {integer_spec("bytes", "bytes", 0,
-                                  "Bytes let through before the close; 0 closes on the first "
-                                  "data.")},
-      .parse = parser_of<LimitDataStage>(),
-      .create = factory_of<LimitDataStage>()};
+  using S = LimitDataStage::Settings;
+  return stage_type_of<LimitDataStage>(
+      {.name = "limit_data",
+       .transport = Transport::stream,
+       .doc = "Closes the connection once bytes have been transmitted (Toxiproxy)."},
+      {integer_field(&S::bytes, "bytes", "bytes",
+                     "Bytes let through before the close; 0 closes on the first data.")});
 }
 
 }  // namespace camleak::impair

@@ -10,7 +10,6 @@ class LimitDataStage final : public QueuedStage<OrderedQueue> {
  public:
   struct Settings : StageSettings {
     uint64_t bytes = 0;
-    static Settings parse(const Attributes& attributes);
   };
 
   LimitDataStage(StageContext context, const Settings& settings);

@@ -1,35 +1,9 @@
 #include "harness/impair/loss.hpp"
 
-#include "harness/impair/attribute_access.hpp"
+#include "harness/impair/settings_pieces.hpp"
 #include "harness/impair/stages.hpp"
 
 namespace camleak::impair {
-namespace {
-
-LossStage::Model parse_model(const std::string& name) {
-  if (name == "state") return LossStage::Model::state;
-  if (name == "gemodel") return LossStage::Model::gemodel;
-  return LossStage::Model::random;
-}
-
-}  // namespace
-
-LossStage::Settings LossStage::Settings::parse(const Attributes& a) {
-  Settings s;
-  s.model = parse_model(string_attribute(a, "model", "random"));
-  s.probability = percent_attribute(a, "probability", 0);
-  s.correlation = percent_attribute(a, "correlation", 0);
-  s.p13 = percent_attribute(a, "p13", 0);
-  s.p31 = percent_attribute(a, "p31", 100);
-  s.p32 = percent_attribute(a, "p32", 0);
-  s.p23 = percent_attribute(a, "p23", 100);
-  s.p14 = percent_attribute(a, "p14", 0);
-  s.p = percent_attribute(a, "p", 0);
-  s.r = percent_attribute(a, "r", 100);
-  s.one_minus_h = percent_attribute(a, "one_minus_h", 100);
-  s.one_minus_k = percent_attribute(a, "one_minus_k", 0);
-  return s;
-}
 
 LossStage::LossStage(StageContext context, const Settings& settings)
     : QueuedStage(std::move(context)) {
@@ -46,7 +20,7 @@ void LossStage::apply(const Settings& settings) {
     bad_ = false;
   }
   settings_ = settings;
-  uniform_.set_correlation(settings.correlation);
+  random_.set(settings.random);
 }
 
 bool LossStage::lose() {
@@ -54,7 +28,7 @@ bool LossStage::lose() {
   const Settings& s = settings_;
   switch (settings_.model) {
     case Model::random:
-      return uniform_.decide(rng, settings_.probability);
+      return random_.decide(rng);
     case Model::state: {
       // The datagram's fate is the state the chain moves into (netem's loss_4state).
       const double u = rng.uniform();
@@ -93,44 +67,54 @@ void LossStage::push(Packet packet, Micros now) {
   queue_.push(std::move(packet), now);
 }
 
+namespace {
+
+// netem's state model needs p13 + p14 <= 1 and p31 + p32 <= 1. The sums of percent values
+// divided by 100 may land a rounding step off 1, hence the tolerance.
+std::vector<Diagnostic> check_loss(const LossStage::Settings& s) {
+  constexpr double kOne = 1 + 1e-12;
+  std::vector<Diagnostic> problems;
+  if (s.model != LossStage::Model::state) return problems;
+  if (s.p13 + s.p14 > kOne) {
+    problems.push_back({.field = "p14", .message = "p13 + p14 must not exceed 100 %"});
+  }
+  if (s.p31 + s.p32 > kOne) {
+    problems.push_back({.field = "p32", .message = "p31 + p32 must not exceed 100 %"});
+  }
+  return problems;
+}
+
+}  // namespace
+
 StageType loss_stage_type() {
-  return StageType{
-      .name = "loss",
-      .transport = Transport::datagram,
-      .doc =
-          "Drops datagrams: random, netem's 4-state Markov (state) or Gilbert-Elliott "
-          "(gemodel) model.",
-      .attributes =
-          {choice_spec("model", "random", {"random", "state", "gemodel"},
-                       "Loss model: random (probability, correlation), state (p13..p14), "
-                       "gemodel (p, r, one_minus_h, one_minus_k)."),
-           percent_spec("probability", 0, "random: chance that a datagram is lost."),
-           percent_spec("correlation", 0,
-                        "random: how much each decision follows the previous one (mean loss "
-                        "unchanged)."),
-           percent_spec("p13", 0, "state: good -> burst loss transition."),
-           percent_spec("p31", 100, "state: burst loss -> good transition."),
-           percent_spec("p32", 0, "state: burst loss -> good-within-burst transition."),
-           percent_spec("p23", 100, "state: good-within-burst -> burst loss transition."),
-           percent_spec("p14", 0, "state: good -> isolated loss transition."),
-           percent_spec("p", 0, "gemodel: good -> bad transition."),
-           percent_spec("r", 100, "gemodel: bad -> good transition (mean burst = 1/r)."),
-           percent_spec("one_minus_h", 100, "gemodel: loss probability in the bad state (1-h)."),
-           percent_spec("one_minus_k", 0, "gemodel: loss probability in the good state (1-k).")},
-      .parse = parser_of<LossStage>(),
-      .create = factory_of<LossStage>(),
-      .check = [](const Attributes& a) {
-        std::vector<Diagnostic> problems;
-        if (string_attribute(a, "model", "random") == "state") {
-          if (number_attribute(a, "p13", 0) + number_attribute(a, "p14", 0) > 100) {
-            problems.push_back({.field = "p14", .message = "p13 + p14 must not exceed 100 %"});
-          }
-          if (number_attribute(a, "p31", 0) + number_attribute(a, "p32", 0) > 100) {
-            problems.push_back({.field = "p32", .message = "p31 + p32 must not exceed 100 %"});
-          }
-        }
-        return problems;
-      }};
+  using S = LossStage::Settings;
+  using Model = LossStage::Model;
+  return stage_type_of<LossStage>(
+      {.name = "loss",
+       .transport = Transport::datagram,
+       .doc = "Drops datagrams: random, netem's 4-state Markov (state) or Gilbert-Elliott "
+              "(gemodel) model."},
+      fields_of<S>(
+          choice_field(
+              &S::model, "model",
+              {{"random", Model::random}, {"state", Model::state}, {"gemodel", Model::gemodel}},
+              "Loss model: random (probability, correlation), state (p13..p14), "
+              "gemodel (p, r, one_minus_h, one_minus_k)."),
+          within(&S::random, chance_fields("random: chance that a datagram is lost.",
+                                           "random: how much each decision follows the "
+                                           "previous one (mean loss unchanged).")),
+          percent_field(&S::p13, "p13", "state: good -> burst loss transition."),
+          percent_field(&S::p31, "p31", "state: burst loss -> good transition."),
+          percent_field(&S::p32, "p32", "state: burst loss -> good-within-burst transition."),
+          percent_field(&S::p23, "p23", "state: good-within-burst -> burst loss transition."),
+          percent_field(&S::p14, "p14", "state: good -> isolated loss transition."),
+          percent_field(&S::p, "p", "gemodel: good -> bad transition."),
+          percent_field(&S::r, "r", "gemodel: bad -> good transition (mean burst = 1/r)."),
+          percent_field(&S::one_minus_h, "one_minus_h",
+                        "gemodel: loss probability in the bad state (1-h)."),
+          percent_field(&S::one_minus_k, "one_minus_k",
+                        "gemodel: loss probability in the good state (1-k).")),
+      check_loss);
 }
 
 }  // namespace camleak::impair

@@ -21,11 +21,9 @@ class LossStage final : public QueuedStage<OrderedQueue> {
   enum class Model { random, state, gemodel };
   struct Settings : StageSettings {
     Model model = Model::random;
-    double probability = 0;  // random; this and every probability below in [0, 1]
-    double correlation = 0;
+    Chance random;                                          // every probability here in [0, 1]
     double p13 = 0, p31 = 1, p32 = 0, p23 = 1, p14 = 0;     // state
     double p = 0, r = 1, one_minus_h = 1, one_minus_k = 0;  // gemodel
-    static Settings parse(const Attributes& attributes);
   };
 
   LossStage(StageContext context, const Settings& settings);
@@ -40,7 +38,7 @@ class LossStage final : public QueuedStage<OrderedQueue> {
   bool lose();
 
   Settings settings_;
-  CorrelatedUniform uniform_;
+  CorrelatedChance random_;
   int state_ = 1;     // netem's 1..4: 1 good, 2 good within a burst, 3 burst loss, 4 isolated loss
   bool bad_ = false;  // gemodel
 };

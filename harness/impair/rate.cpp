@@ -3,18 +3,10 @@
 #include <algorithm>
 #include <cmath>
 
-#include "harness/impair/attribute_access.hpp"
+#include "harness/impair/settings_fields.hpp"
 #include "harness/impair/stages.hpp"
 
 namespace camleak::impair {
-
-RateStage::Settings RateStage::Settings::parse(const Attributes& attributes) {
-  Settings s;
-  s.rate = number_attribute(attributes, "rate", 0);
-  s.packet_overhead = integer_attribute(attributes, "packet_overhead", 0);
-  s.limit = static_cast<size_t>(integer_attribute(attributes, "limit", 1000));
-  return s;
-}
 
 RateStage::RateStage(StageContext context, const Settings& settings)
     : QueuedStage(std::move(context)), settings_(settings) {}
@@ -46,20 +38,18 @@ void RateStage::reconfigure(const StageSettings& settings) {
 }
 
 StageType rate_stage_type() {
-  return StageType{
-      .name = "rate",
-      .transport = Transport::datagram,
-      .doc = "Serialises datagrams at rate kbit/s, queueing them in order (netem rate).",
-      .attributes = {number_spec("rate", "kbit/s", 0,
-                                 "Link rate in kilobits (1000 bits) per second; 0 = unlimited."),
-                     integer_spec("packet_overhead", "bytes", 0,
-                                  "Added to each datagram's size for the timing (may be "
-                                  "negative).",
-                                  -65535.0, 65535.0),
-                     integer_spec("limit", "packets", 1000,
-                                  "Most datagrams queued; more are dropped (netem's limit).", 1.0)},
-      .parse = parser_of<RateStage>(),
-      .create = factory_of<RateStage>()};
+  using S = RateStage::Settings;
+  return stage_type_of<RateStage>(
+      {.name = "rate",
+       .transport = Transport::datagram,
+       .doc = "Serialises datagrams at rate kbit/s, queueing them in order (netem rate)."},
+      {number_field(&S::rate, "rate", "kbit/s",
+                    "Link rate in kilobits (1000 bits) per second; 0 = unlimited."),
+       integer_field(&S::packet_overhead, "packet_overhead", "bytes",
+                     "Added to each datagram's size for the timing (may be negative).", -65535.0,
+                     65535.0),
+       integer_field(&S::limit, "limit", "packets",
+                     "Most datagrams queued; more are dropped (netem's limit).", 1.0)});
 }
 
 }  // namespace camleak::impair

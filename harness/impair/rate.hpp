@@ -14,7 +14,6 @@ class RateStage final : public QueuedStage<SerialQueue> {
     double rate = 0;  // kbit/s; 0 = unlimited
     int64_t packet_overhead = 0;
     size_t limit = 1000;
-    static Settings parse(const Attributes& attributes);
   };
 
   RateStage(StageContext context, const Settings& settings);

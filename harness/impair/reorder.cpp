@@ -1,19 +1,9 @@
 #include "harness/impair/reorder.hpp"
 
-#include "harness/impair/attribute_access.hpp"
+#include "harness/impair/settings_pieces.hpp"
 #include "harness/impair/stages.hpp"
 
 namespace camleak::impair {
-
-ReorderStage::Settings ReorderStage::Settings::parse(const Attributes& attributes) {
-  Settings s;
-  s.probability = percent_attribute(attributes, "probability", 0);
-  s.correlation = percent_attribute(attributes, "correlation", 0);
-  s.gap = static_cast<uint64_t>(integer_attribute(attributes, "gap", 1));
-  s.delay = milliseconds_attribute(attributes, "delay", 10);
-  s.limit = static_cast<size_t>(integer_attribute(attributes, "limit", 1000));
-  return s;
-}
 
 ReorderStage::ReorderStage(StageContext context, const Settings& settings)
     : QueuedStage(std::move(context)) {
@@ -22,7 +12,7 @@ ReorderStage::ReorderStage(StageContext context, const Settings& settings)
 
 void ReorderStage::reconfigure(const StageSettings& settings) {
   settings_ = settings_as<Settings>(settings);
-  uniform_.set_correlation(settings_.correlation);
+  chance_.set(settings_.chance);
 }
 
 void ReorderStage::push(Packet packet, Micros now) {
@@ -35,7 +25,7 @@ void ReorderStage::push(Packet packet, Micros now) {
     return;
   }
   // netem: not yet `gap` - 1 delayed, or the roll says no: delay; otherwise send at once.
-  if (counter_ + 1 < settings_.gap || !uniform_.decide(context_.rng, settings_.probability)) {
+  if (counter_ + 1 < settings_.gap || !chance_.decide(context_.rng)) {
     ++counter_;
     count("delayed", packet.bytes.size());
     queue_.push(std::move(packet), now + settings_.delay);
@@ -47,23 +37,20 @@ void ReorderStage::push(Packet packet, Micros now) {
 }
 
 StageType reorder_stage_type() {
-  return StageType{
-      .name = "reorder",
-      .transport = Transport::datagram,
-      .doc =
-          "Delays datagrams by delay ms but sends some at once, ahead of the delayed ones "
-          "(netem reorder).",
-      .attributes = {percent_spec("probability", 0,
-                                  "Chance that an eligible datagram is sent at once."),
-                     percent_spec("correlation", 0,
-                                  "How much each decision follows the previous one."),
-                     integer_spec("gap", "packets", 1,
-                                  "Only after gap - 1 delayed datagrams may one go at once.", 1.0),
-                     number_spec("delay", "ms", 10, "Delay of the datagrams not reordered.", 0.0),
-                     integer_spec("limit", "packets", 1000,
-                                  "Most datagrams held; more are dropped (netem's limit).", 1.0)},
-      .parse = parser_of<ReorderStage>(),
-      .create = factory_of<ReorderStage>()};
+  using S = ReorderStage::Settings;
+  return stage_type_of<ReorderStage>(
+      {.name = "reorder",
+       .transport = Transport::datagram,
+       .doc = "Delays datagrams by delay ms but sends some at once, ahead of the delayed ones "
+              "(netem reorder)."},
+      fields_of<S>(
+          within(&S::chance, chance_fields("Chance that an eligible datagram is sent at once.")),
+          integer_field(&S::gap, "gap", "packets",
+                        "Only after gap - 1 delayed datagrams may one go at once.", 1.0),
+          fractional_milliseconds_field(&S::delay, "delay",
+                                        "Delay of the datagrams not reordered."),
+          integer_field(&S::limit, "limit", "packets",
+                        "Most datagrams held; more are dropped (netem's limit).", 1.0)));
 }
 
 }  // namespace camleak::impair

@@ -12,12 +12,10 @@ namespace camleak::impair {
 class ReorderStage final : public QueuedStage<ScheduledQueue> {
  public:
   struct Settings : StageSettings {
-    double probability = 0;  // [0, 1]
-    double correlation = 0;  // [0, 1]
+    Chance chance;
     uint64_t gap = 1;
     Micros delay{10'000};
     size_t limit = 1000;
-    static Settings parse(const Attributes& attributes);
   };
 
   ReorderStage(StageContext context, const Settings& settings);
@@ -30,7 +28,7 @@ class ReorderStage final : public QueuedStage<ScheduledQueue> {
  private:
   Settings settings_;
   uint64_t counter_ = 0;  // datagrams delayed since the last one sent at once
-  CorrelatedUniform uniform_;
+  CorrelatedChance chance_;
 };
 
 }  // namespace camleak::impair

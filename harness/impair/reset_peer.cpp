@@ -1,15 +1,9 @@
 #include "harness/impair/reset_peer.hpp"
 
-#include "harness/impair/attribute_access.hpp"
+#include "harness/impair/settings_fields.hpp"
 #include "harness/impair/stages.hpp"
 
 namespace camleak::impair {
-
-ResetPeerStage::Settings ResetPeerStage::Settings::parse(const Attributes& attributes) {
-  Settings s;
-  s.timeout = milliseconds_attribute(attributes, "timeout", 0);
-  return s;
-}
 
 ResetPeerStage::ResetPeerStage(StageContext context, const Settings& settings)
     : Stage(std::move(context)), timeout_(settings.timeout) {}
@@ -62,14 +56,13 @@ std::vector<Packet> ResetPeerStage::drain() {
 }
 
 StageType reset_peer_stage_type() {
-  return StageType{
-      .name = "reset_peer",
-      .transport = Transport::stream,
-      .doc = "Resets the connection (TCP RST) timeout ms after data first arrives (Toxiproxy).",
-      .attributes = {integer_spec("timeout", "ms", 0,
-                                  "Wait after the first data before the reset; 0 = at once.")},
-      .parse = parser_of<ResetPeerStage>(),
-      .create = factory_of<ResetPeerStage>()};
+  using S = ResetPeerStage::Settings;
+  return stage_type_of<ResetPeerStage>(
+      {.name = "reset_peer",
+       .transport = Transport::stream,
+       .doc = "Resets the connection (TCP RST) timeout ms after data first arrives (Toxiproxy)."},
+      {milliseconds_field(&S::timeout, "timeout",
+                          "Wait after the first data before the reset; 0 = at once.")});
 }
 
 }  // namespace camleak::impair

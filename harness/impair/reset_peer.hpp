@@ -12,7 +12,6 @@ class ResetPeerStage final : public Stage {
  public:
   struct Settings : StageSettings {
     Micros timeout{0};
-    static Settings parse(const Attributes& attributes);
   };
 
   ResetPeerStage(StageContext context, const Settings& settings);

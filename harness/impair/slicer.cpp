@@ -2,18 +2,10 @@
 
 #include <algorithm>
 
-#include "harness/impair/attribute_access.hpp"
+#include "harness/impair/settings_fields.hpp"
 #include "harness/impair/stages.hpp"
 
 namespace camleak::impair {
-
-SlicerStage::Settings SlicerStage::Settings::parse(const Attributes& attributes) {
-  Settings s;
-  s.average_size = static_cast<size_t>(integer_attribute(attributes, "average_size", 1024));
-  s.size_variation = static_cast<size_t>(integer_attribute(attributes, "size_variation", 0));
-  s.delay = Micros{integer_attribute(attributes, "delay", 0)};
-  return s;
-}
 
 SlicerStage::SlicerStage(StageContext context, const Settings& settings)
     : QueuedStage(std::move(context)) {
@@ -80,27 +72,24 @@ void SlicerStage::push(Packet packet, Micros now) {
 }
 
 StageType slicer_stage_type() {
-  return StageType{
-      .name = "slicer",
-      .transport = Transport::stream,
-      .doc = "Slices each chunk into smaller ones with a delay between slices (Toxiproxy).",
-      .attributes = {integer_spec("average_size", "bytes", 1024, "Average slice size.", 1.0),
-                     integer_spec("size_variation", "bytes", 0,
-                                  "Slices vary by up to this many bytes; less than "
-                                  "average_size."),
-                     integer_spec("delay", "us", 0, "Pause after each slice.")},
-      .parse = parser_of<SlicerStage>(),
-      .create = factory_of<SlicerStage>(),
-      .check = [](const Attributes& a) {
+  using S = SlicerStage::Settings;
+  return stage_type_of<SlicerStage>(
+      {.name = "slicer",
+       .transport = Transport::stream,
+       .doc = "Slices each chunk into smaller ones with a delay between slices (Toxiproxy)."},
+      {integer_field(&S::average_size, "average_size", "bytes", "Average slice size.", 1.0),
+       integer_field(&S::size_variation, "size_variation", "bytes",
+                     "Slices vary by up to this many bytes; less than average_size."),
+       microseconds_field(&S::delay, "delay", "Pause after each slice.")},
+      [](const S& s) {
         std::vector<Diagnostic> problems;
-        if (integer_attribute(a, "size_variation", 0) >= integer_attribute(a, "average_size", 1)) {
+        if (s.size_variation >= s.average_size) {
           problems.push_back({.field = "size_variation",
                               .message = "must be less than average_size (" +
-                                         std::to_string(integer_attribute(a, "average_size", 1)) +
-                                         " bytes)"});
+                                         std::to_string(s.average_size) + " bytes)"});
         }
         return problems;
-      }};
+      });
 }
 
 }  // namespace camleak::impair

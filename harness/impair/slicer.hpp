@@ -16,7 +16,6 @@ class SlicerStage final : public QueuedStage<OrderedQueue> {
     size_t average_size = 1024;
     size_t size_variation = 0;
     Micros delay{0};
-    static Settings parse(const Attributes& attributes);
   };
 
   SlicerStage(StageContext context, const Settings& settings);

@@ -1,15 +1,9 @@
 #include "harness/impair/slow_close.hpp"
 
-#include "harness/impair/attribute_access.hpp"
+#include "harness/impair/settings_fields.hpp"
 #include "harness/impair/stages.hpp"
 
 namespace camleak::impair {
-
-SlowCloseStage::Settings SlowCloseStage::Settings::parse(const Attributes& attributes) {
-  Settings s;
-  s.delay = milliseconds_attribute(attributes, "delay", 0);
-  return s;
-}
 
 SlowCloseStage::SlowCloseStage(StageContext context, const Settings& settings)
     : QueuedStage(std::move(context)), delay_(settings.delay) {}
@@ -28,13 +22,12 @@ void SlowCloseStage::reconfigure(const StageSettings& settings) {
 }
 
 StageType slow_close_stage_type() {
-  return StageType{
-      .name = "slow_close",
-      .transport = Transport::stream,
-      .doc = "Delays the close of the connection; data passes untouched (Toxiproxy).",
-      .attributes = {integer_spec("delay", "ms", 0, "How long the close signal is held back.")},
-      .parse = parser_of<SlowCloseStage>(),
-      .create = factory_of<SlowCloseStage>()};
+  using S = SlowCloseStage::Settings;
+  return stage_type_of<SlowCloseStage>(
+      {.name = "slow_close",
+       .transport = Transport::stream,
+       .doc = "Delays the close of the connection; data passes untouched (Toxiproxy)."},
+      {milliseconds_field(&S::delay, "delay", "How long the close signal is held back.")});
 }
 
 }  // namespace camleak::impair

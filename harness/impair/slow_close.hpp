@@ -10,7 +10,6 @@ class SlowCloseStage final : public QueuedStage<OrderedQueue> {
  public:
   struct Settings : StageSettings {
     Micros delay{0};
-    static Settings parse(const Attributes& attributes);
   };
 
   SlowCloseStage(StageContext context, const Settings& settings);

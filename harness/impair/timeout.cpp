@@ -2,16 +2,10 @@
 
 #include <algorithm>
 
-#include "harness/impair/attribute_access.hpp"
+#include "harness/impair/settings_fields.hpp"
 #include "harness/impair/stages.hpp"
 
 namespace camleak::impair {
-
-TimeoutStage::Settings TimeoutStage::Settings::parse(const Attributes& attributes) {
-  Settings s;
-  s.timeout = milliseconds_attribute(attributes, "timeout", 0);
-  return s;
-}
 
 TimeoutStage::TimeoutStage(StageContext context, const Settings& settings)
     : Stage(std::move(context)),
@@ -58,17 +52,14 @@ void TimeoutStage::reconfigure(const StageSettings& settings) {
 }
 
 StageType timeout_stage_type() {
-  return StageType{
-      .name = "timeout",
-      .transport = Transport::stream,
-      .doc =
-          "Stops all data; closes the connection after timeout (0 = never, data resumes when "
-          "the stage is removed) (Toxiproxy).",
-      .attributes = {integer_spec("timeout", "ms", 0,
-                                  "Time until the connection is closed; 0 = hold it open and "
-                                  "silent.")},
-      .parse = parser_of<TimeoutStage>(),
-      .create = factory_of<TimeoutStage>()};
+  using S = TimeoutStage::Settings;
+  return stage_type_of<TimeoutStage>(
+      {.name = "timeout",
+       .transport = Transport::stream,
+       .doc = "Stops all data; closes the connection after timeout (0 = never, data resumes "
+              "when the stage is removed) (Toxiproxy)."},
+      {milliseconds_field(&S::timeout, "timeout",
+                          "Time until the connection is closed; 0 = hold it open and silent.")});
 }
 
 }  // namespace camleak::impair

@@ -12,7 +12,6 @@ class TimeoutStage final : public Stage {
  public:
   struct Settings : StageSettings {
     Micros timeout{0};  // 0 = never close
-    static Settings parse(const Attributes& attributes);
   };
 
   TimeoutStage(StageContext context, const Settings& settings);

@@ -28,13 +28,15 @@ leaks = [e for e in r["evidence"] if pcaps(e)]
 assert leaks, "no finding has pcap evidence"
 routes = [c for e in leaks for c in e["captures"] if c["protocol"] == "rtp"]
 assert routes, "no finding has a pcap of an RTP route: %s" % leaks[0]["captures"]
-# Each capture says how to decode it: RTP routes by the heuristic (their ports are per session),
-# the RTSP links by a decode-as on the SUT's port (which is not 554).
+# Each capture says how to decode it: RTP and RTCP routes by the heuristic (their ports are per
+# session), the RTSP links by a decode-as on the SUT's port (which is not 554). Whether an RTCP
+# route's pcap is among them depends on whether a sender report fell in the finding's window.
 for e in leaks:
     for c in e["captures"]:
         assert c["decode"].endswith(" -r " + c["path"]), c
-        if c["protocol"] == "rtp":
-            assert "--enable-heuristic rtp_udp" in c["decode"] and "_rtp_" in c["path"], c
+        if c["protocol"] in ("rtp", "rtcp"):
+            assert "--enable-heuristic rtp_udp" in c["decode"], c
+            assert "_%s_" % c["protocol"] in c["path"] and c["server_port"] == 0, c
         else:
             assert c["protocol"] == "rtsp" and c["server_port"] > 0, c
             assert "-d tcp.port==%d,rtsp" % c["server_port"] in c["decode"], c

@@ -14,7 +14,7 @@ TEST(Distribution, ParsesNetemNames) {
   EXPECT_EQ(parse_distribution("normal"), Distribution::normal);
   EXPECT_EQ(parse_distribution("paretonormal"), Distribution::paretonormal);
   EXPECT_FALSE(parse_distribution("gauss"));
-  EXPECT_EQ(distribution_choices().size(), 4u);
+  EXPECT_EQ(distribution_names().size(), 4u);
 }
 
 TEST(Distribution, NormalQuantiles) {
