@@ -8,8 +8,9 @@
 
 #include "harness/core/errors.hpp"
 #include "harness/core/suggest.hpp"
-#include "harness/core/units.hpp"
 #include "harness/proxy/endpoint.hpp"
+#include "harness/proxy/toxic_body.hpp"
+#include "harness/proxy/yaml_json.hpp"
 
 namespace camleak::proxy {
 namespace {
@@ -20,7 +21,9 @@ class Reader {
       : file_(std::move(file)), registry_(registry) {}
 
   void problem(const YAML::Node& at, const std::string& field, const std::string& message) {
-    const auto mark = at.Mark();
+    problem(at.Mark(), field, message);
+  }
+  void problem(const YAML::Mark& mark, const std::string& field, const std::string& message) {
     problems_.push_back(Diagnostic{.file = file_,
                                    .line = mark.line >= 0 ? mark.line + 1 : 0,
                                    .column = mark.column >= 0 ? mark.column + 1 : 0,
@@ -65,136 +68,42 @@ class Reader {
     return value;
   }
 
-  impair::AttributeValue scalar(const YAML::Node& node) {
-    int64_t i = 0;
-    double d = 0;
-    bool b = false;
-    const auto& text = node.Scalar();
-    if (node.Tag() != "!" && YAML::convert<int64_t>::decode(node, i)) return i;
-    if (node.Tag() != "!" && YAML::convert<double>::decode(node, d)) return d;
-    if (node.Tag() != "!" && (text == "true" || text == "false") &&
-        YAML::convert<bool>::decode(node, b)) {
-      return b;
-    }
-    return text;
-  }
-
-  Micros duration(const YAML::Node& node, const std::string& field) {
-    double ms = 0;
-    try {
-      // A bare number is milliseconds, as in the JSON API; both forms are range-checked.
-      if (YAML::convert<double>::decode(node, ms)) return units::duration_from_ms(ms);
-      return units::parse_duration(node.as<std::string>());
-    } catch (const std::exception& e) {
-      problem(node, field, e.what());
-      return Micros{0};
-    }
-  }
-
   std::optional<impair::StageSpec> stage(const YAML::Node& node, const std::string& path,
                                          Protocol protocol) {
     if (!node.IsMap()) {
-      problem(node, path, "must be a map with at least \"type\"");
+      problem(node.Mark(), path, "must be a map with at least \"type\"");
       return std::nullopt;
     }
-    check_keys(node, path + ".",
-               {"name", "type", "stream", "toxicity", "attributes", "targeting", "window"});
-    impair::StageSpec spec;
-    spec.type = string_at(node, "type", path + ".").value_or("");
+    // Read as the API reads a toxic body, then each problem located at its field in the file.
+    const YamlAsJson body = yaml_as_json(node);
+    std::vector<Diagnostic> found;
+    impair::StageSpec spec =
+        read_toxic(body.value, {.unknown_keys = ToxicReading::UnknownKeys::report}, found);
+    for (const auto& d : found) problem(body.locate(d.field), path + "." + d.field, d.message);
     if (spec.type.empty()) {
-      problem(node, path + ".type", "missing (one of: " + type_names(protocol) + ")");
+      const bool said = std::any_of(found.begin(), found.end(),
+                                    [](const Diagnostic& d) { return d.field == "type"; });
+      if (!said) {
+        problem(node.Mark(), path + ".type", "missing (one of: " + type_names(protocol) + ")");
+      }
       return std::nullopt;
     }
-    const std::string stream = string_at(node, "stream", path + ".").value_or("downstream");
-    if (stream == "upstream") {
-      spec.direction = impair::Direction::upstream;
-    } else if (stream != "downstream") {
-      problem(node["stream"], path + ".stream", "must be upstream or downstream");
-    }
-    spec.name = string_at(node, "name", path + ".").value_or(spec.type + "_" + stream);
-    if (const auto t = node["toxicity"]) {
-      double v = 0;
-      if (!YAML::convert<double>::decode(t, v)) {
-        problem(t, path + ".toxicity", "must be a number between 0 and 1");
-      }
-      spec.toxicity = v;
-    }
-    if (const auto a = node["attributes"]) {
-      if (!a.IsMap()) {
-        problem(a, path + ".attributes", "must be a map");
-      } else {
-        for (const auto& kv : a) {
-          if (!kv.second.IsScalar()) {
-            problem(kv.second, path + ".attributes." + kv.first.as<std::string>(),
-                    "must be a number, boolean or string");
-            continue;
-          }
-          spec.attributes[kv.first.as<std::string>()] = scalar(kv.second);
-        }
-      }
-    }
-    if (const auto t = node["targeting"]) targeting(t, path + ".targeting", spec.targeting);
-    if (const auto w = node["window"]) {
-      if (!w.IsMap()) {
-        problem(w, path + ".window", "must be a map with start and/or stop");
-      } else {
-        check_keys(w, path + ".window.", {"start", "stop"});
-        if (w["start"]) spec.window.start = duration(w["start"], path + ".window.start");
-        if (w["stop"]) spec.window.stop = duration(w["stop"], path + ".window.stop");
-      }
-    }
-    // The registry checks type, toxicity, targeting, window and attributes; locate its
-    // findings at the attribute (or the stage) in the file.
+    if (!found.empty()) return std::nullopt;
+    if (spec.name.empty())
+      spec.name = spec.type + "_" + std::string(impair::to_string(spec.direction));
+    // The registry checks type, toxicity, targeting, window and attributes; its findings name
+    // an attribute or a field of the toxic.
     const auto transport =
         protocol == Protocol::udp ? impair::Transport::datagram : impair::Transport::stream;
     try {
       return impair::validated(spec, transport, registry_);
     } catch (const InputError& e) {
       for (const auto& d : e.diagnostics()) {
-        YAML::Node at = node;
-        if (node["attributes"] && node["attributes"].IsMap() && node["attributes"][d.field]) {
-          at = node["attributes"][d.field];
-        } else if (!d.field.empty() && node[d.field]) {
-          at = node[d.field];
-        }
+        const std::string attribute = "attributes." + d.field;
+        const auto at = body.locate(!d.field.empty() && body.has(attribute) ? attribute : d.field);
         problem(at, path + (d.field.empty() ? "" : "." + d.field), d.message);
       }
       return std::nullopt;
-    }
-  }
-
-  void targeting(const YAML::Node& t, const std::string& path, impair::Targeting& out) {
-    using Mode = impair::Targeting::Mode;
-    if (!t.IsMap()) return problem(t, path, "must be a map with a mode");
-    check_keys(t, path + ".", {"mode", "indices", "fraction", "n"});
-    const std::string mode = string_at(t, "mode", path + ".").value_or("all");
-    const auto count = [&](const YAML::Node& n, const std::string& field) -> uint64_t {
-      uint64_t v = 0;
-      if (!n || !YAML::convert<uint64_t>::decode(n, v)) {
-        problem(n ? n : t, field, "must be a non-negative integer");
-      }
-      return v;
-    };
-    if (mode == "all") {
-      out.mode = Mode::all;
-    } else if (mode == "indices") {
-      out.mode = Mode::indices;
-      const auto list = t["indices"];
-      if (!list || !list.IsSequence()) return problem(t, path + ".indices", "must be a list");
-      for (const auto& i : list) out.indices.push_back(count(i, path + ".indices"));
-    } else if (mode == "fraction") {
-      out.mode = Mode::fraction;
-      double f = 0;
-      if (!t["fraction"] || !YAML::convert<double>::decode(t["fraction"], f)) {
-        return problem(t, path + ".fraction", "must be a number between 0 and 1");
-      }
-      out.fraction = f;
-    } else if (mode == "first_n" || mode == "nth") {
-      out.mode = mode == "nth" ? Mode::nth : Mode::first_n;
-      out.n = count(t["n"], path + ".n");
-    } else {
-      problem(t["mode"], path + ".mode",
-              "must be one of all, indices, fraction, first_n, nth; got \"" + mode + "\"");
     }
   }
 

@@ -1,7 +1,7 @@
 #include "harness/proxy/toxiproxy_json.hpp"
 
 #include "harness/core/errors.hpp"
-#include "harness/core/units.hpp"
+#include "harness/proxy/toxic_body.hpp"
 
 namespace camleak::proxy {
 namespace json = boost::json;
@@ -21,70 +21,6 @@ std::string string_field(const json::object& o, const char* key, const std::stri
   if (!v || v->is_null()) return fallback;
   if (!v->is_string()) bad(std::string(key) + " must be a string");
   return std::string(v->get_string());
-}
-
-double number_of(const json::value& v, const std::string& field) {
-  if (v.is_int64()) return static_cast<double>(v.get_int64());
-  if (v.is_uint64()) return static_cast<double>(v.get_uint64());
-  if (v.is_double()) return v.get_double();
-  bad(field + " must be a number");
-}
-
-uint64_t count_of(const json::value& v, const std::string& field) {
-  if (v.is_int64() && v.get_int64() >= 0) return static_cast<uint64_t>(v.get_int64());
-  if (v.is_uint64()) return v.get_uint64();
-  bad(field + " must be a non-negative integer");
-}
-
-impair::Direction parse_stream(const std::string& stream) {
-  if (stream == "upstream") return impair::Direction::upstream;
-  if (stream == "downstream") return impair::Direction::downstream;
-  throw ApiError(400, "stream was invalid, can be either upstream or downstream");
-}
-
-impair::Attributes parse_attributes(const json::value& v) {
-  const auto& o = as_object(v, "attributes");
-  impair::Attributes out;
-  for (const auto& [key, value] : o) {
-    const std::string name(key);
-    if (value.is_int64()) {
-      out[name] = value.get_int64();
-    } else if (value.is_uint64()) {
-      // Past INT64_MAX a cast would wrap to a negative number; as a double the registry reports
-      // it out of range.
-      out[name] = static_cast<double>(value.get_uint64());
-    } else if (value.is_double()) {
-      out[name] = value.get_double();
-    } else if (value.is_bool()) {
-      out[name] = value.get_bool();
-    } else if (value.is_string()) {
-      out[name] = std::string(value.get_string());
-    } else {
-      bad("attributes." + name + " must be a number, boolean or string");
-    }
-  }
-  return out;
-}
-
-Micros window_time(const json::value& v, const std::string& field) {
-  if (v.is_string()) {
-    try {
-      return units::parse_duration(v.get_string());
-    } catch (const std::invalid_argument& e) {
-      bad(field + ": " + e.what());
-    }
-  }
-  try {
-    return units::duration_from_ms(number_of(v, field));
-  } catch (const std::invalid_argument& e) {
-    bad(field + ": " + e.what());
-  }
-}
-
-double toxicity_of(const json::value& v) {
-  const double t = number_of(v, "toxicity");
-  if (!(t >= 0.0 && t <= 1.0)) bad("toxicity must be between 0 and 1");
-  return t;
 }
 
 json::value ms_json(Micros t) {
@@ -227,77 +163,32 @@ ProxyInput parse_proxy(const json::value& body) {
   return in;
 }
 
-impair::Targeting parse_targeting(const json::value& value) {
-  const auto& o = as_object(value, "targeting");
-  using Mode = impair::Targeting::Mode;
-  impair::Targeting t;
-  const std::string mode = string_field(o, "mode", "all");
-  if (mode == "all") {
-    t.mode = Mode::all;
-  } else if (mode == "indices") {
-    t.mode = Mode::indices;
-    const auto* list = o.if_contains("indices");
-    if (!list || !list->is_array()) bad("targeting.indices must be an array of integers");
-    for (const auto& i : list->get_array()) t.indices.push_back(count_of(i, "targeting.indices"));
-  } else if (mode == "fraction") {
-    t.mode = Mode::fraction;
-    const auto* f = o.if_contains("fraction");
-    if (!f) bad("targeting.fraction is missing");
-    t.fraction = number_of(*f, "targeting.fraction");
-  } else if (mode == "first_n" || mode == "nth") {
-    t.mode = mode == "nth" ? Mode::nth : Mode::first_n;
-    const auto* n = o.if_contains("n");
-    if (!n) bad("targeting.n is missing");
-    t.n = count_of(*n, "targeting.n");
-  } else {
-    bad("targeting.mode must be one of all, indices, fraction, first_n, nth; got \"" + mode + "\"");
+namespace {
+
+// The Toxiproxy API answers the first problem; its own words where clients may match them.
+[[noreturn]] void refuse(const Diagnostic& problem) {
+  if (problem.field == "stream") {
+    throw ApiError(400, "stream was invalid, can be either upstream or downstream");
   }
-  return t;
+  throw ApiError(400, "bad request body: " + problem.format());
 }
 
-impair::Window parse_window(const json::value& value) {
-  const auto& o = as_object(value, "window");
-  impair::Window w;
-  if (const auto* s = o.if_contains("start"); s && !s->is_null()) {
-    w.start = window_time(*s, "window.start");
-  }
-  if (const auto* s = o.if_contains("stop"); s && !s->is_null()) {
-    w.stop = window_time(*s, "window.stop");
-  }
-  return w;
-}
+}  // namespace
 
 impair::StageSpec parse_toxic(const json::value& body) {
-  const auto& o = as_object(body, "toxic");
-  impair::StageSpec spec;
-  spec.type = string_field(o, "type", "");
-  if (spec.type.empty()) throw ApiError(400, "invalid toxic type");
-  spec.direction = parse_stream(string_field(o, "stream", "downstream"));
-  spec.name = string_field(o, "name", "");
-  if (const auto* t = o.if_contains("toxicity"); t && !t->is_null())
-    spec.toxicity = toxicity_of(*t);
-  if (const auto* a = o.if_contains("attributes"); a && !a->is_null()) {
-    spec.attributes = parse_attributes(*a);
-  }
-  if (const auto* t = o.if_contains("targeting"); t && !t->is_null()) {
-    spec.targeting = parse_targeting(*t);
-  }
-  if (const auto* w = o.if_contains("window"); w && !w->is_null()) spec.window = parse_window(*w);
+  std::vector<Diagnostic> problems;
+  impair::StageSpec spec = read_toxic(body, {}, problems);
+  const bool whole_body_bad = !problems.empty() && problems.front().field.empty();
+  if (spec.type.empty() && !whole_body_bad) throw ApiError(400, "invalid toxic type");
+  if (!problems.empty()) refuse(problems.front());
   return spec;
 }
 
 StageUpdate parse_toxic_update(const json::value& body) {
-  const auto& o = as_object(body, "toxic");
-  StageUpdate u;
-  if (const auto* a = o.if_contains("attributes"); a && !a->is_null()) {
-    u.attributes = parse_attributes(*a);
-  }
-  if (const auto* t = o.if_contains("toxicity"); t && !t->is_null()) u.toxicity = toxicity_of(*t);
-  if (const auto* t = o.if_contains("targeting"); t && !t->is_null()) {
-    u.targeting = parse_targeting(*t);
-  }
-  if (const auto* w = o.if_contains("window"); w && !w->is_null()) u.window = parse_window(*w);
-  return u;
+  std::vector<Diagnostic> problems;
+  StageUpdate update = read_toxic_update(body, {}, problems);
+  if (!problems.empty()) refuse(problems.front());
+  return update;
 }
 
 }  // namespace camleak::proxy

@@ -40,16 +40,10 @@ struct ProxyInput {
 };
 ProxyInput parse_proxy(const boost::json::value& body);
 
-// Throws ApiError(400) naming the bad field. Defaults as Toxiproxy: stream downstream,
-// toxicity 1, name "<type>_<stream>" (filled in by the proxy).
+// Throws ApiError(400) naming the first bad field (toxic_body.hpp reads them). Defaults as
+// Toxiproxy: stream downstream, toxicity 1, name "<type>_<stream>" (filled in by the proxy).
 impair::StageSpec parse_toxic(const boost::json::value& body);
 StageUpdate parse_toxic_update(const boost::json::value& body);
-
-// Our extensions, shared with the link config file: targeting {"mode": "all" | "indices" |
-// "fraction" | "first_n" | "nth", "indices": [..], "fraction": f, "n": n} and window
-// {"start": t, "stop": t} with t in milliseconds or a duration string ("10s").
-impair::Targeting parse_targeting(const boost::json::value& value);
-impair::Window parse_window(const boost::json::value& value);
 
 // Parses a request body, throwing ApiError(400, "bad request body: ...") when it is not JSON.
 boost::json::value parse_body(const std::string& body);

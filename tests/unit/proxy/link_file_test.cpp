@@ -91,6 +91,28 @@ TEST(LinkFile, BadFieldsAreLocatedAndNamed) {
   EXPECT_EQ(p[3].line, 7);
 }
 
+TEST(LinkFile, ProblemsInsideAToxicAreLocatedAtTheirField) {
+  const auto p = problems_of(R"(- name: a
+  upstream: 127.0.0.1:1
+  toxics:
+    - type: latency
+      window: {start: soon, end: 5s}
+      targeting:
+        mode: first_n
+      stream: sideways
+)");
+  ASSERT_EQ(p.size(), 4u);  // in the order the toxic's fields are read
+  EXPECT_EQ(p[0].field, "links.a.toxics[0].stream");
+  EXPECT_EQ(p[0].line, 8);
+  EXPECT_EQ(p[1].field, "links.a.toxics[0].targeting.n");  // missing: at its targeting
+  EXPECT_EQ(p[1].line, 6);
+  EXPECT_EQ(p[2].field, "links.a.toxics[0].window.end");  // unknown, with where it stands
+  EXPECT_EQ(p[2].line, 5);
+  EXPECT_EQ(p[3].field, "links.a.toxics[0].window.start");
+  EXPECT_EQ(p[3].line, 5);
+  EXPECT_EQ(p[3].column, 16);
+}
+
 TEST(LinkFile, DuplicateNamesAndMissingFields) {
   const auto p = problems_of(R"(
 - name: a
