@@ -136,8 +136,6 @@ void Relay::start_impl() {
   ports_ = RelayPorts{running->rtsp_acceptor.local_endpoint().port(), running->http->port(),
                       running->admin->port()};
   running_ = std::move(running);
-  running_->admin->start();
-  running_->http->start();
   accept_rtsp();
   arm_housekeeping();
 }
