@@ -17,14 +17,6 @@ using impair::Packet;
 constexpr int kReadBudget = 16;
 // Packets per gathered write.
 constexpr size_t kMaxGather = 64;
-// A chain that asks to be woken at or before `now` while holding nothing ready is woken a
-// little later instead, so a stage's rounding can never make the proxy spin.
-constexpr Micros kMinTimerStep{20};
-
-std::string_view direction_name(Direction d) {
-  return d == Direction::upstream ? "upstream" : "downstream";
-}
-
 bool would_block(const error_code& ec) {
   return ec == asio::error::would_block || ec == asio::error::try_again;
 }
@@ -200,7 +192,8 @@ void TcpConnection::on_spill_written(Pipe& p, const error_code& ec) {
 void TcpConnection::on_end_of_input(Pipe& p, Packet::Kind kind, Micros now) {
   p.eof = true;
   if (kind == Packet::Kind::reset) {
-    link_->proxy().event(link_->config().name, index_, direction_name(p.direction), "peer-reset");
+    link_->proxy().event(link_->config().name, index_, impair::to_string(p.direction),
+                         "peer-reset");
   }
   if (fast(p) && p.spill.empty()) {
     if (kind == Packet::Kind::close) {
@@ -228,22 +221,18 @@ void TcpConnection::pump(Pipe& p) {
 }
 
 void TcpConnection::arm_timer(Pipe& p, Micros now) {
-  auto wake = p.chain.next_wakeup(now);
-  if (!wake) return;
-  if (*wake < now + kMinTimerStep) wake = now + kMinTimerStep;
-  if (p.timer_at && *p.timer_at <= *wake) return;  // an earlier wake-up is already set
-  p.timer_at = wake;
-  link_->proxy().wakeups.schedule(*wake, weak_from_this(), slot(p), ++p.timer_ticket);
+  if (const auto wake = p.next_wakeup(now)) {
+    link_->proxy().wakeups.schedule(wake->at, weak_from_this(), slot(p), wake->ticket);
+  }
 }
 
 bool TcpConnection::wants(int which, uint64_t ticket) const {
-  return !finished_ && ticket == (which == 0 ? up_ : down_)->timer_ticket;
+  return !finished_ && (which == 0 ? up_ : down_)->awaits(ticket);
 }
 
 void TcpConnection::wake(int which, uint64_t ticket) {
   Pipe& p = which == 0 ? up() : down();
-  if (finished_ || ticket != p.timer_ticket) return;  // superseded by an earlier wake-up
-  p.timer_at.reset();
+  if (finished_ || !p.take(ticket)) return;  // superseded by an earlier wake-up
   pump(p);
   start_read(p);  // a stage may have dropped what it held
 }
@@ -363,17 +352,13 @@ void TcpConnection::finish() {
 
 void TcpConnection::add_stage(const impair::StageSpec& spec, Micros now) {
   for (Pipe* p : {up_.get(), down_.get()}) {
-    if (p->chain.add(spec, now)) {
-      ++p->active_stages;
-      pump(*p);  // the stage may act at once
-    }
+    if (p->add(spec, now)) pump(*p);  // the stage may act at once
   }
 }
 
 void TcpConnection::remove_stage(std::string_view name, Micros now) {
   for (Pipe* p : {up_.get(), down_.get()}) {
-    if (p->chain.remove(name, now)) {
-      if (p->active_stages) --p->active_stages;
+    if (p->remove(name, now)) {
       pump(*p);  // what the stage held moves on
       start_read(*p);
     }
@@ -382,7 +367,7 @@ void TcpConnection::remove_stage(std::string_view name, Micros now) {
 
 void TcpConnection::reconfigure_stage(const impair::StageSpec& spec, Micros) {
   for (Pipe* p : {up_.get(), down_.get()}) {
-    if (p->chain.reconfigure(spec)) {
+    if (p->reconfigure(spec)) {
       pump(*p);  // timing may have changed
       start_read(*p);
     }
@@ -390,15 +375,7 @@ void TcpConnection::reconfigure_stage(const impair::StageSpec& spec, Micros) {
 }
 
 void TcpConnection::collect(std::map<std::string, StageStats>& into) const {
-  for (const Pipe* p : {up_.get(), down_.get()}) {
-    for (const auto& stage : p->chain.counters()) {
-      auto& s = into[stage.name + "/" + std::string(direction_name(p->direction))];
-      s.name = stage.name;
-      s.type = stage.type;
-      s.direction = p->direction;
-      for (const auto& [action, count] : stage.counters) s.counters[action] += count;
-    }
-  }
+  for (const Pipe* p : {up_.get(), down_.get()}) p->collect(into);
 }
 
 }  // namespace camleak::proxy

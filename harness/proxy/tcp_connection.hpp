@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "harness/impair/chain.hpp"
+#include "harness/proxy/chain_pipe.hpp"
 #include "harness/proxy/link.hpp"
 
 namespace camleak::proxy {
@@ -46,22 +47,17 @@ class TcpConnection final : public Session,
  private:
   using tcp = boost::asio::ip::tcp;
 
-  struct Pipe {
+  struct Pipe : ChainPipe {
     Pipe(impair::Direction d, tcp::socket& from, tcp::socket& to, impair::Chain c, size_t stages)
-        : direction(d), src(from), dst(to), chain(std::move(c)), active_stages(stages) {}
-    impair::Direction direction;
+        : ChainPipe(d, std::move(c), stages), src(from), dst(to) {}
     tcp::socket& src;
     tcp::socket& dst;
-    impair::Chain chain;
-    size_t active_stages;            // stages besides the pass-through one
     std::deque<impair::Packet> out;  // left the chain, waiting to be written
     size_t out_bytes = 0;
     std::vector<boost::asio::const_buffer> gather;
     size_t gathered = 0;         // packets in the write in flight
     std::vector<uint8_t> spill;  // fast path: what the receiver could not take yet
     Micros spill_entered{};
-    std::optional<Micros> timer_at;  // the wake-up asked of the proxy's Wakeups
-    uint64_t timer_ticket = 0;
     bool reading = false;
     bool writing = false;
     bool eof = false;   // nothing more will be read from src

@@ -16,7 +16,6 @@ using impair::Direction;
 using impair::Packet;
 
 constexpr int kReadBudget = 64;  // datagrams per readiness event
-constexpr Micros kMinTimerStep{20};
 
 bool would_block(const error_code& ec) {
   return ec == asio::error::would_block || ec == asio::error::try_again;
@@ -116,23 +115,19 @@ void UdpFlow::pump(Pipe& p) {
 }
 
 void UdpFlow::arm_timer(Pipe& p, Micros now) {
-  auto wake = p.chain.next_wakeup(now);
-  if (!wake) return;
-  if (*wake < now + kMinTimerStep) wake = now + kMinTimerStep;
-  if (p.timer_at && *p.timer_at <= *wake) return;
-  p.timer_at = wake;
-  link_->proxy().wakeups.schedule(*wake, weak_from_this(), &p == up_.get() ? 0 : 1,
-                                  ++p.timer_ticket);
+  if (const auto wake = p.next_wakeup(now)) {
+    link_->proxy().wakeups.schedule(wake->at, weak_from_this(), &p == up_.get() ? 0 : 1,
+                                    wake->ticket);
+  }
 }
 
 bool UdpFlow::wants(int slot, uint64_t ticket) const {
-  return !finished_ && ticket == (slot == 0 ? up_ : down_)->timer_ticket;
+  return !finished_ && (slot == 0 ? up_ : down_)->awaits(ticket);
 }
 
 void UdpFlow::wake(int slot, uint64_t ticket) {
   Pipe& p = slot == 0 ? *up_ : *down_;
-  if (finished_ || ticket != p.timer_ticket) return;  // superseded by an earlier wake-up
-  p.timer_at.reset();
+  if (finished_ || !p.take(ticket)) return;  // superseded by an earlier wake-up
   pump(p);
 }
 
@@ -170,39 +165,24 @@ void UdpFlow::finish() {
 
 void UdpFlow::add_stage(const impair::StageSpec& spec, Micros now) {
   for (Pipe* p : {up_.get(), down_.get()}) {
-    if (p->chain.add(spec, now)) {
-      ++p->active_stages;
-      pump(*p);
-    }
+    if (p->add(spec, now)) pump(*p);
   }
 }
 
 void UdpFlow::remove_stage(std::string_view name, Micros now) {
   for (Pipe* p : {up_.get(), down_.get()}) {
-    if (p->chain.remove(name, now)) {
-      if (p->active_stages) --p->active_stages;
-      pump(*p);
-    }
+    if (p->remove(name, now)) pump(*p);
   }
 }
 
 void UdpFlow::reconfigure_stage(const impair::StageSpec& spec, Micros) {
   for (Pipe* p : {up_.get(), down_.get()}) {
-    if (p->chain.reconfigure(spec)) pump(*p);
+    if (p->reconfigure(spec)) pump(*p);
   }
 }
 
 void UdpFlow::collect(std::map<std::string, StageStats>& into) const {
-  for (const Pipe* p : {up_.get(), down_.get()}) {
-    const char* dir = p->direction == Direction::upstream ? "upstream" : "downstream";
-    for (const auto& stage : p->chain.counters()) {
-      auto& s = into[stage.name + "/" + dir];
-      s.name = stage.name;
-      s.type = stage.type;
-      s.direction = p->direction;
-      for (const auto& [action, count] : stage.counters) s.counters[action] += count;
-    }
-  }
+  for (const Pipe* p : {up_.get(), down_.get()}) p->collect(into);
 }
 
 // ---- link ----

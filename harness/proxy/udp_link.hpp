@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 
+#include "harness/proxy/chain_pipe.hpp"
 #include "harness/proxy/link.hpp"
 
 namespace camleak::proxy {
@@ -39,15 +40,7 @@ class UdpFlow final : public Session,
   bool wants(int slot, uint64_t ticket) const override;
 
  private:
-  struct Pipe {
-    Pipe(impair::Direction d, impair::Chain c, size_t stages)
-        : direction(d), chain(std::move(c)), active_stages(stages) {}
-    impair::Direction direction;
-    impair::Chain chain;
-    size_t active_stages;
-    std::optional<Micros> timer_at;  // the wake-up asked of the proxy's Wakeups
-    uint64_t timer_ticket = 0;
-  };
+  using Pipe = ChainPipe;
 
   void receive_from_upstream();
   void on_datagram(Pipe& p, const uint8_t* data, size_t size, Micros now);
