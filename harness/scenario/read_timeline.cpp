@@ -50,6 +50,28 @@ struct EntryReader {
     return read_selector(ctx, *n, map.path("select"), kind, scenario.fleet, true);
   }
 
+  // `link:` and `select:`; nullopt after a problem.
+  std::optional<LinkTarget> read_target(MapReader& map) {
+    const auto role = read_link(map);
+    if (!role) return std::nullopt;
+    auto select = read_select(map, role_devices(*role));
+    if (!select) return std::nullopt;
+    return LinkTarget{*role, std::move(*select)};
+  }
+
+  // A positive duration under `key` that, from `at`, must end within the scenario; `out` keeps
+  // its value when the key is absent (reported when `required`). False after a problem.
+  template <class Duration>
+  bool read_span(MapReader& map, const char* key, Duration& out, bool required) {
+    const auto n = required ? map.require(key) : map.get(key);
+    if (!n) return !required;
+    const auto d = read_positive_duration(ctx, *n, map.path(key));
+    if (!d) return false;
+    out = *d;
+    check_end(*n, map.path(key), end_of(at, *d));
+    return true;
+  }
+
   std::vector<impair::Transport> transports(LinkRole role, const Selector& select) {
     const auto devices = match_devices(select, role_devices(role), scenario.fleet);
     return role_transports(role, scenario.fleet, devices);
@@ -72,18 +94,11 @@ struct EntryReader {
     MapReader map(ctx, node, path);
     if (!map.ok()) return std::nullopt;
     SetAction a;
-    auto role = read_link(map);
-    std::optional<Selector> select;
-    if (role) select = read_select(map, role_devices(*role));
-    LinkBlock block = read_link_block(ctx, map, role.value_or(LinkRole::live), registry);
-    if (auto n = map.get("for")) {
-      if (auto d = read_positive_duration(ctx, *n, map.path("for"))) {
-        a.duration = *d;
-        check_end(*n, map.path("for"), end_of(at, *d));
-      }
-    }
+    const auto target = read_target(map);
+    LinkBlock block = read_link_block(ctx, map, target ? target->role : LinkRole::live, registry);
+    read_span(map, "for", a.duration, false);
     map.finish();
-    if (!role || !select) return std::nullopt;
+    if (!target) return std::nullopt;
     if (block.empty()) {
       ctx.error(node, path,
                 "nothing to set: give a `profile`, knobs such as `latency`, or "
@@ -92,20 +107,20 @@ struct EntryReader {
     }
     bool ok = true;
     for (const auto& spec : block.stages) {
-      ok = check_stage_fits(spec, *role, *select, node, map.path("stages")) && ok;
+      ok = check_stage_fits(spec, target->role, target->select, node, map.path("stages")) && ok;
     }
-    const auto t = transports(*role, *select);
+    const auto t = transports(target->role, target->select);
     const bool any_datagram = std::find(t.begin(), t.end(), impair::Transport::datagram) != t.end();
     if (block.own_loss && !any_datagram) {
       ctx.error(node, path,
-                "`loss` applies to UDP links only, and every " + std::string(to_string(*role)) +
+                "`loss` applies to UDP links only, and every " +
+                    std::string(to_string(target->role)) +
                     " link it selects carries TCP (use `latency` and `jitter`, or "
                     "`transport: udp`)");
       ok = false;
     }
     if (!ok) return std::nullopt;
-    a.role = *role;
-    a.select = *select;
+    static_cast<LinkTarget&>(a) = *target;
     a.stream_stages = compile_block(block, impair::Transport::stream, registry);
     a.datagram_stages = compile_block(block, impair::Transport::datagram, registry);
     return a;
@@ -115,20 +130,11 @@ struct EntryReader {
     MapReader map(ctx, node, path);
     if (!map.ok()) return std::nullopt;
     ClearAction a;
-    auto role = read_link(map);
-    std::optional<Selector> select;
-    if (role) select = read_select(map, role_devices(*role));
-    bool ok = true;
-    if (auto n = map.get("stages")) {
-      if (auto list = read_string_list(ctx, *n, map.path("stages")))
-        a.names = *list;
-      else
-        ok = false;
-    }
+    const auto target = read_target(map);
+    const bool ok = map.read_into("stages", a.names, read_string_list);
     map.finish();
-    if (!role || !select || !ok) return std::nullopt;
-    a.role = *role;
-    a.select = *select;
+    if (!target || !ok) return std::nullopt;
+    static_cast<LinkTarget&>(a) = *target;
     return a;
   }
 
@@ -137,9 +143,7 @@ struct EntryReader {
     if (!map.ok()) return std::nullopt;
     RampAction a;
     bool ok = true;
-    auto role = read_link(map);
-    std::optional<Selector> select;
-    if (role) select = read_select(map, role_devices(*role));
+    const auto target = read_target(map);
     // The stage being ramped, written like a stage item but with `stage:` for its type and its
     // other attributes under `with:`.
     std::string type;
@@ -165,7 +169,7 @@ struct EntryReader {
       else
         ok = false;
     }
-    impair::Direction direction = media_direction(role.value_or(LinkRole::live));
+    impair::Direction direction = media_direction(target ? target->role : LinkRole::live);
     if (auto n = map.get("direction")) {
       auto d =
           read_choice(ctx, *n, map.path("direction"), {"down", "up", "downstream", "upstream"});
@@ -264,33 +268,16 @@ struct EntryReader {
         ok = false;
       }
     }
-    if (auto n = map.require("over")) {
-      if (auto d = read_positive_duration(ctx, *n, map.path("over"))) {
-        a.over = *d;
-        check_end(*n, map.path("over"), end_of(at, *d));
-      } else {
-        ok = false;
-      }
-    } else {
-      ok = false;
-    }
-    if (auto n = map.get("every")) {
-      if (auto d = read_positive_duration(ctx, *n, map.path("every")))
-        a.every = *d;
-      else
-        ok = false;
-    }
+    ok = read_span(map, "over", a.over, true) && ok;
+    ok = map.read_into("every", a.every, read_positive_duration) && ok;
     if (ok && a.over.count() / std::max<int64_t>(1, a.every.count()) > kMaxRampSteps) {
       ctx.error(node, path,
                 "more than " + std::to_string(kMaxRampSteps) + " steps; make `every` longer");
       ok = false;
     }
     map.finish();
-    if (!ok || !role || !select || !stage_type || !spec || !ends[0] || !ends[1]) {
-      return std::nullopt;
-    }
-    a.role = *role;
-    a.select = *select;
+    if (!ok || !target || !stage_type || !spec || !ends[0] || !ends[1]) return std::nullopt;
+    static_cast<LinkTarget&>(a) = *target;
     a.from = *ends[0];
     a.to = *ends[1];
     a.integer = spec->kind == impair::AttributeSpec::Kind::integer;
@@ -310,24 +297,11 @@ struct EntryReader {
     MapReader map(ctx, node, path);
     if (!map.ok()) return std::nullopt;
     PartitionAction a;
-    auto role = read_link(map);
-    std::optional<Selector> select;
-    if (role) select = read_select(map, role_devices(*role));
-    bool ok = true;
-    if (auto n = map.require("for")) {
-      if (auto d = read_positive_duration(ctx, *n, map.path("for"))) {
-        a.duration = *d;
-        check_end(*n, map.path("for"), end_of(at, *d));
-      } else {
-        ok = false;
-      }
-    } else {
-      ok = false;
-    }
+    const auto target = read_target(map);
+    const bool ok = read_span(map, "for", a.duration, true);
     map.finish();
-    if (!role || !select || !ok) return std::nullopt;
-    a.role = *role;
-    a.select = *select;
+    if (!target || !ok) return std::nullopt;
+    static_cast<LinkTarget&>(a) = *target;
     return a;
   }
 
@@ -363,26 +337,11 @@ struct EntryReader {
         ok = false;
       }
     }
-    if (auto n = map.get("down")) {
-      if (auto d = read_duration(ctx, *n, map.path("down")))
-        a.down = *d;
-      else
-        ok = false;
-    }
+    ok = map.read_into("down", a.down, read_duration) && ok;
     if (auto n = map.get("backoff")) {
       MapReader b(ctx, *n, map.path("backoff"));
-      if (auto v = b.get("initial")) {
-        if (auto d = read_positive_duration(ctx, *v, b.path("initial")))
-          a.backoff_initial = *d;
-        else
-          ok = false;
-      }
-      if (auto v = b.get("max")) {
-        if (auto d = read_positive_duration(ctx, *v, b.path("max")))
-          a.backoff_max = *d;
-        else
-          ok = false;
-      }
+      ok = b.read_into("initial", a.backoff_initial, read_positive_duration) && ok;
+      ok = b.read_into("max", a.backoff_max, read_positive_duration) && ok;
       if (auto v = b.get("multiplier")) {
         if (auto x = read_number(ctx, *v, b.path("multiplier"))) {
           if (*x < 1 || *x > 10) {
@@ -395,12 +354,7 @@ struct EntryReader {
           ok = false;
         }
       }
-      if (auto v = b.get("jitter")) {
-        if (auto f = read_fraction(ctx, *v, b.path("jitter")))
-          a.backoff_jitter = *f;
-        else
-          ok = false;
-      }
+      ok = b.read_into("jitter", a.backoff_jitter, read_fraction) && ok;
       if (a.backoff_max < a.backoff_initial) {
         ctx.error(*n, b.path("max"), "must not be shorter than `initial`");
         ok = false;

@@ -157,11 +157,15 @@ struct Selector {
   bool all() const { return accounts.empty() && cameras.empty() && hubs.empty() && !fraction; }
 };
 
-// Adds or replaces (by stage name) stages on the selected links; `duration` set = removed again
-// after that long.
-struct SetAction {
+// The links a timeline action applies to: `link:` (the role) of the devices `select:` picks.
+struct LinkTarget {
   LinkRole role = LinkRole::live;
   Selector select;
+};
+
+// Adds or replaces (by stage name) stages on the selected links; `duration` set = removed again
+// after that long.
+struct SetAction : LinkTarget {
   std::vector<impair::StageSpec> stream_stages;    // what a link carrying TCP media gets
   std::vector<impair::StageSpec> datagram_stages;  // what a link carrying UDP media gets
   std::optional<Micros> duration;
@@ -172,17 +176,13 @@ struct SetAction {
 
 // Removes stages by name or by type (`names` empty = every stage on the link). Links that do not
 // hold such a stage are left alone.
-struct ClearAction {
-  LinkRole role = LinkRole::live;
-  Selector select;
+struct ClearAction : LinkTarget {
   std::vector<std::string> names;
 };
 
 // Moves one numeric attribute of a stage linearly from `from` to `to` over [at, at + over],
 // resolved into a `set` every `every` (the last step lands exactly on at + over).
-struct RampAction {
-  LinkRole role = LinkRole::live;
-  Selector select;
+struct RampAction : LinkTarget {
   impair::StageSpec stage;  // attributes completed; `attribute` is overwritten at each step
   std::string attribute;
   double from = 0;  // in the attribute's registry unit (e.g. ms for latency)
@@ -196,9 +196,7 @@ struct RampAction {
 };
 
 // Cuts the selected links completely for `duration`, then heals them.
-struct PartitionAction {
-  LinkRole role = LinkRole::live;
-  Selector select;
+struct PartitionAction : LinkTarget {
   Micros duration{};
 };
 

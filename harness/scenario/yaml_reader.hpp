@@ -76,6 +76,19 @@ class MapReader {
   // Keys present in the file, in file order.
   std::vector<std::string> keys() const;
 
+  // Reads the optional `key` with a scalar reader below (read_duration, read_string, ...)
+  // into `out`, which keeps its value when the key is absent. False when the value is there
+  // but not acceptable (the reader has reported it).
+  template <class T, class Reader>
+  bool read_into(std::string_view key, T& out, Reader reader) {
+    const auto node = get(key);
+    if (!node) return true;
+    auto value = reader(ctx_, *node, path(key));
+    if (!value) return false;
+    out = std::move(*value);
+    return true;
+  }
+
   // Reports every key never asked for. `extra_hint` is appended to each message.
   void finish(std::string_view extra_hint = {});
 

@@ -102,6 +102,16 @@ struct Resolver {
   }
 
   // Splits the role's links of `devices` by the transport they carry.
+  // The devices a link action's target selects, and their links.
+  std::vector<std::string> devices_of(const scenario::LinkTarget& t, const std::string& id) const {
+    return select(t.select, scenario::device_kind(t.role), id);
+  }
+  std::vector<std::string> links_of(LinkRole role, const std::vector<std::string>& devices) const {
+    std::vector<std::string> links;
+    for (const auto& d : devices) links.push_back(scenario::link_name(role, d));
+    return links;
+  }
+
   struct Groups {
     std::vector<std::string> stream_links, stream_devices, datagram_links, datagram_devices;
   };
@@ -126,7 +136,7 @@ struct Resolver {
   }
 
   void set(const scenario::TimelineEntry& e, const scenario::SetAction& a) {
-    const auto g = group(a.role, select(a.select, scenario::device_kind(a.role), e.id));
+    const auto g = group(a.role, devices_of(a, e.id));
     for (const auto transport : {impair::Transport::stream, impair::Transport::datagram}) {
       const bool stream = transport == impair::Transport::stream;
       const auto& links = stream ? g.stream_links : g.datagram_links;
@@ -151,26 +161,22 @@ struct Resolver {
   }
 
   void clear(const scenario::TimelineEntry& e, const scenario::ClearAction& a) {
-    const auto devices = select(a.select, scenario::device_kind(a.role), e.id);
+    const auto devices = devices_of(a, e.id);
     TimedAction c = make(e.at, step::ClearStages{a.names}, e.id);
-    for (const auto& d : devices) c.links.push_back(scenario::link_name(a.role, d));
+    c.links = links_of(a.role, devices);
     c.devices = devices;
     actions.push_back(std::move(c));
   }
 
   void ramp(const scenario::TimelineEntry& e, const scenario::RampAction& a) {
-    const auto devices = select(a.select, scenario::device_kind(a.role), e.id);
+    const auto devices = devices_of(a, e.id);
     const bool stream_type = a.transport == impair::Transport::stream;
     // A stream (TCP) stage acts on every link; a datagram one only where UDP media flows.
     const auto g = group(a.role, devices);
     std::vector<std::string> links = g.datagram_links, targets = g.datagram_devices;
     if (stream_type) {
-      links = {};
-      targets = {};
-      for (const auto& d : devices) {
-        links.push_back(scenario::link_name(a.role, d));
-        targets.push_back(d);
-      }
+      links = links_of(a.role, devices);
+      targets = devices;
     }
     if (links.empty()) return;
     const int64_t over = a.over.count();
@@ -194,9 +200,9 @@ struct Resolver {
   }
 
   void partition(const scenario::TimelineEntry& e, const scenario::PartitionAction& a) {
-    const auto devices = select(a.select, scenario::device_kind(a.role), e.id);
+    const auto devices = devices_of(a, e.id);
     TimedAction start = make(e.at, step::PartitionStart{}, e.id);
-    for (const auto& d : devices) start.links.push_back(scenario::link_name(a.role, d));
+    start.links = links_of(a.role, devices);
     start.devices = devices;
     TimedAction end = start;
     end.time = e.at + a.duration;
