@@ -1,7 +1,6 @@
 #include "harness/impair/bandwidth.hpp"
 
 #include "harness/impair/settings_fields.hpp"
-#include "harness/impair/stages.hpp"
 
 namespace camleak::impair {
 
@@ -18,7 +17,7 @@ int64_t BandwidthStage::cost_ns(const Packet& packet) const {
 void BandwidthStage::push(Packet packet, Micros now) {
   const int64_t rate = settings_.rate;
   if (rate > 0 && packet.kind == Packet::Kind::data) {
-    count("throttled", packet.bytes.size());
+    count(StageAction::throttled, packet.bytes.size());
     const size_t piece = static_cast<size_t>(rate) * 100;  // 100 ms worth of data
     if (packet.bytes.size() > piece) {
       // Only slow links split, and only what exceeds 100 ms of data is copied.
@@ -44,15 +43,10 @@ void BandwidthStage::reconfigure(const StageSettings& settings) {
   queue_.reschedule([this](const Packet& packet) { return cost_ns(packet); });
 }
 
-StageType bandwidth_stage_type() {
-  using S = BandwidthStage::Settings;
-  return stage_type_of<BandwidthStage>(
-      {.name = "bandwidth",
-       .transport = Transport::stream,
-       .doc = "Limits throughput to rate KB/s; larger chunks trickle out in 100 ms pieces "
-              "(Toxiproxy)."},
-      {integer_field(&S::rate, "rate", "KB/s",
-                     "Throughput in kilobytes (1000 bytes) per second; 0 = unlimited.")});
+Fields<BandwidthStage::Settings> BandwidthStage::fields() {
+  return Fields<Settings>{
+      integer_field(&Settings::rate, "rate", "KB/s",
+                    "Throughput in kilobytes (1000 bytes) per second; 0 = unlimited.")};
 }
 
 }  // namespace camleak::impair

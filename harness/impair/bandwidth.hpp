@@ -4,6 +4,7 @@
 // instead of stalling then bursting (Toxiproxy does the same). rate 0 = unlimited.
 #include "harness/impair/queued_stage.hpp"
 #include "harness/impair/serial_queue.hpp"
+#include "harness/impair/settings_fields.hpp"
 
 namespace camleak::impair {
 
@@ -12,10 +13,16 @@ class BandwidthStage final : public QueuedStage<SerialQueue> {
   struct Settings : StageSettings {
     int64_t rate = 0;  // KB/s; 0 = unlimited
   };
+  static constexpr StageDescription kDescription{
+      .name = "bandwidth",
+      .transport = Transport::stream,
+      .doc =
+          "Limits throughput to rate KB/s; larger chunks trickle out in 100 ms pieces "
+          "(Toxiproxy)."};
+  static Fields<Settings> fields();
 
   BandwidthStage(StageContext context, const Settings& settings);
 
-  std::string_view type() const override { return "bandwidth"; }
   void push(Packet packet, Micros now) override;
   // What is held is rescheduled at the new rate.
   void reconfigure(const StageSettings& settings) override;

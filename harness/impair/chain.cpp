@@ -8,14 +8,6 @@
 #include "harness/impair/passthrough.hpp"
 
 namespace camleak::impair {
-namespace {
-
-void add_counters(Counters& into, const Counters& from) {
-  for (const auto& [action, value] : from) into[action] += value;
-}
-
-}  // namespace
-
 bool Targeting::matches(uint64_t connection, uint64_t seed) const {
   switch (mode) {
     case Mode::all:
@@ -48,7 +40,7 @@ struct Chain::Impl {
     Micros added_at{};
     State state = State::waiting;
     std::unique_ptr<Stage> stage;
-    Counters retired;  // counters of an instance whose window closed
+    ActionCounts retired;  // counters of an instance whose window closed
   };
 
   ChainContext context;
@@ -56,7 +48,12 @@ struct Chain::Impl {
   std::vector<Entry> entries;
   std::deque<Packet> out;
   size_t out_bytes = 0;
-  std::vector<StageCounters> removed;  // counters of removed stages, for the report
+  struct Removed {
+    std::string name;
+    std::string type;
+    ActionCounts counts;
+  };
+  std::vector<Removed> removed;  // counters of removed stages, for the report
 
   Impl(ChainContext c, const Registry& r) : context(std::move(c)), registry(&r) {
     Entry head;
@@ -131,19 +128,14 @@ struct Chain::Impl {
   }
 
   // Hands what stage `index` holds to the stages after it, in order, and retires the instance.
-  Counters retire(size_t index, Micros now) {
+  void retire(size_t index, Micros now) {
     Entry& entry = entries[index];
-    Counters counters = entry.retired;
-    if (entry.stage) {
-      add_counters(counters, entry.stage->counters());
-      std::vector<Packet> held = entry.stage->drain();
-      entry.stage.reset();
-      entry.state = State::finished;
-      entry.retired = counters;
-      for (auto& packet : held) forward(index + 1, std::move(packet), now);
-    }
     entry.state = State::finished;
-    return counters;
+    if (!entry.stage) return;
+    entry.retired.add(entry.stage->counters());
+    std::vector<Packet> held = entry.stage->drain();
+    entry.stage.reset();
+    for (auto& packet : held) forward(index + 1, std::move(packet), now);
   }
 
   // Opens and closes windows at `now`. Openings first, so what a closing stage releases flows
@@ -231,12 +223,12 @@ bool Chain::remove(std::string_view name, Micros now) {
   Impl::Entry* entry = c.find(name, &index);
   if (!entry) return false;
   std::vector<Packet> held;
-  Counters counters = entry->retired;
+  ActionCounts counters = entry->retired;
   if (entry->stage) {
-    add_counters(counters, entry->stage->counters());
+    counters.add(entry->stage->counters());
     held = entry->stage->drain();
   }
-  c.removed.push_back(StageCounters{entry->spec.name, entry->spec.type, std::move(counters)});
+  c.removed.push_back({entry->spec.name, entry->spec.type, counters});
   c.entries.erase(c.entries.begin() + static_cast<std::ptrdiff_t>(index));
   // What the stage held continues, in order, into the stage that followed it.
   for (auto& packet : held) c.forward(index, std::move(packet), now);
@@ -337,22 +329,24 @@ size_t Chain::held_bytes() const {
 
 std::vector<Chain::StageCounters> Chain::counters() const {
   const Impl& c = *impl_;
-  std::vector<StageCounters> result;
-  auto merge = [&](const std::string& name, const std::string& type, const Counters& counters) {
-    for (auto& existing : result) {
+  std::vector<Impl::Removed> merged;
+  auto merge = [&](const std::string& name, const std::string& type, const ActionCounts& counts) {
+    for (auto& existing : merged) {
       if (existing.name == name && existing.type == type) {
-        add_counters(existing.counters, counters);
+        existing.counts.add(counts);
         return;
       }
     }
-    result.push_back(StageCounters{name, type, counters});
+    merged.push_back({name, type, counts});
   };
   for (const auto& entry : c.entries) {
-    Counters counters = entry.retired;
-    if (entry.stage) add_counters(counters, entry.stage->counters());
-    merge(entry.spec.name, entry.spec.type, counters);
+    ActionCounts counts = entry.retired;
+    if (entry.stage) counts.add(entry.stage->counters());
+    merge(entry.spec.name, entry.spec.type, counts);
   }
-  for (const auto& gone : c.removed) merge(gone.name, gone.type, gone.counters);
+  for (const auto& gone : c.removed) merge(gone.name, gone.type, gone.counts);
+  std::vector<StageCounters> result;
+  for (const auto& stage : merged) result.push_back({stage.name, stage.type, stage.counts.named()});
   return result;
 }
 

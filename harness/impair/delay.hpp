@@ -5,6 +5,7 @@
 #include "harness/impair/distribution.hpp"
 #include "harness/impair/queued_stage.hpp"
 #include "harness/impair/queues.hpp"
+#include "harness/impair/settings_fields.hpp"
 
 namespace camleak::impair {
 
@@ -15,10 +16,16 @@ class DelayStage final : public QueuedStage<ScheduledQueue> {
     bool preserve_order = false;
     size_t limit = 1000;
   };
+  static constexpr StageDescription kDescription{
+      .name = "delay",
+      .transport = Transport::datagram,
+      .doc =
+          "Delays datagrams by delay +/- jitter; jitter reorders unless preserve_order (netem "
+          "delay)."};
+  static Fields<Settings> fields();
 
   DelayStage(StageContext context, const Settings& settings);
 
-  std::string_view type() const override { return "delay"; }
   void push(Packet packet, Micros now) override;
   // Held datagrams keep their release times.
   void reconfigure(const StageSettings& settings) override;

@@ -4,6 +4,7 @@
 // in place is refused at once and an established one is cut.
 #include "harness/impair/queued_stage.hpp"
 #include "harness/impair/queues.hpp"
+#include "harness/impair/settings_fields.hpp"
 
 namespace camleak::impair {
 
@@ -12,10 +13,15 @@ class DownStage final : public QueuedStage<OrderedQueue> {
   struct Settings : StageSettings {
     bool reset = true;  // mode: reset (RST) or close (FIN)
   };
+  static constexpr StageDescription kDescription{
+      .name = "down",
+      .transport = Transport::stream,
+      .doc =
+          "The connection is refused or cut at once: emits a reset or close, discards the rest."};
+  static Fields<Settings> fields();
 
   DownStage(StageContext context, const Settings& settings);
 
-  std::string_view type() const override { return "down"; }
   void push(Packet packet, Micros now) override;
   // The signal has been sent; a new mode only matters for a new connection.
   void reconfigure(const StageSettings&) override {}

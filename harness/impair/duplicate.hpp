@@ -1,26 +1,20 @@
 #pragma once
 // duplicate (datagram, netem): sends a datagram twice with `probability` %, optionally
 // correlated. The copy follows the original at once.
-#include "harness/impair/distribution.hpp"
-#include "harness/impair/queued_stage.hpp"
-#include "harness/impair/queues.hpp"
+#include "harness/impair/chance_stage.hpp"
 
 namespace camleak::impair {
 
-class DuplicateStage final : public QueuedStage<OrderedQueue> {
+class DuplicateStage final : public ChanceStage {
  public:
-  struct Settings : StageSettings {
-    Chance chance;
-  };
+  static constexpr StageDescription kDescription{.name = "duplicate",
+                                                 .transport = Transport::datagram,
+                                                 .doc = "Sends datagrams twice (netem)."};
+  static Fields<Settings> fields();
 
-  DuplicateStage(StageContext context, const Settings& settings);
+  using ChanceStage::ChanceStage;
 
-  std::string_view type() const override { return "duplicate"; }
   void push(Packet packet, Micros now) override;
-  void reconfigure(const StageSettings& settings) override;
-
- private:
-  CorrelatedChance chance_;
 };
 
 }  // namespace camleak::impair

@@ -1,7 +1,6 @@
 #include "harness/impair/latency.hpp"
 
 #include "harness/impair/settings_pieces.hpp"
-#include "harness/impair/stages.hpp"
 
 namespace camleak::impair {
 
@@ -13,7 +12,7 @@ void LatencyStage::push(Packet packet, Micros now) {
   if (packet.kind == Packet::Kind::data) {
     const Micros delay = sampler_.sample(context_.rng);
     ready += delay;
-    if (delay.count() > 0) count("delayed", packet.bytes.size());
+    if (delay.count() > 0) count(StageAction::delayed, packet.bytes.size());
   }
   // Close and reset carry no delay of their own but still leave behind the data before them.
   queue_.push(std::move(packet), ready);
@@ -23,14 +22,9 @@ void LatencyStage::reconfigure(const StageSettings& settings) {
   sampler_ = DelaySampler(settings_as<Settings>(settings).delay);
 }
 
-StageType latency_stage_type() {
-  using S = LatencyStage::Settings;
-  return stage_type_of<LatencyStage>(
-      {.name = "latency",
-       .transport = Transport::stream,
-       .doc = "Delays each chunk by latency +/- jitter; chunks keep their order (Toxiproxy)."},
-      within(&S::delay, delay_shape_fields("latency", "Delay added to every chunk.",
-                                           MillisecondPrecision::whole)));
+Fields<LatencyStage::Settings> LatencyStage::fields() {
+  return within(&Settings::delay, delay_shape_fields("latency", "Delay added to every chunk.",
+                                                     MillisecondPrecision::whole));
 }
 
 }  // namespace camleak::impair

@@ -6,6 +6,7 @@
 #include "harness/impair/distribution.hpp"
 #include "harness/impair/queued_stage.hpp"
 #include "harness/impair/queues.hpp"
+#include "harness/impair/settings_fields.hpp"
 
 namespace camleak::impair {
 
@@ -14,10 +15,14 @@ class LatencyStage final : public QueuedStage<OrderedQueue> {
   struct Settings : StageSettings {
     DelayShape delay;  // mean: the attribute `latency`
   };
+  static constexpr StageDescription kDescription{
+      .name = "latency",
+      .transport = Transport::stream,
+      .doc = "Delays each chunk by latency +/- jitter; chunks keep their order (Toxiproxy)."};
+  static Fields<Settings> fields();
 
   LatencyStage(StageContext context, const Settings& settings);
 
-  std::string_view type() const override { return "latency"; }
   void push(Packet packet, Micros now) override;
   // Held chunks keep the release time they were given; new chunks get the new delay.
   void reconfigure(const StageSettings& settings) override;

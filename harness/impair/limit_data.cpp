@@ -1,7 +1,6 @@
 #include "harness/impair/limit_data.hpp"
 
 #include "harness/impair/settings_fields.hpp"
-#include "harness/impair/stages.hpp"
 
 namespace camleak::impair {
 
@@ -10,7 +9,7 @@ LimitDataStage::LimitDataStage(StageContext context, const Settings& settings)
 
 void LimitDataStage::push(Packet packet, Micros now) {
   if (closed_) {
-    count("discarded", packet.bytes.size());
+    count(StageAction::discarded, packet.bytes.size());
     return;
   }
   if (packet.kind != Packet::Kind::data) {
@@ -20,14 +19,14 @@ void LimitDataStage::push(Packet packet, Micros now) {
   }
   const uint64_t remaining = limit_ > transmitted_ ? limit_ - transmitted_ : 0;
   if (packet.bytes.size() > remaining) {
-    count("truncated", packet.bytes.size() - remaining);
+    count(StageAction::truncated, packet.bytes.size() - remaining);
     packet.bytes.resize(remaining);
   }
   transmitted_ += packet.bytes.size();
   if (!packet.bytes.empty()) queue_.push(std::move(packet), now);
   if (transmitted_ >= limit_) {
     closed_ = true;
-    note("close", now, transmitted_);
+    note(StageAction::close, now, transmitted_);
     queue_.push(Packet{.kind = Packet::Kind::close, .entered_at = now}, now);
   }
 }
@@ -36,14 +35,10 @@ void LimitDataStage::reconfigure(const StageSettings& settings) {
   limit_ = settings_as<Settings>(settings).bytes;
 }
 
-StageType limit_data_stage_type() {
-  using S = LimitDataStage::Settings;
-  return stage_type_of<LimitDataStage>(
-      {.name = "limit_data",
-       .transport = Transport::stream,
-       .doc = "Closes the connection once bytes have been transmitted (Toxiproxy)."},
-      {integer_field(&S::bytes, "bytes", "bytes",
-                     "Bytes let through before the close; 0 closes on the first data.")});
+Fields<LimitDataStage::Settings> LimitDataStage::fields() {
+  return Fields<Settings>{
+      integer_field(&Settings::bytes, "bytes", "bytes",
+                    "Bytes let through before the close; 0 closes on the first data.")};
 }
 
 }  // namespace camleak::impair

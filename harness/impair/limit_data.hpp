@@ -3,6 +3,7 @@
 // crosses the limit, then closes the connection. The count survives reconfiguration.
 #include "harness/impair/queued_stage.hpp"
 #include "harness/impair/queues.hpp"
+#include "harness/impair/settings_fields.hpp"
 
 namespace camleak::impair {
 
@@ -11,10 +12,14 @@ class LimitDataStage final : public QueuedStage<OrderedQueue> {
   struct Settings : StageSettings {
     uint64_t bytes = 0;
   };
+  static constexpr StageDescription kDescription{
+      .name = "limit_data",
+      .transport = Transport::stream,
+      .doc = "Closes the connection once bytes have been transmitted (Toxiproxy)."};
+  static Fields<Settings> fields();
 
   LimitDataStage(StageContext context, const Settings& settings);
 
-  std::string_view type() const override { return "limit_data"; }
   void push(Packet packet, Micros now) override;
   void reconfigure(const StageSettings& settings) override;
 

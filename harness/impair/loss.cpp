@@ -1,7 +1,6 @@
 #include "harness/impair/loss.hpp"
 
 #include "harness/impair/settings_pieces.hpp"
-#include "harness/impair/stages.hpp"
 
 namespace camleak::impair {
 
@@ -61,20 +60,41 @@ bool LossStage::lose() {
 
 void LossStage::push(Packet packet, Micros now) {
   if (packet.kind == Packet::Kind::data && lose()) {
-    note("dropped", now, packet.bytes.size());
+    note(StageAction::dropped, now, packet.bytes.size());
     return;
   }
   queue_.push(std::move(packet), now);
 }
 
-namespace {
+Fields<LossStage::Settings> LossStage::fields() {
+  return fields_of<Settings>(
+      choice_field(
+          &Settings::model, "model",
+          {{"random", Model::random}, {"state", Model::state}, {"gemodel", Model::gemodel}},
+          "Loss model: random (probability, correlation), state (p13..p14), "
+          "gemodel (p, r, one_minus_h, one_minus_k)."),
+      within(&Settings::random, chance_fields("random: chance that a datagram is lost.",
+                                              "random: how much each decision follows the "
+                                              "previous one (mean loss unchanged).")),
+      percent_field(&Settings::p13, "p13", "state: good -> burst loss transition."),
+      percent_field(&Settings::p31, "p31", "state: burst loss -> good transition."),
+      percent_field(&Settings::p32, "p32", "state: burst loss -> good-within-burst transition."),
+      percent_field(&Settings::p23, "p23", "state: good-within-burst -> burst loss transition."),
+      percent_field(&Settings::p14, "p14", "state: good -> isolated loss transition."),
+      percent_field(&Settings::p, "p", "gemodel: good -> bad transition."),
+      percent_field(&Settings::r, "r", "gemodel: bad -> good transition (mean burst = 1/r)."),
+      percent_field(&Settings::one_minus_h, "one_minus_h",
+                    "gemodel: loss probability in the bad state (1-h)."),
+      percent_field(&Settings::one_minus_k, "one_minus_k",
+                    "gemodel: loss probability in the good state (1-k)."));
+}
 
 // netem's state model needs p13 + p14 <= 1 and p31 + p32 <= 1. The sums of percent values
 // divided by 100 may land a rounding step off 1, hence the tolerance.
-std::vector<Diagnostic> check_loss(const LossStage::Settings& s) {
+std::vector<Diagnostic> LossStage::check(const Settings& s) {
   constexpr double kOne = 1 + 1e-12;
   std::vector<Diagnostic> problems;
-  if (s.model != LossStage::Model::state) return problems;
+  if (s.model != Model::state) return problems;
   if (s.p13 + s.p14 > kOne) {
     problems.push_back({.field = "p14", .message = "p13 + p14 must not exceed 100 %"});
   }
@@ -82,39 +102,6 @@ std::vector<Diagnostic> check_loss(const LossStage::Settings& s) {
     problems.push_back({.field = "p32", .message = "p31 + p32 must not exceed 100 %"});
   }
   return problems;
-}
-
-}  // namespace
-
-StageType loss_stage_type() {
-  using S = LossStage::Settings;
-  using Model = LossStage::Model;
-  return stage_type_of<LossStage>(
-      {.name = "loss",
-       .transport = Transport::datagram,
-       .doc = "Drops datagrams: random, netem's 4-state Markov (state) or Gilbert-Elliott "
-              "(gemodel) model."},
-      fields_of<S>(
-          choice_field(
-              &S::model, "model",
-              {{"random", Model::random}, {"state", Model::state}, {"gemodel", Model::gemodel}},
-              "Loss model: random (probability, correlation), state (p13..p14), "
-              "gemodel (p, r, one_minus_h, one_minus_k)."),
-          within(&S::random, chance_fields("random: chance that a datagram is lost.",
-                                           "random: how much each decision follows the "
-                                           "previous one (mean loss unchanged).")),
-          percent_field(&S::p13, "p13", "state: good -> burst loss transition."),
-          percent_field(&S::p31, "p31", "state: burst loss -> good transition."),
-          percent_field(&S::p32, "p32", "state: burst loss -> good-within-burst transition."),
-          percent_field(&S::p23, "p23", "state: good-within-burst -> burst loss transition."),
-          percent_field(&S::p14, "p14", "state: good -> isolated loss transition."),
-          percent_field(&S::p, "p", "gemodel: good -> bad transition."),
-          percent_field(&S::r, "r", "gemodel: bad -> good transition (mean burst = 1/r)."),
-          percent_field(&S::one_minus_h, "one_minus_h",
-                        "gemodel: loss probability in the bad state (1-h)."),
-          percent_field(&S::one_minus_k, "one_minus_k",
-                        "gemodel: loss probability in the good state (1-k).")),
-      check_loss);
 }
 
 }  // namespace camleak::impair

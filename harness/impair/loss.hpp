@@ -13,6 +13,7 @@
 #include "harness/impair/distribution.hpp"
 #include "harness/impair/queued_stage.hpp"
 #include "harness/impair/queues.hpp"
+#include "harness/impair/settings_fields.hpp"
 
 namespace camleak::impair {
 
@@ -25,10 +26,17 @@ class LossStage final : public QueuedStage<OrderedQueue> {
     double p13 = 0, p31 = 1, p32 = 0, p23 = 1, p14 = 0;     // state
     double p = 0, r = 1, one_minus_h = 1, one_minus_k = 0;  // gemodel
   };
+  static constexpr StageDescription kDescription{
+      .name = "loss",
+      .transport = Transport::datagram,
+      .doc =
+          "Drops datagrams: random, netem's 4-state Markov (state) or Gilbert-Elliott (gemodel) "
+          "model."};
+  static Fields<Settings> fields();
+  static std::vector<Diagnostic> check(const Settings& settings);
 
   LossStage(StageContext context, const Settings& settings);
 
-  std::string_view type() const override { return "loss"; }
   void push(Packet packet, Micros now) override;
   // The Markov state survives a reconfiguration that keeps the model.
   void reconfigure(const StageSettings& settings) override;

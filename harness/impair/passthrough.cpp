@@ -3,7 +3,7 @@
 namespace camleak::impair {
 
 void PassthroughStage::push(Packet packet, Micros now) {
-  count("passed", packet.bytes.size());
+  count(StageAction::passed, packet.bytes.size());
   queue_.push(std::move(packet), now);
 }
 

@@ -12,7 +12,6 @@ class PassthroughStage final : public QueuedStage<OrderedQueue> {
 
   explicit PassthroughStage(StageContext context) : QueuedStage(std::move(context)) {}
 
-  std::string_view type() const override { return kName; }
   void push(Packet packet, Micros now) override;
   std::optional<Micros> next_wakeup(Micros now) const override;
   void reconfigure(const StageSettings&) override {}

@@ -40,12 +40,8 @@ class OrderedQueue {
     return items_.front().ready;
   }
   std::vector<Packet> drain() {
-    std::vector<Packet> out;
-    out.reserve(items_.size());
-    for (auto& item : items_) out.push_back(std::move(item.packet));
-    items_.clear();
     bytes_ = 0;
-    return out;
+    return take_packets(items_);
   }
   // Drops everything held; returns the number of data bytes dropped.
   size_t clear() {
@@ -91,12 +87,8 @@ class ScheduledQueue {
   std::vector<Packet> drain() {
     std::sort(heap_.begin(), heap_.end(),
               [](const Entry& a, const Entry& b) { return later(b, a); });
-    std::vector<Packet> out;
-    out.reserve(heap_.size());
-    for (auto& entry : heap_) out.push_back(std::move(entry.packet));
-    heap_.clear();
     bytes_ = 0;
-    return out;
+    return take_packets(heap_);
   }
   bool empty() const { return heap_.empty(); }
   size_t size() const { return heap_.size(); }

@@ -4,7 +4,6 @@
 #include <cmath>
 
 #include "harness/impair/settings_fields.hpp"
-#include "harness/impair/stages.hpp"
 
 namespace camleak::impair {
 
@@ -23,10 +22,10 @@ int64_t RateStage::cost_ns(const Packet& packet) const {
 void RateStage::push(Packet packet, Micros now) {
   if (packet.kind == Packet::Kind::data) {
     if (queue_.size() >= settings_.limit) {
-      note("overflow", now, packet.bytes.size());
+      note(StageAction::overflow, now, packet.bytes.size());
       return;
     }
-    if (settings_.rate > 0) count("throttled", packet.bytes.size());
+    if (settings_.rate > 0) count(StageAction::throttled, packet.bytes.size());
   }
   const int64_t cost = cost_ns(packet);
   queue_.push(std::move(packet), now, cost);
@@ -37,19 +36,15 @@ void RateStage::reconfigure(const StageSettings& settings) {
   queue_.reschedule([this](const Packet& packet) { return cost_ns(packet); });
 }
 
-StageType rate_stage_type() {
-  using S = RateStage::Settings;
-  return stage_type_of<RateStage>(
-      {.name = "rate",
-       .transport = Transport::datagram,
-       .doc = "Serialises datagrams at rate kbit/s, queueing them in order (netem rate)."},
-      {number_field(&S::rate, "rate", "kbit/s",
-                    "Link rate in kilobits (1000 bits) per second; 0 = unlimited."),
-       integer_field(&S::packet_overhead, "packet_overhead", "bytes",
-                     "Added to each datagram's size for the timing (may be negative).", -65535.0,
-                     65535.0),
-       integer_field(&S::limit, "limit", "packets",
-                     "Most datagrams queued; more are dropped (netem's limit).", 1.0)});
+Fields<RateStage::Settings> RateStage::fields() {
+  return Fields<Settings>{
+      number_field(&Settings::rate, "rate", "kbit/s",
+                   "Link rate in kilobits (1000 bits) per second; 0 = unlimited."),
+      integer_field(&Settings::packet_overhead, "packet_overhead", "bytes",
+                    "Added to each datagram's size for the timing (may be negative).", -65535.0,
+                    65535.0),
+      integer_field(&Settings::limit, "limit", "packets",
+                    "Most datagrams queued; more are dropped (netem's limit).", 1.0)};
 }
 
 }  // namespace camleak::impair

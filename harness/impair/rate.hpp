@@ -5,6 +5,7 @@
 // queue limit).
 #include "harness/impair/queued_stage.hpp"
 #include "harness/impair/serial_queue.hpp"
+#include "harness/impair/settings_fields.hpp"
 
 namespace camleak::impair {
 
@@ -15,10 +16,14 @@ class RateStage final : public QueuedStage<SerialQueue> {
     int64_t packet_overhead = 0;
     size_t limit = 1000;
   };
+  static constexpr StageDescription kDescription{
+      .name = "rate",
+      .transport = Transport::datagram,
+      .doc = "Serialises datagrams at rate kbit/s, queueing them in order (netem rate)."};
+  static Fields<Settings> fields();
 
   RateStage(StageContext context, const Settings& settings);
 
-  std::string_view type() const override { return "rate"; }
   void push(Packet packet, Micros now) override;
   // What is held is rescheduled at the new rate.
   void reconfigure(const StageSettings& settings) override;

@@ -6,7 +6,20 @@
 
 #include "harness/core/suggest.hpp"
 #include "harness/core/units.hpp"
-#include "harness/impair/stages.hpp"
+#include "harness/impair/bandwidth.hpp"
+#include "harness/impair/corrupt.hpp"
+#include "harness/impair/delay.hpp"
+#include "harness/impair/down.hpp"
+#include "harness/impair/duplicate.hpp"
+#include "harness/impair/latency.hpp"
+#include "harness/impair/limit_data.hpp"
+#include "harness/impair/loss.hpp"
+#include "harness/impair/rate.hpp"
+#include "harness/impair/reorder.hpp"
+#include "harness/impair/reset_peer.hpp"
+#include "harness/impair/slicer.hpp"
+#include "harness/impair/slow_close.hpp"
+#include "harness/impair/timeout.hpp"
 
 namespace camleak::impair {
 namespace {
@@ -174,28 +187,36 @@ bool convert(const AttributeSpec& spec, const AttributeValue& value, AttributeVa
 }  // namespace
 
 const Registry& Registry::builtin() {
-  // The explicit table: one line per stage file, no static self-registration.
+  // The explicit table: one line per stage class (each describes itself: kDescription,
+  // fields()), no static self-registration.
   static const Registry registry = [] {
     Registry r;
     // Stream (TCP) stages, Toxiproxy's toxics.
-    r.add(latency_stage_type());
-    r.add(bandwidth_stage_type());
-    r.add(slow_close_stage_type());
-    r.add(timeout_stage_type());
-    r.add(slicer_stage_type());
-    r.add(limit_data_stage_type());
-    r.add(reset_peer_stage_type());
-    r.add(down_stage_type());
+    r.add(stage_type_of<LatencyStage>());
+    r.add(stage_type_of<BandwidthStage>());
+    r.add(stage_type_of<SlowCloseStage>());
+    r.add(stage_type_of<TimeoutStage>());
+    r.add(stage_type_of<SlicerStage>());
+    r.add(stage_type_of<LimitDataStage>());
+    r.add(stage_type_of<ResetPeerStage>());
+    r.add(stage_type_of<DownStage>());
     // Datagram (UDP) stages, netem's impairments.
-    r.add(loss_stage_type());
-    r.add(duplicate_stage_type());
-    r.add(reorder_stage_type());
-    r.add(corrupt_stage_type());
-    r.add(rate_stage_type());
-    r.add(delay_stage_type());
+    r.add(stage_type_of<LossStage>());
+    r.add(stage_type_of<DuplicateStage>());
+    r.add(stage_type_of<ReorderStage>());
+    r.add(stage_type_of<CorruptStage>());
+    r.add(stage_type_of<RateStage>());
+    r.add(stage_type_of<DelayStage>());
     return r;
   }();
   return registry;
+}
+
+const AttributeSpec* StageType::attribute(std::string_view name) const {
+  for (const auto& spec : attributes) {
+    if (spec.name == name) return &spec;
+  }
+  return nullptr;
 }
 
 void Registry::add(StageType type) {

@@ -39,6 +39,9 @@ struct StageType {
   // Checks that span several attributes (e.g. slicer: size_variation < average_size), run on
   // completed attributes after the per-attribute checks passed; field = attribute name.
   std::function<std::vector<Diagnostic>(const Attributes&)> check;
+
+  // The attribute called `name`, or null.
+  const AttributeSpec* attribute(std::string_view name) const;
 };
 
 class Registry {

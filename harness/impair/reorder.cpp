@@ -1,7 +1,6 @@
 #include "harness/impair/reorder.hpp"
 
 #include "harness/impair/settings_pieces.hpp"
-#include "harness/impair/stages.hpp"
 
 namespace camleak::impair {
 
@@ -21,36 +20,30 @@ void ReorderStage::push(Packet packet, Micros now) {
     return;
   }
   if (queue_.size() >= settings_.limit) {
-    note("overflow", now, packet.bytes.size());
+    note(StageAction::overflow, now, packet.bytes.size());
     return;
   }
   // netem: not yet `gap` - 1 delayed, or the roll says no: delay; otherwise send at once.
   if (counter_ + 1 < settings_.gap || !chance_.decide(context_.rng)) {
     ++counter_;
-    count("delayed", packet.bytes.size());
+    count(StageAction::delayed, packet.bytes.size());
     queue_.push(std::move(packet), now + settings_.delay);
     return;
   }
   counter_ = 0;
-  note("reordered", now, packet.bytes.size());
+  note(StageAction::reordered, now, packet.bytes.size());
   queue_.push(std::move(packet), now);
 }
 
-StageType reorder_stage_type() {
-  using S = ReorderStage::Settings;
-  return stage_type_of<ReorderStage>(
-      {.name = "reorder",
-       .transport = Transport::datagram,
-       .doc = "Delays datagrams by delay ms but sends some at once, ahead of the delayed ones "
-              "(netem reorder)."},
-      fields_of<S>(
-          within(&S::chance, chance_fields("Chance that an eligible datagram is sent at once.")),
-          integer_field(&S::gap, "gap", "packets",
-                        "Only after gap - 1 delayed datagrams may one go at once.", 1.0),
-          fractional_milliseconds_field(&S::delay, "delay",
-                                        "Delay of the datagrams not reordered."),
-          integer_field(&S::limit, "limit", "packets",
-                        "Most datagrams held; more are dropped (netem's limit).", 1.0)));
+Fields<ReorderStage::Settings> ReorderStage::fields() {
+  return fields_of<Settings>(
+      within(&Settings::chance, chance_fields("Chance that an eligible datagram is sent at once.")),
+      integer_field(&Settings::gap, "gap", "packets",
+                    "Only after gap - 1 delayed datagrams may one go at once.", 1.0),
+      fractional_milliseconds_field(&Settings::delay, "delay",
+                                    "Delay of the datagrams not reordered."),
+      integer_field(&Settings::limit, "limit", "packets",
+                    "Most datagrams held; more are dropped (netem's limit).", 1.0));
 }
 
 }  // namespace camleak::impair

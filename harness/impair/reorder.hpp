@@ -6,6 +6,7 @@
 #include "harness/impair/distribution.hpp"
 #include "harness/impair/queued_stage.hpp"
 #include "harness/impair/queues.hpp"
+#include "harness/impair/settings_fields.hpp"
 
 namespace camleak::impair {
 
@@ -17,10 +18,16 @@ class ReorderStage final : public QueuedStage<ScheduledQueue> {
     Micros delay{10'000};
     size_t limit = 1000;
   };
+  static constexpr StageDescription kDescription{
+      .name = "reorder",
+      .transport = Transport::datagram,
+      .doc =
+          "Delays datagrams by delay ms but sends some at once, ahead of the delayed ones (netem "
+          "reorder)."};
+  static Fields<Settings> fields();
 
   ReorderStage(StageContext context, const Settings& settings);
 
-  std::string_view type() const override { return "reorder"; }
   void push(Packet packet, Micros now) override;
   // Held datagrams keep their release times.
   void reconfigure(const StageSettings& settings) override;

@@ -1,7 +1,6 @@
 #include "harness/impair/reset_peer.hpp"
 
 #include "harness/impair/settings_fields.hpp"
-#include "harness/impair/stages.hpp"
 
 namespace camleak::impair {
 
@@ -15,12 +14,12 @@ std::optional<Micros> ResetPeerStage::deadline() const {
 
 void ResetPeerStage::push(Packet packet, Micros now) {
   if (reset_) {
-    count("discarded", packet.bytes.size());
+    count(StageAction::discarded, packet.bytes.size());
     return;
   }
   if (!armed_at_ && packet.kind == Packet::Kind::data) {
     armed_at_ = now;
-    note("armed", now);
+    note(StageAction::armed, now);
   }
   if (armed_at_) {
     held_.push(std::move(packet), Micros::max());
@@ -35,8 +34,8 @@ std::optional<Packet> ResetPeerStage::pop(Micros now) {
   if (!due || now < *due) return std::nullopt;
   reset_ = true;
   const size_t bytes = held_.clear();
-  if (bytes > 0) count("discarded", bytes);
-  note("reset", *due);
+  if (bytes > 0) count(StageAction::discarded, bytes);
+  note(StageAction::reset, *due);
   return Packet{.kind = Packet::Kind::reset, .entered_at = now};
 }
 
@@ -55,14 +54,9 @@ std::vector<Packet> ResetPeerStage::drain() {
   return out;
 }
 
-StageType reset_peer_stage_type() {
-  using S = ResetPeerStage::Settings;
-  return stage_type_of<ResetPeerStage>(
-      {.name = "reset_peer",
-       .transport = Transport::stream,
-       .doc = "Resets the connection (TCP RST) timeout ms after data first arrives (Toxiproxy)."},
-      {milliseconds_field(&S::timeout, "timeout",
-                          "Wait after the first data before the reset; 0 = at once.")});
+Fields<ResetPeerStage::Settings> ResetPeerStage::fields() {
+  return Fields<Settings>{milliseconds_field(
+      &Settings::timeout, "timeout", "Wait after the first data before the reset; 0 = at once.")};
 }
 
 }  // namespace camleak::impair

@@ -4,6 +4,7 @@
 // with the reset, as Toxiproxy's SO_LINGER 0 close discards unsent data. Signals that arrive
 // before any data pass through. timeout 0 resets on the first data.
 #include "harness/impair/queues.hpp"
+#include "harness/impair/settings_fields.hpp"
 #include "harness/impair/stage.hpp"
 
 namespace camleak::impair {
@@ -13,10 +14,14 @@ class ResetPeerStage final : public Stage {
   struct Settings : StageSettings {
     Micros timeout{0};
   };
+  static constexpr StageDescription kDescription{
+      .name = "reset_peer",
+      .transport = Transport::stream,
+      .doc = "Resets the connection (TCP RST) timeout ms after data first arrives (Toxiproxy)."};
+  static Fields<Settings> fields();
 
   ResetPeerStage(StageContext context, const Settings& settings);
 
-  std::string_view type() const override { return "reset_peer"; }
   void push(Packet packet, Micros now) override;
   std::optional<Packet> pop(Micros now) override;
   std::optional<Micros> next_wakeup(Micros now) const override;

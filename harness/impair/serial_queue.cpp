@@ -40,12 +40,8 @@ void SerialQueue::reschedule(const Cost& cost) {
 }
 
 std::vector<Packet> SerialQueue::drain() {
-  std::vector<Packet> out;
-  out.reserve(items_.size());
-  for (auto& item : items_) out.push_back(std::move(item.packet));
-  items_.clear();
   bytes_ = 0;
-  return out;
+  return take_packets(items_);
 }
 
 }  // namespace camleak::impair

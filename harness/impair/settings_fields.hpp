@@ -175,9 +175,9 @@ Fields<S> fields_of(Parts&&... parts) {
 
 // What a stage type says about itself beside its fields.
 struct StageDescription {
-  std::string name;
+  std::string_view name;
   Transport transport;
-  std::string doc;
+  std::string_view doc;
 };
 
 // The StageType of StageClass: a nested `Settings` (derived from StageSettings, its members
@@ -206,9 +206,9 @@ StageType stage_type_of(
     return settings;
   };
   StageType type{
-      .name = std::move(description.name),
+      .name = std::string(description.name),
       .transport = description.transport,
-      .doc = std::move(description.doc),
+      .doc = std::string(description.doc),
       .attributes = std::move(attributes),
       .parse = [parse](const Attributes& attributes) -> SharedSettings {
         return parse(attributes);
@@ -222,6 +222,22 @@ StageType stage_type_of(
     };
   }
   return type;
+}
+
+// The StageType of a stage class that describes itself, as every built-in stage does:
+//   static constexpr StageDescription kDescription{...};
+//   static Fields<Settings> fields();
+//   static std::vector<Diagnostic> check(const Settings&);  // optional
+// so a stage is declared in its own files and the registry names it in one line.
+template <class StageClass>
+StageType stage_type_of() {
+  using Settings = typename StageClass::Settings;
+  if constexpr (requires(const Settings& s) { StageClass::check(s); }) {
+    return stage_type_of<StageClass>(StageClass::kDescription, StageClass::fields(),
+                                     &StageClass::check);
+  } else {
+    return stage_type_of<StageClass>(StageClass::kDescription, StageClass::fields());
+  }
 }
 
 }  // namespace camleak::impair

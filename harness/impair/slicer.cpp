@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "harness/impair/settings_fields.hpp"
-#include "harness/impair/stages.hpp"
 
 namespace camleak::impair {
 
@@ -52,8 +51,8 @@ void SlicerStage::push(Packet packet, Micros now) {
   std::vector<size_t> ends;
   slice(0, packet.bytes.size(), ends);
   if (ends.size() > 1) {
-    count("sliced", packet.bytes.size());
-    counters_["slices"] += ends.size();
+    count(StageAction::sliced, packet.bytes.size());
+    counters_.add(StageAction::slices, ends.size());
   }
   size_t start = 0;
   for (size_t i = 0; i + 1 < ends.size(); ++i) {
@@ -71,25 +70,22 @@ void SlicerStage::push(Packet packet, Micros now) {
   next_free_ = t + settings_.delay;
 }
 
-StageType slicer_stage_type() {
-  using S = SlicerStage::Settings;
-  return stage_type_of<SlicerStage>(
-      {.name = "slicer",
-       .transport = Transport::stream,
-       .doc = "Slices each chunk into smaller ones with a delay between slices (Toxiproxy)."},
-      {integer_field(&S::average_size, "average_size", "bytes", "Average slice size.", 1.0),
-       integer_field(&S::size_variation, "size_variation", "bytes",
-                     "Slices vary by up to this many bytes; less than average_size."),
-       microseconds_field(&S::delay, "delay", "Pause after each slice.")},
-      [](const S& s) {
-        std::vector<Diagnostic> problems;
-        if (s.size_variation >= s.average_size) {
-          problems.push_back({.field = "size_variation",
-                              .message = "must be less than average_size (" +
-                                         std::to_string(s.average_size) + " bytes)"});
-        }
-        return problems;
-      });
+Fields<SlicerStage::Settings> SlicerStage::fields() {
+  return Fields<Settings>{
+      integer_field(&Settings::average_size, "average_size", "bytes", "Average slice size.", 1.0),
+      integer_field(&Settings::size_variation, "size_variation", "bytes",
+                    "Slices vary by up to this many bytes; less than average_size."),
+      microseconds_field(&Settings::delay, "delay", "Pause after each slice.")};
+}
+
+std::vector<Diagnostic> SlicerStage::check(const Settings& s) {
+  std::vector<Diagnostic> problems;
+  if (s.size_variation >= s.average_size) {
+    problems.push_back({.field = "size_variation",
+                        .message = "must be less than average_size (" +
+                                   std::to_string(s.average_size) + " bytes)"});
+  }
+  return problems;
 }
 
 }  // namespace camleak::impair

@@ -7,6 +7,7 @@
 
 #include "harness/impair/queued_stage.hpp"
 #include "harness/impair/queues.hpp"
+#include "harness/impair/settings_fields.hpp"
 
 namespace camleak::impair {
 
@@ -17,10 +18,15 @@ class SlicerStage final : public QueuedStage<OrderedQueue> {
     size_t size_variation = 0;
     Micros delay{0};
   };
+  static constexpr StageDescription kDescription{
+      .name = "slicer",
+      .transport = Transport::stream,
+      .doc = "Slices each chunk into smaller ones with a delay between slices (Toxiproxy)."};
+  static Fields<Settings> fields();
+  static std::vector<Diagnostic> check(const Settings& settings);
 
   SlicerStage(StageContext context, const Settings& settings);
 
-  std::string_view type() const override { return "slicer"; }
   void push(Packet packet, Micros now) override;
   void reconfigure(const StageSettings& settings) override;
 

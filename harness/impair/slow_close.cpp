@@ -1,7 +1,6 @@
 #include "harness/impair/slow_close.hpp"
 
 #include "harness/impair/settings_fields.hpp"
-#include "harness/impair/stages.hpp"
 
 namespace camleak::impair {
 
@@ -12,7 +11,7 @@ void SlowCloseStage::push(Packet packet, Micros now) {
   Micros ready = now;
   if (packet.kind != Packet::Kind::data) {
     ready += delay_;
-    note("close_delayed", now);
+    note(StageAction::close_delayed, now);
   }
   queue_.push(std::move(packet), ready);
 }
@@ -21,13 +20,9 @@ void SlowCloseStage::reconfigure(const StageSettings& settings) {
   delay_ = settings_as<Settings>(settings).delay;
 }
 
-StageType slow_close_stage_type() {
-  using S = SlowCloseStage::Settings;
-  return stage_type_of<SlowCloseStage>(
-      {.name = "slow_close",
-       .transport = Transport::stream,
-       .doc = "Delays the close of the connection; data passes untouched (Toxiproxy)."},
-      {milliseconds_field(&S::delay, "delay", "How long the close signal is held back.")});
+Fields<SlowCloseStage::Settings> SlowCloseStage::fields() {
+  return Fields<Settings>{
+      milliseconds_field(&Settings::delay, "delay", "How long the close signal is held back.")};
 }
 
 }  // namespace camleak::impair

@@ -3,6 +3,7 @@
 // by `delay` ms, so the peer sees the connection linger.
 #include "harness/impair/queued_stage.hpp"
 #include "harness/impair/queues.hpp"
+#include "harness/impair/settings_fields.hpp"
 
 namespace camleak::impair {
 
@@ -11,10 +12,14 @@ class SlowCloseStage final : public QueuedStage<OrderedQueue> {
   struct Settings : StageSettings {
     Micros delay{0};
   };
+  static constexpr StageDescription kDescription{
+      .name = "slow_close",
+      .transport = Transport::stream,
+      .doc = "Delays the close of the connection; data passes untouched (Toxiproxy)."};
+  static Fields<Settings> fields();
 
   SlowCloseStage(StageContext context, const Settings& settings);
 
-  std::string_view type() const override { return "slow_close"; }
   void push(Packet packet, Micros now) override;
   void reconfigure(const StageSettings& settings) override;
 

@@ -13,15 +13,13 @@
 #include "harness/core/rng.hpp"
 #include "harness/impair/attributes.hpp"
 #include "harness/impair/packet.hpp"
+#include "harness/impair/stage_action.hpp"
 
 namespace camleak {
 class EventLog;
 }
 
 namespace camleak::impair {
-
-// Counters of every action a stage took, by action name ("delayed", "dropped", "reset", ...).
-using Counters = std::map<std::string, uint64_t>;
 
 // A stage type's settings: parsed and validated once, when the stage is configured on a link,
 // from completed attributes (Toxiproxy's model: a toxic is unmarshalled into its struct once and
@@ -54,7 +52,6 @@ class Stage {
  public:
   virtual ~Stage() = default;
 
-  virtual std::string_view type() const = 0;
   // Accepts one packet at `now`.
   virtual void push(Packet packet, Micros now) = 0;
   // The next packet that is ready at `now`, in the order it must leave; nullopt when none is.
@@ -74,22 +71,21 @@ class Stage {
   // (a blackhole holds everything until it is removed), so Chain::empty() asks this too.
   virtual size_t held_packets() const { return 0; }
 
-  const Counters& counters() const { return counters_; }
+  const ActionCounts& counters() const { return counters_; }
   const StageContext& context() const { return context_; }
 
  protected:
   explicit Stage(StageContext context) : context_(std::move(context)) {}
-  // Counts an action and records it in the event log (if any).
-  // Also adds `bytes` to the counter "<action>_bytes" when non-zero.
-  void note(std::string_view action, Micros now, uint64_t bytes = 0);
+  // Counts an action (and the bytes it affected) and records it in the event log (if any).
+  void note(StageAction action, Micros now, uint64_t bytes = 0);
   // Counts an action without recording an event: for routine per-chunk shaping (a chunk delayed,
   // a chunk throttled) that would flood the event log with one entry per chunk of video. Fault
   // decisions about individual packets (drop, duplicate, corrupt, reorder, close, reset) use
   // note().
-  void count(std::string_view action, uint64_t bytes = 0);
+  void count(StageAction action, uint64_t bytes = 0) { counters_.add(action, 1, bytes); }
 
   StageContext context_;
-  Counters counters_;
+  ActionCounts counters_;
 };
 
 }  // namespace camleak::impair

@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "harness/impair/settings_fields.hpp"
-#include "harness/impair/stages.hpp"
 
 namespace camleak::impair {
 
@@ -12,7 +11,7 @@ TimeoutStage::TimeoutStage(StageContext context, const Settings& settings)
       timeout_(settings.timeout),
       timer_start_(context_.created_at),
       latest_(context_.created_at) {
-  note("blackhole", context_.created_at);
+  note(StageAction::blackhole, context_.created_at);
 }
 
 std::optional<Micros> TimeoutStage::deadline() const {
@@ -23,10 +22,10 @@ std::optional<Micros> TimeoutStage::deadline() const {
 void TimeoutStage::push(Packet packet, Micros now) {
   latest_ = std::max(latest_, now);
   if (closed_) {
-    count("discarded", packet.bytes.size());
+    count(StageAction::discarded, packet.bytes.size());
     return;
   }
-  count("blackholed", packet.bytes.size());
+  count(StageAction::blackholed, packet.bytes.size());
   held_.push(std::move(packet), Micros::max());
 }
 
@@ -37,8 +36,8 @@ std::optional<Packet> TimeoutStage::pop(Micros now) {
   closed_ = true;
   const size_t discarded = held_.size();
   const size_t bytes = held_.clear();
-  if (discarded > 0) count("discarded", bytes);
-  note("close", *due);
+  if (discarded > 0) count(StageAction::discarded, bytes);
+  note(StageAction::close, *due);
   return Packet{.kind = Packet::Kind::close, .entered_at = now};
 }
 
@@ -51,15 +50,10 @@ void TimeoutStage::reconfigure(const StageSettings& settings) {
   timer_start_ = latest_;
 }
 
-StageType timeout_stage_type() {
-  using S = TimeoutStage::Settings;
-  return stage_type_of<TimeoutStage>(
-      {.name = "timeout",
-       .transport = Transport::stream,
-       .doc = "Stops all data; closes the connection after timeout (0 = never, data resumes "
-              "when the stage is removed) (Toxiproxy)."},
-      {milliseconds_field(&S::timeout, "timeout",
-                          "Time until the connection is closed; 0 = hold it open and silent.")});
+Fields<TimeoutStage::Settings> TimeoutStage::fields() {
+  return Fields<Settings>{
+      milliseconds_field(&Settings::timeout, "timeout",
+                         "Time until the connection is closed; 0 = hold it open and silent.")};
 }
 
 }  // namespace camleak::impair

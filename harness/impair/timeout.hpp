@@ -4,6 +4,7 @@
 // until the stage is removed, and then everything held flows on in order (Toxiproxy leaves the
 // data unread in its pipe, so removing the toxic lets it through).
 #include "harness/impair/queues.hpp"
+#include "harness/impair/settings_fields.hpp"
 #include "harness/impair/stage.hpp"
 
 namespace camleak::impair {
@@ -13,10 +14,16 @@ class TimeoutStage final : public Stage {
   struct Settings : StageSettings {
     Micros timeout{0};  // 0 = never close
   };
+  static constexpr StageDescription kDescription{
+      .name = "timeout",
+      .transport = Transport::stream,
+      .doc =
+          "Stops all data; closes the connection after timeout (0 = never, data resumes when the "
+          "stage is removed) (Toxiproxy)."};
+  static Fields<Settings> fields();
 
   TimeoutStage(StageContext context, const Settings& settings);
 
-  std::string_view type() const override { return "timeout"; }
   void push(Packet packet, Micros now) override;
   std::optional<Packet> pop(Micros now) override;
   std::optional<Micros> next_wakeup(Micros now) const override;

@@ -29,7 +29,6 @@ class ProbeStage final : public QueuedStage<OrderedQueue> {
   };
   ProbeStage(StageContext context, const Settings& settings)
       : QueuedStage(std::move(context)), settings(settings) {}
-  std::string_view type() const override { return "probe"; }
   void push(Packet packet, Micros now) override { queue_.push(std::move(packet), now); }
   void reconfigure(const StageSettings& s) override { settings = settings_as<Settings>(s); }
 

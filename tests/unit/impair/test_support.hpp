@@ -97,8 +97,9 @@ inline std::vector<uint8_t> concatenated(const std::vector<Output>& out) {
 }
 
 inline uint64_t counter(const Stage& stage, const std::string& action) {
-  const auto it = stage.counters().find(action);
-  return it == stage.counters().end() ? 0 : it->second;
+  const Counters named = stage.counters().named();
+  const auto it = named.find(action);
+  return it == named.end() ? 0 : it->second;
 }
 
 inline double mean(const std::vector<double>& v) {
