@@ -8,26 +8,12 @@ namespace camleak::scenario::detail {
 namespace {
 
 // Reads the limit keys of one map (top level of `checks`, or one phase) over `limits`.
-void read_limits(Context& ctx, MapReader& map, PhaseLimits& limits) {
-  if (auto n = map.get("max_stall")) {
-    if (auto d = read_positive_duration(ctx, *n, map.path("max_stall"))) limits.max_stall = *d;
-  }
-  if (auto n = map.get("max_recovery")) {
-    if (auto d = read_positive_duration(ctx, *n, map.path("max_recovery"))) {
-      limits.max_recovery = *d;
-    }
-  }
-  if (auto n = map.get("min_delivered_ratio")) {
-    if (auto f = read_fraction(ctx, *n, map.path("min_delivered_ratio"))) {
-      limits.min_delivered_ratio = *f;
-    }
-  }
-  if (auto n = map.get("freshness")) {
-    if (auto d = read_positive_duration(ctx, *n, map.path("freshness"))) limits.freshness = *d;
-  }
-  if (auto n = map.get("probes_refused")) {
-    if (auto b = read_bool(ctx, *n, map.path("probes_refused"))) limits.probes_refused = *b;
-  }
+void read_limits(MapReader& map, PhaseLimits& limits) {
+  map.read_into("max_stall", limits.max_stall, read_positive_duration);
+  map.read_into("max_recovery", limits.max_recovery, read_positive_duration);
+  map.read_into("min_delivered_ratio", limits.min_delivered_ratio, read_fraction);
+  map.read_into("freshness", limits.freshness, read_positive_duration);
+  map.read_into("probes_refused", limits.probes_refused, read_bool);
 }
 
 // `liveness: off`, or a map refining the defaults.
@@ -50,15 +36,8 @@ void read_liveness(Context& ctx, const YAML::Node& node, const std::string& path
   const std::pair<const char*, Micros*> durations[] = {{"first_frame", &limits.first_frame},
                                                        {"max_stall", &limits.max_stall},
                                                        {"fault_recovery", &limits.fault_recovery}};
-  for (const auto& [key, field] : durations) {
-    if (auto n = map.get(key)) {
-      if (auto d = read_positive_duration(ctx, *n, map.path(key))) *field = *d;
-    }
-  }
-  if (auto n = map.get("min_delivered_ratio")) {
-    if (auto f = read_fraction(ctx, *n, map.path("min_delivered_ratio")))
-      limits.min_delivered_ratio = *f;
-  }
+  for (const auto& [key, field] : durations) map.read_into(key, *field, read_positive_duration);
+  map.read_into("min_delivered_ratio", limits.min_delivered_ratio, read_fraction);
   map.finish();
 }
 
@@ -85,7 +64,7 @@ void read_checks(Context& ctx, const YAML::Node& node, Scenario& scenario) {
                     (n->IsScalar() ? "\"" + text + "\"" : std::string("a non-number")) + ")");
     }
   }
-  read_limits(ctx, map, scenario.checks.defaults);
+  read_limits(map, scenario.checks.defaults);
   apply_defaults();
   if (auto n = map.get("liveness"))
     read_liveness(ctx, *n, map.path("liveness"), scenario.checks.liveness);
@@ -115,7 +94,7 @@ void read_checks(Context& ctx, const YAML::Node& node, Scenario& scenario) {
       }
       MapReader limits(ctx, *value, phases.path(key));
       if (!limits.ok()) continue;
-      read_limits(ctx, limits, it->limits);
+      read_limits(limits, it->limits);
       limits.finish();
     }
     phases.finish();

@@ -29,16 +29,6 @@ std::optional<LinkRole> parse_role(std::string_view text) {
 
 namespace {
 
-const char* direction_name(impair::Direction d) {
-  return d == impair::Direction::upstream ? "upstream" : "downstream";
-}
-
-std::vector<std::string> all_type_names(const impair::Registry& registry) {
-  std::vector<std::string> out;
-  for (const auto& t : registry.types()) out.push_back(t.name);
-  return out;
-}
-
 // Keys of a stage item that are not attributes.
 const std::vector<std::string_view> kStageKeys{"type", "name", "direction", "toxicity"};
 
@@ -107,87 +97,90 @@ std::optional<impair::Attributes> complete_attributes(
   }
 }
 
+NamedStageType read_stage_type(Context& ctx, MapReader& map, std::string_view key,
+                               const impair::Registry& registry) {
+  NamedStageType out;
+  const auto n = map.require(key);
+  if (!n) return out;
+  out.node = *n;
+  const auto type = read_string(ctx, *n, map.path(key));
+  if (!type) return out;
+  out.type = registry.find(*type);
+  if (out.type == nullptr) {
+    std::vector<std::string> names;
+    for (const auto& t : registry.types()) names.push_back(t.name);
+    std::string list;
+    for (const auto& name : names) list += (list.empty() ? "" : ", ") + name;
+    ctx.error(*n, map.path(key),
+              "unknown stage type \"" + *type + "\"" + did_you_mean(*type, names) +
+                  " (stage types: " + list + ")");
+  }
+  return out;
+}
+
+std::optional<std::vector<impair::Direction>> read_directions(Context& ctx, MapReader& map,
+                                                              impair::Direction fallback,
+                                                              bool both_allowed) {
+  using impair::Direction;
+  const auto n = map.get("direction");
+  if (!n) return std::vector<Direction>{fallback};
+  static const std::vector<std::string> kWords{"down", "up", "downstream", "upstream"};
+  static const std::vector<std::string> kWordsWithBoth{"down", "up", "both", "downstream",
+                                                       "upstream"};
+  const auto& words = both_allowed ? kWordsWithBoth : kWords;
+  const auto word = read_choice(ctx, *n, map.path("direction"), words);
+  if (!word) return std::nullopt;
+  const std::string& w = words[*word];
+  if (w == "both") return std::vector<Direction>{Direction::upstream, Direction::downstream};
+  return std::vector<Direction>{w.starts_with("down") ? Direction::downstream
+                                                      : Direction::upstream};
+}
+
+std::string default_stage_name(const std::string& type, impair::Direction direction) {
+  return type + "_" + std::string(impair::to_string(direction));
+}
+
+bool read_attributes(Context& ctx, MapReader& map, const impair::StageType* type,
+                     const std::vector<std::string_view>& skip, ReadAttributes& out) {
+  bool ok = true;
+  for (const auto& key : map.keys()) {
+    if (std::find(skip.begin(), skip.end(), key) != skip.end()) continue;
+    const YAML::Node value = *map.get(key);
+    const impair::AttributeSpec* spec = type != nullptr ? type->attribute(key) : nullptr;
+    if (auto v = read_attribute(ctx, value, map.path(key), spec)) {
+      out.values[key] = *v;
+      out.nodes[key] = value;
+      out.key_marks[key] = map.key_mark(key);
+    } else {
+      ok = false;
+    }
+  }
+  return ok;
+}
+
 std::vector<impair::StageSpec> read_stage(Context& ctx, const YAML::Node& node,
                                           const std::string& path, LinkRole role,
                                           const impair::Registry& registry) {
   MapReader map(ctx, node, path);
   if (!map.ok()) return {};
-  bool ok = true;
-  std::string type;
-  const impair::StageType* stage_type = nullptr;
-  if (auto n = map.require("type")) {
-    if (auto s = read_string(ctx, *n, map.path("type"))) {
-      type = *s;
-      stage_type = registry.find(type);
-      if (stage_type == nullptr) {
-        const auto names = all_type_names(registry);
-        std::string list;
-        for (const auto& name : names) list += (list.empty() ? "" : ", ") + name;
-        ctx.error(*n, map.path("type"),
-                  "unknown stage type \"" + type + "\"" + did_you_mean(type, names) +
-                      " (stage types: " + list + ")");
-        ok = false;
-      }
-    } else {
-      ok = false;
-    }
-  } else {
-    ok = false;
-  }
+  const NamedStageType named = read_stage_type(ctx, map, "type", registry);
+  bool ok = named.type != nullptr;
   std::string name;
-  if (auto n = map.get("name")) {
-    if (auto s = read_name(ctx, *n, map.path("name")))
-      name = *s;
-    else
-      ok = false;
-  }
-  std::vector<impair::Direction> directions{media_direction(role)};
-  if (auto n = map.get("direction")) {
-    auto d = read_choice(ctx, *n, map.path("direction"),
-                         {"down", "up", "both", "downstream", "upstream"});
-    if (!d)
-      ok = false;
-    else if (*d == 0 || *d == 3)
-      directions = {impair::Direction::downstream};
-    else if (*d == 1 || *d == 4)
-      directions = {impair::Direction::upstream};
-    else
-      directions = {impair::Direction::upstream, impair::Direction::downstream};
-  }
+  ok = map.read_into("name", name, read_name) && ok;
+  const auto directions = read_directions(ctx, map, media_direction(role), true);
+  ok = directions.has_value() && ok;
   double toxicity = 1.0;
-  if (auto n = map.get("toxicity")) {
-    if (auto f = read_fraction(ctx, *n, map.path("toxicity")))
-      toxicity = *f;
-    else
-      ok = false;
-  }
+  ok = map.read_into("toxicity", toxicity, read_fraction) && ok;
   // Every other key is an attribute of the stage type.
-  impair::Attributes attributes;
-  std::map<std::string, YAML::Node> attribute_nodes;
-  std::map<std::string, YAML::Mark> key_marks;
-  for (const auto& key : map.keys()) {
-    if (std::find(kStageKeys.begin(), kStageKeys.end(), key) != kStageKeys.end()) continue;
-    const YAML::Node value = *map.get(key);
-    const impair::AttributeSpec* spec = nullptr;
-    if (stage_type != nullptr) {
-      for (const auto& a : stage_type->attributes) {
-        if (a.name == key) spec = &a;
-      }
-    }
-    if (auto v = read_attribute(ctx, value, map.path(key), spec)) {
-      attributes[key] = *v;
-      attribute_nodes[key] = value;
-      key_marks[key] = map.key_mark(key);
-    } else {
-      ok = false;
-    }
-  }
+  ReadAttributes attributes;
+  ok = read_attributes(ctx, map, named.type, kStageKeys, attributes) && ok;
   map.finish();
-  if (!ok || stage_type == nullptr) return {};
-  auto completed =
-      complete_attributes(ctx, registry, type, attributes, node, path, attribute_nodes, &key_marks);
+  if (!ok) return {};
+  const std::string& type = named.type->name;
+  auto completed = complete_attributes(ctx, registry, type, attributes.values, node, path,
+                                       attributes.nodes, &attributes.key_marks);
   if (!completed) return {};
-  if (!name.empty() && directions.size() > 1) {
+  if (!name.empty() && directions->size() > 1) {
     ctx.error(map.key_mark("name"), map.path("name"),
               "a stage with `direction: both` becomes two stages and cannot take one name; "
               "leave `name` out (they are named " +
@@ -195,9 +188,9 @@ std::vector<impair::StageSpec> read_stage(Context& ctx, const YAML::Node& node,
     return {};
   }
   std::vector<impair::StageSpec> out;
-  for (auto d : directions) {
+  for (auto d : *directions) {
     impair::StageSpec spec;
-    spec.name = name.empty() ? type + "_" + direction_name(d) : name;
+    spec.name = name.empty() ? default_stage_name(type, d) : name;
     spec.type = type;
     spec.direction = d;
     spec.toxicity = toxicity;
@@ -302,7 +295,7 @@ impair::StageSpec knob_stage(const impair::Registry& registry, const std::string
                              impair::Direction direction, impair::Attributes attributes) {
   impair::StageSpec spec;
   spec.type = type;
-  spec.name = type + "_" + direction_name(direction);
+  spec.name = default_stage_name(type, direction);
   spec.direction = direction;
   // Knob values are converted from the registry's own units and ranges, so completing cannot
   // fail; if it ever does the registry changed under us, which is a programming error.

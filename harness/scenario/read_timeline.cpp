@@ -146,38 +146,14 @@ struct EntryReader {
     const auto target = read_target(map);
     // The stage being ramped, written like a stage item but with `stage:` for its type and its
     // other attributes under `with:`.
-    std::string type;
-    const impair::StageType* stage_type = nullptr;
-    YAML::Node type_node;
-    if (auto n = map.require("stage")) {
-      type_node = *n;
-      if (auto s = read_string(ctx, *n, map.path("stage"))) {
-        type = *s;
-        stage_type = registry.find(type);
-        if (!stage_type) {
-          std::vector<std::string> names;
-          for (const auto& t : registry.types()) names.push_back(t.name);
-          ctx.error(*n, map.path("stage"),
-                    "unknown stage type \"" + type + "\"" + did_you_mean(type, names));
-        }
-      }
-    }
+    const NamedStageType named = read_stage_type(ctx, map, "stage", registry);
+    const impair::StageType* stage_type = named.type;
+    const std::string type = stage_type ? stage_type->name : "";
     std::string name;
-    if (auto n = map.get("name")) {
-      if (auto s = read_name(ctx, *n, map.path("name")))
-        name = *s;
-      else
-        ok = false;
-    }
-    impair::Direction direction = media_direction(target ? target->role : LinkRole::live);
-    if (auto n = map.get("direction")) {
-      auto d =
-          read_choice(ctx, *n, map.path("direction"), {"down", "up", "downstream", "upstream"});
-      if (d)
-        direction = (*d % 2 == 0) ? impair::Direction::downstream : impair::Direction::upstream;
-      else
-        ok = false;
-    }
+    ok = map.read_into("name", name, read_name) && ok;
+    const auto directions =
+        read_directions(ctx, map, media_direction(target ? target->role : LinkRole::live), false);
+    ok = directions.has_value() && ok;
     const impair::AttributeSpec* spec = nullptr;
     YAML::Node attribute_node;
     if (auto n = map.require("attribute")) {
@@ -205,25 +181,10 @@ struct EntryReader {
     } else {
       ok = false;
     }
-    impair::Attributes with;
-    std::map<std::string, YAML::Node> with_nodes;
+    ReadAttributes with;
     if (auto n = map.get("with")) {
       MapReader w(ctx, *n, map.path("with"));
-      for (const auto& key : w.keys()) {
-        const YAML::Node value = *w.get(key);
-        const impair::AttributeSpec* ws = nullptr;
-        if (stage_type) {
-          for (const auto& x : stage_type->attributes) {
-            if (x.name == key) ws = &x;
-          }
-        }
-        if (auto v = read_attribute(ctx, value, w.path(key), ws)) {
-          with[key] = *v;
-          with_nodes[key] = value;
-        } else {
-          ok = false;
-        }
-      }
+      ok = read_attributes(ctx, w, stage_type, {}, with) && ok;
       w.finish();
     }
     // from and to go through the registry so units ("50ms") and ranges are checked like any
@@ -242,9 +203,9 @@ struct EntryReader {
         ok = false;
         continue;
       }
-      impair::Attributes attrs = with;
+      impair::Attributes attrs = with.values;
       attrs[a.attribute] = *v;
-      std::map<std::string, YAML::Node> nodes = with_nodes;
+      std::map<std::string, YAML::Node> nodes = with.nodes;
       nodes[a.attribute] = *n;
       // Attribute errors for the ramped value are reported under from/to, not the attribute.
       try {
@@ -283,11 +244,9 @@ struct EntryReader {
     a.integer = spec->kind == impair::AttributeSpec::Kind::integer;
     a.transport = stage_type->transport;
     a.stage.type = type;
-    a.stage.direction = direction;
-    a.stage.name = name.empty() ? type + (direction == impair::Direction::upstream ? "_upstream"
-                                                                                   : "_downstream")
-                                : name;
-    if (!check_stage_fits(a.stage, a.role, a.select, type_node, map.path("stage"))) {
+    a.stage.direction = directions->front();
+    a.stage.name = name.empty() ? default_stage_name(type, a.stage.direction) : name;
+    if (!check_stage_fits(a.stage, a.role, a.select, named.node, map.path("stage"))) {
       return std::nullopt;
     }
     return a;

@@ -3,6 +3,7 @@
 // its section into the Scenario, reporting every problem to the Context and going on.
 #include <yaml-cpp/yaml.h>
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -61,6 +62,34 @@ std::vector<impair::StageSpec> compile_block(const LinkBlock& block, impair::Tra
 std::vector<impair::StageSpec> read_stage(Context& ctx, const YAML::Node& node,
                                           const std::string& path, LinkRole role,
                                           const impair::Registry& registry);
+// The pieces of a stage item, shared by `stages:` items and the timeline's `ramp`:
+// The stage type named by the required `key`; null after reporting a missing, unreadable or
+// unknown one (with a did-you-mean and the list of types).
+struct NamedStageType {
+  const impair::StageType* type = nullptr;
+  YAML::Node node;  // where it is named
+};
+NamedStageType read_stage_type(Context& ctx, MapReader& map, std::string_view key,
+                               const impair::Registry& registry);
+// `direction`: down or up (downstream, upstream), and `both` where `both_allowed`; {fallback}
+// when absent; nullopt after reporting a bad value.
+std::optional<std::vector<impair::Direction>> read_directions(Context& ctx, MapReader& map,
+                                                              impair::Direction fallback,
+                                                              bool both_allowed);
+// The name a stage gets when the scenario gives it none: "latency_downstream".
+std::string default_stage_name(const std::string& type, impair::Direction direction);
+// Reads every key of `map` not in `skip` as an attribute of `type` (null when the type is
+// unknown: values are read as written) into `out`, with each value's node (and, when `marks`
+// is given, its key's position) for errors the registry reports later. False when a value could
+// not be read (reported).
+struct ReadAttributes {
+  impair::Attributes values;
+  std::map<std::string, YAML::Node> nodes;
+  std::map<std::string, YAML::Mark> key_marks;
+};
+bool read_attributes(Context& ctx, MapReader& map, const impair::StageType* type,
+                     const std::vector<std::string_view>& skip, ReadAttributes& out);
+
 // Converts a YAML scalar to an attribute value in the unit `spec` expects ("100ms" -> 100 for a
 // millisecond attribute). `spec` may be null (unknown attribute: passed through as written).
 std::optional<impair::AttributeValue> read_attribute(Context& ctx, const YAML::Node& node,
