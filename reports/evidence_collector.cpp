@@ -18,7 +18,7 @@ std::string file_safe(const std::string& link) {
   return out;
 }
 
-// "live:hub-2/rtp/3" -> "rtp": a route's protocol is in its name (media_routes' naming).
+// "live:hub-2/rtp/3" -> "rtp": a route's protocol is in its name (proxy::SessionRoutes' naming).
 std::string route_protocol(const std::string& route) {
   return route.find("/rtcp/") != std::string::npos ? "rtcp" : "rtp";
 }

@@ -7,8 +7,8 @@
 #include "harness/core/units.hpp"
 #include "harness/impair/registry.hpp"
 #include "harness/proxy/proxy.hpp"
+#include "harness/proxy/session_routes.hpp"
 #include "harness/runner/device_fleet.hpp"
-#include "harness/runner/media_routes.hpp"
 #include "harness/runner/sut_admin.hpp"
 #include "harness/runner/sut_driver.hpp"
 

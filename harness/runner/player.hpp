@@ -20,12 +20,12 @@
 
 namespace camleak::proxy {
 class Proxy;
-}
+class SessionRoutes;
+}  // namespace camleak::proxy
 
 namespace camleak::runner {
 
 class DeviceFleet;
-class MediaRoutes;
 class SutAdmin;
 class SutDriver;
 
@@ -39,7 +39,7 @@ struct PlayerTargets {
   std::map<std::string, std::vector<std::string>> device_links;
   // Routes of RTP over UDP: a link registered there keeps its datagram stages there (its
   // RTSP connection keeps the stream stages), and its partition drops datagrams as well.
-  MediaRoutes& routes;
+  proxy::SessionRoutes& routes;
 };
 
 // What the SUT was told and when: one entry per share or revoke sent (run clock).

@@ -9,8 +9,10 @@
 #include "emulators/media/media_error.hpp"
 #include "emulators/media/still_image.hpp"
 #include "harness/core/errors.hpp"
+#include "harness/core/host_port.hpp"
 #include "harness/core/units.hpp"
 #include "harness/proxy/proxy_thread.hpp"
+#include "harness/proxy/session_routes.hpp"
 #include "harness/runner/admin_calls.hpp"
 #include "harness/runner/builtin_sut.hpp"
 #include "harness/runner/external_sut.hpp"
@@ -26,12 +28,9 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string upstream_for(const scenario::Link& link, const SutEndpoints& sut) {
-  auto host = [](const std::string& h) {
-    return h.find(':') != std::string::npos ? "[" + h + "]" : h;
-  };
   if (link.role == scenario::LinkRole::snapshot)
-    return host(sut.http_host) + ":" + std::to_string(sut.http_port);
-  return host(sut.rtsp_host) + ":" + std::to_string(sut.rtsp_port);
+    return format_host_port(sut.http_host, sut.http_port);
+  return format_host_port(sut.rtsp_host, sut.rtsp_port);
 }
 
 // The proxy's tap rings as the evidence collector reads them.
@@ -171,7 +170,7 @@ void RunSession::build_links() {
   const bool tap =
       !options_.report_dir.empty() &&
       scenario_.fleet.cameras.size() + scenario_.fleet.hubs.size() <= options_.max_devices_for_pcap;
-  routes_ = std::make_shared<MediaRoutes>(proxy, tap);
+  routes_ = std::make_shared<proxy::SessionRoutes>(proxy, tap);
   for (const auto& link : scenario_.links) {
     // A link's RTSP (or HTTP) connection gets its stream stages; with RTP over UDP the
     // datagram stages go to the routes its sessions open.
@@ -224,7 +223,9 @@ void RunSession::build_fleet() {
   hooks.on_frame_sent = [this](const emulators::FrameSent& f) {
     oracle_.record_sent(f.camera, f.sent_at);
   };
-  hooks.udp_router = [routes = routes_](const std::string& link) { return routes->router(link); };
+  hooks.udp_router = [routes = routes_](const std::string& link) {
+    return media_router(routes, link);
+  };
   hooks.on_observation = [this](const Observation& o, const media::Picture& picture) {
     on_observation(o, picture);
   };

@@ -36,11 +36,11 @@
 
 namespace camleak::proxy {
 class ProxyThread;
-}
+class SessionRoutes;
+}  // namespace camleak::proxy
 
 namespace camleak::runner {
 
-class MediaRoutes;
 class Player;
 
 // What a fleet is built from.
@@ -123,7 +123,7 @@ class RunSession {
   Credentials credentials_;
   std::unique_ptr<SutAdmin> admin_;
   std::unique_ptr<proxy::ProxyThread> proxy_thread_;
-  std::shared_ptr<MediaRoutes> routes_;
+  std::shared_ptr<proxy::SessionRoutes> routes_;
   DevicePorts ports_;
   std::map<std::string, std::vector<std::string>> device_links_;  // device -> link names
   std::map<std::string, std::vector<reports::CapturedLink>> captured_links_;  // device -> its links
