@@ -1,5 +1,6 @@
 # Shell helpers shared by the e2e checks (sourced). They expect `pid` to hold the pid of the
-# `camleak run` under test, `watcher` that of its proc_watch.py, and `tmp` the work directory.
+# `camleak run` under test, `watcher` that of its proc_watch.py, and `tmp` the work directory;
+# the attempt helpers set `dir` and the three ports.
 
 # The session id of process $1 (field 6 of /proc/PID/stat, after the command name).
 session_of() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f4; }
@@ -57,4 +58,28 @@ while len(socks) < 3:
     socks.append(s)
 print(" ".join(str(s.getsockname()[1]) for s in socks))
 EOF
+}
+# Starts attempt $1 of a check whose SUT binds fixed ports: a fresh work directory in `dir`
+# ($tmp/try-$1) and three free ports in rtsp_port, http_port and admin_port.
+begin_attempt() {
+  dir=$tmp/try-$1
+  mkdir -p "$dir"
+  read -r rtsp_port http_port admin_port < <(pick_ports)
+}
+# Prints the template $1 with the attempt's ports and directory in place of @RTSP_PORT@,
+# @HTTP_PORT@, @ADMIN_PORT@ and @DIR@; further sed arguments ($2 ...) fill its own placeholders.
+fill_template() {
+  local template=$1
+  shift
+  sed -e "s|@RTSP_PORT@|$rtsp_port|g" -e "s|@HTTP_PORT@|$http_port|g" \
+      -e "s|@ADMIN_PORT@|$admin_port|g" -e "s|@DIR@|$dir|g" "$@" "$template"
+}
+# True when camleak's exit code $1 is 3 because the SUT could not bind a port (its log $2
+# matches the pattern $3): another program took the port after pick_ports, so the attempt is
+# retried with other ports rather than counted.
+port_was_taken() { [ "$1" -eq 3 ] && grep -q "$3" "$2" 2>/dev/null; }
+# For a checker's `fail`: "--- $1:" and the last $3 lines of the log $2 (none if not written yet).
+show_log() {
+  echo "--- $1:"
+  tail -n "$3" "$2" 2>/dev/null
 }

@@ -30,8 +30,8 @@ trap cleanup EXIT
 
 fail() {
   echo "FAIL: $*"
-  echo "--- last output of camleak run:"; tail -n 20 "$dir/out.txt" 2>/dev/null
-  echo "--- relay log:"; tail -n 20 "$dir/relay.log" 2>/dev/null
+  show_log "last output of camleak run" "$dir/out.txt" 20
+  show_log "relay log" "$dir/relay.log" 20
   exit 1
 }
 
@@ -42,17 +42,14 @@ count() {
 
 start=$SECONDS
 for attempt in 1 2 3; do
-  dir=$tmp/try-$attempt
-  mkdir -p "$dir"
-  read -r rtsp_port http_port admin_port < <(pick_ports)
+  begin_attempt "$attempt"
   {
     echo "listen: {rtsp: \"127.0.0.1:$rtsp_port\", http: \"127.0.0.1:$http_port\", admin: \"127.0.0.1:$admin_port\"}"
     echo "state_file: \"$dir/relay-state.json\""
     [ "$mode" = defect ] && echo "defects: [restart-session-swap]"
   } >"$dir/relay.yaml"
-  sed -e "s|@RTSP_PORT@|$rtsp_port|g" -e "s|@HTTP_PORT@|$http_port|g" -e "s|@ADMIN_PORT@|$admin_port|g" \
-      -e "s|@CTL@|$here/relay_ctl.sh|g" -e "s|@DIR@|$dir|g" -e "s|@CAMLEAK@|$camleak|g" \
-      "$here/external_sut.yaml.in" >"$dir/scenario.yaml"
+  fill_template "$here/external_sut.yaml.in" -e "s|@CTL@|$here/relay_ctl.sh|g" \
+    -e "s|@CAMLEAK@|$camleak|g" >"$dir/scenario.yaml"
   # Without `stop`, camleak itself must end the process group its `start` command made.
   [ "$mode" = defect ] && sed -i '/^  stop:/d' "$dir/scenario.yaml"
   # A session of its own: every process the run starts, directly or not, is then recognisable.
@@ -64,7 +61,7 @@ for attempt in 1 2 3; do
   wait "$watcher"; watcher=""
   echo "attempt $attempt: ports rtsp=$rtsp_port http=$http_port admin=$admin_port, exit=$code after $((SECONDS - start)) s"
   # Only a port taken between pick_ports and the relay's bind is retried; anything else counts.
-  if [ "$code" -eq 3 ] && grep -q 'cannot listen\|in use' "$dir/relay.log" 2>/dev/null; then
+  if port_was_taken "$code" "$dir/relay.log" 'cannot listen\|in use'; then
     echo "a relay port was taken meanwhile; retrying with other ports"
     "$watch" leftovers "$pid" "$dir/watch.json" || fail "the failed attempt left processes or sockets behind"
     continue

@@ -42,26 +42,23 @@ trap cleanup EXIT
 
 fail() {
   echo "FAIL: $*"
-  echo "--- last output of camleak run:"; tail -n 20 "$dir/out.txt" 2>/dev/null
-  echo "--- fixture log:"; tail -n 15 "$dir/sut.log" 2>/dev/null | cut -c1-300
+  show_log "last output of camleak run" "$dir/out.txt" 20
+  show_log "fixture log" "$dir/sut.log" 15 | cut -c1-300
   exit 1
 }
 
 
 for attempt in 1 2 3; do
-  dir=$tmp/try-$attempt
-  mkdir -p "$dir"
-  read -r rtsp_port http_port admin_port < <(pick_ports)
-  sed -e "s|@RTSP_PORT@|$rtsp_port|g" -e "s|@HTTP_PORT@|$http_port|g" -e "s|@ADMIN_PORT@|$admin_port|g" \
-      -e "s|@FIXTURE@|$here/hostile_sut.py|g" -e "s|@DIR@|$dir|g" -e "s|@MODE@|$mode|g" \
-      -e "s|@PROBE_BODY@|$probe_body|g" "$here/hostile_sut.yaml.in" >"$dir/scenario.yaml"
+  begin_attempt "$attempt"
+  fill_template "$here/hostile_sut.yaml.in" -e "s|@FIXTURE@|$here/hostile_sut.py|g" \
+    -e "s|@MODE@|$mode|g" -e "s|@PROBE_BODY@|$probe_body|g" >"$dir/scenario.yaml"
   # The deadline only bounds a hung run (the scenario lasts 12 s); it asserts nothing about speed.
   timeout --kill-after=10 100 "$camleak" run --report "$dir/report" "$dir/scenario.yaml" \
     >"$dir/out.txt" 2>&1
   code=$?
   echo "attempt $attempt: mode=$mode$([ "$mode" = probe-grant ] && echo " body=$probe_body")" \
        "ports rtsp=$rtsp_port http=$http_port admin=$admin_port: camleak exit $code"
-  if [ "$code" -eq 3 ] && grep -q 'cannot listen' "$dir/sut.log" 2>/dev/null; then
+  if port_was_taken "$code" "$dir/sut.log" 'cannot listen'; then
     echo "a fixture port was taken meanwhile; retrying with other ports"
     continue
   fi

@@ -29,8 +29,8 @@ trap cleanup EXIT
 
 fail() {
   echo "FAIL: $*"
-  echo "--- last output of camleak run:"; tail -n 15 "$tmp/out.jsonl" 2>/dev/null
-  echo "--- stderr:"; tail -n 15 "$tmp/err.txt" 2>/dev/null
+  show_log "last output of camleak run" "$tmp/out.jsonl" 15
+  show_log "stderr" "$tmp/err.txt" 15
   exit 1
 }
 

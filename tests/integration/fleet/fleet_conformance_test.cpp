@@ -16,6 +16,7 @@ namespace {
 using rtsp::Request;
 using rtsp::testing::conformant_reply;
 using rtsp::testing::cseq_line;
+using rtsp::testing::describe_reply;
 using rtsp::testing::raw_reply;
 using rtsp::testing::without_header;
 
@@ -56,10 +57,8 @@ TEST(FleetConformance, NotesOfEveryDeviceAreTotalled) {
                         }},
                        {"DESCRIBE",
                         [](const Request& r) {
-                          return raw_reply("200 OK",
-                                           {cseq_line(r), "Content-Type: application/sdp",
-                                            "Content-Base: " + r.uri + "/", "Session: ab12"},
-                                           rtsp::testing::h264_sdp());
+                          return describe_reply(r, "application/sdp", rtsp::testing::h264_sdp(),
+                                                {"Session: ab12"});
                         }},
                        {"SETUP", [](const Request& r) {
                           return without_header(conformant_reply(r), "Session");

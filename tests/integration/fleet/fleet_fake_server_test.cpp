@@ -5,6 +5,7 @@
 #include <future>
 #include <optional>
 
+#include "device_fixture.hpp"
 #include "emulators/hub/http_get.hpp"
 #include "emulators/media/media_error.hpp"
 #include "fake_servers.hpp"
@@ -109,17 +110,9 @@ TEST(HttpGet, KeepsTheStatusOfAnAnswerWhoseBodyIsNotRead) {
   }
 }
 
-class HubAgainstFakes : public ::testing::Test {
+class HubAgainstFakes : public DeviceFixture {
  protected:
-  void TearDown() override {
-    io_.run_sync([&] {
-      for (auto& hub : hubs_) hub->stop();
-      for (auto& camera : cameras_) camera->stop();
-    });
-    io_.stop();
-    hubs_.clear();
-    cameras_.clear();
-  }
+  HubAgainstFakes() : DeviceFixture(/*key_seed=*/3, /*decode_workers=*/1) {}
 
   emulators::HubConfig config(uint16_t rtsp_port, uint16_t http_port) {
     emulators::HubConfig c;
@@ -135,24 +128,6 @@ class HubAgainstFakes : public ::testing::Test {
     c.http_timeout = 500ms;
     return c;
   }
-
-  std::shared_ptr<emulators::Hub> start_hub(const emulators::HubConfig& c) {
-    auto hub = emulators::Hub::create(io_.io(), clock_, c, key_, ids_, pool_,
-                                      {.on_operation = recorder_.operation_sink(),
-                                       .on_observation = recorder_.observation_sink()});
-    hub->start();
-    hubs_.push_back(hub);
-    return hub;
-  }
-
-  SteadyClock clock_;
-  media::RunKey key_ = media::run_key_from_seed(3);
-  emulators::IdCounter ids_;
-  Recorder recorder_;
-  emulators::DecodePool pool_{1};
-  IoThread io_;
-  std::vector<std::shared_ptr<emulators::Hub>> hubs_;
-  std::vector<std::shared_ptr<emulators::Camera>> cameras_;
 };
 
 TEST_F(HubAgainstFakes, RefusedProbesAreFailOperations) {
@@ -162,10 +137,8 @@ TEST_F(HubAgainstFakes, RefusedProbesAreFailOperations) {
   c.probe_interval = Micros{20'000};
   c.probe_targets = {"cam-x"};
   auto hub = start_hub(c);
-  ASSERT_TRUE(recorder_.wait([](const auto&, const auto& ops) {
-    return count_ops(ops, OperationType::probe_play) >= 3 &&
-           count_ops(ops, OperationType::probe_snapshot) >= 3;
-  }));
+  ASSERT_TRUE(
+      recorder_.wait([](const auto&, const auto& ops) { return probed_both_ways(ops, 3); }));
   for (const Operation& op : recorder_.operations()) {
     EXPECT_EQ(op.completion, CompletionType::fail) << op.detail;
     EXPECT_EQ(op.status_code, op.type == OperationType::probe_play ? 401 : 403) << op.detail;
@@ -285,10 +258,8 @@ TEST_F(HubAgainstFakes, ProbesCutMidAnswerAreInfo) {
   c.probe_interval = Micros{20'000};
   c.probe_targets = {"cam-x", "cam-y"};
   auto hub = start_hub(c);
-  ASSERT_TRUE(recorder_.wait([](const auto&, const auto& ops) {
-    return count_ops(ops, OperationType::probe_play) >= 2 &&
-           count_ops(ops, OperationType::probe_snapshot) >= 2;
-  }));
+  ASSERT_TRUE(
+      recorder_.wait([](const auto&, const auto& ops) { return probed_both_ways(ops, 2); }));
   for (const Operation& op : recorder_.operations()) {
     EXPECT_EQ(op.completion, CompletionType::info) << op.detail;
   }
@@ -352,11 +323,7 @@ TEST_F(HubAgainstFakes, ACameraRefusedByTheServerRedialsWithBackoff) {
   auto config = small_camera("cam-1", "alice", "wrong", 77, rtsp.port());
   config.backoff.initial = Micros{5'000};
   config.backoff.maximum = Micros{20'000};
-  auto loop = media::H264Loop::encode(emulators::loop_config(config));
-  auto camera = emulators::Camera::create(io_.io(), clock_, config, loop, key_, ids_,
-                                          {.on_operation = recorder_.operation_sink()});
-  cameras_.push_back(camera);
-  camera->start();
+  auto camera = start_camera(config);
   ASSERT_TRUE(recorder_.wait(
       [](const auto&, const auto& ops) { return count_ops(ops, OperationType::publish) >= 3; }));
   for (const Operation& op : recorder_.operations()) {

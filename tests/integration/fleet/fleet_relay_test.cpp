@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 
+#include "device_fixture.hpp"
 #include "emulators/media/media_error.hpp"
 #include "emulators/relay/relay.hpp"
 #include "fleet_support.hpp"
@@ -15,39 +16,33 @@ namespace {
 
 using emulators::Camera;
 using emulators::CameraConfig;
-using emulators::Hub;
 using emulators::HubConfig;
 
 const std::map<std::string, uint32_t> kCodes = {{"cam-a", 0xA11CE}, {"cam-b", 0xB0B}};
 
-class FleetThroughRelay : public ::testing::Test {
+class FleetThroughRelay : public DeviceFixture {
  protected:
+  FleetThroughRelay() : DeviceFixture(/*key_seed=*/7, /*decode_workers=*/2) {}
+
   void SetUp() override {
     media::quiet_ffmpeg_logging();
     relay::RelayConfig config;
     config.seed = 11;
     relay_.emplace(config);
     relay_->start();
-    const uint16_t admin = relay_->ports().admin;
-    ASSERT_EQ(http_request("PUT", admin, "/admin/accounts/alice", R"({"token":"tok-a"})"), 200);
-    ASSERT_EQ(http_request("PUT", admin, "/admin/accounts/bob", R"({"token":"tok-b"})"), 200);
-    ASSERT_EQ(
-        http_request("PUT", admin, "/admin/cameras/cam-a", R"({"owner":"alice","secret":"sa"})"),
-        200);
-    ASSERT_EQ(
-        http_request("PUT", admin, "/admin/cameras/cam-b", R"({"owner":"bob","secret":"sb"})"),
-        200);
+    ASSERT_EQ(put("/admin/accounts/alice", R"({"token":"tok-a"})"), 200);
+    ASSERT_EQ(put("/admin/accounts/bob", R"({"token":"tok-b"})"), 200);
+    ASSERT_EQ(put("/admin/cameras/cam-a", R"({"owner":"alice","secret":"sa"})"), 200);
+    ASSERT_EQ(put("/admin/cameras/cam-b", R"({"owner":"bob","secret":"sb"})"), 200);
   }
 
-  void TearDown() override {
-    io_.run_sync([&] {
-      for (auto& hub : hubs_) hub->stop();
-      for (auto& camera : cameras_) camera->stop();
-    });
+  // A PUT to the relay's admin API; its status.
+  int put(const std::string& target, const std::string& body = {}) {
+    return http_request("PUT", relay_->ports().admin, target, body).status;
+  }
+
+  void stop_servers() override {
     if (relay_) relay_->stop();
-    io_.stop();
-    hubs_.clear();
-    cameras_.clear();
   }
 
   std::shared_ptr<Camera> start_camera(const std::string& name, const std::string& owner,
@@ -55,12 +50,7 @@ class FleetThroughRelay : public ::testing::Test {
     CameraConfig config = small_camera(name, owner, secret, kCodes.at(name), relay_->ports().rtsp);
     config.transport = transport;
     config.rtcp_interval = Micros{200'000};
-    auto loop = media::H264Loop::encode(emulators::loop_config(config));
-    auto camera = Camera::create(io_.io(), clock_, config, loop, key_, ids_,
-                                 {.on_operation = recorder_.operation_sink()});
-    camera->start();
-    cameras_.push_back(camera);
-    return camera;
+    return DeviceFixture::start_camera(config);
   }
 
   HubConfig hub_config(const std::string& name, const std::string& account,
@@ -81,15 +71,6 @@ class FleetThroughRelay : public ::testing::Test {
     c.rtcp_interval = Micros{200'000};
     c.seed = 5;
     return c;
-  }
-
-  std::shared_ptr<Hub> start_hub(const HubConfig& config) {
-    auto hub = Hub::create(io_.io(), clock_, config, key_, ids_, pool_,
-                           {.on_operation = recorder_.operation_sink(),
-                            .on_observation = recorder_.observation_sink()});
-    hub->start();
-    hubs_.push_back(hub);
-    return hub;
   }
 
   // Every decoded live frame names the camera the hub asked for, owned by the hub's account,
@@ -118,15 +99,7 @@ class FleetThroughRelay : public ::testing::Test {
     EXPECT_GT(checked, 0u);
   }
 
-  SteadyClock clock_;
-  media::RunKey key_ = media::run_key_from_seed(7);
-  emulators::IdCounter ids_;
-  Recorder recorder_;
-  emulators::DecodePool pool_{2};
-  IoThread io_;
   std::optional<relay::Relay> relay_;
-  std::vector<std::shared_ptr<Camera>> cameras_;
-  std::vector<std::shared_ptr<Hub>> hubs_;
 };
 
 TEST_F(FleetThroughRelay, LiveFramesCarryTheirCamerasIdentityOverTcpAndUdp) {
@@ -179,10 +152,8 @@ TEST_F(FleetThroughRelay, ProbesOfForeignCamerasAreRefusedAsFailOperations) {
   a.probe_targets = {"cam-b", "cam-nobody"};
   auto hub = start_hub(a);
 
-  ASSERT_TRUE(recorder_.wait([](const auto&, const auto& ops) {
-    return count_ops(ops, OperationType::probe_play) >= 4 &&
-           count_ops(ops, OperationType::probe_snapshot) >= 4;
-  }));
+  ASSERT_TRUE(
+      recorder_.wait([](const auto&, const auto& ops) { return probed_both_ways(ops, 4); }));
   for (const Operation& op : recorder_.operations()) {
     if (op.type != OperationType::probe_play && op.type != OperationType::probe_snapshot) continue;
     EXPECT_EQ(op.completion, CompletionType::fail) << op.detail;
@@ -199,7 +170,7 @@ TEST_F(FleetThroughRelay, ProbesOfForeignCamerasAreRefusedAsFailOperations) {
 
 TEST_F(FleetThroughRelay, AProbeThatGetsMediaIsOkAndItsFramesAreProbeObservations) {
   // The scenario thinks alice must not see cam-b, but the SUT has it shared: a probe gets in.
-  ASSERT_EQ(http_request("PUT", relay_->ports().admin, "/admin/cameras/cam-b/shares/alice"), 200);
+  ASSERT_EQ(put("/admin/cameras/cam-b/shares/alice"), 200);
   start_camera("cam-b", "bob", "sb", rtsp::RtpTransport::tcp_interleaved);
   HubConfig a = hub_config("hub-a", "alice", "tok-a", {});
   a.http_port = 0;  // play probes only
@@ -256,10 +227,7 @@ TEST_F(FleetThroughRelay, HubAndCameraComeBackAfterTheRelayRestarts) {
   relay_->restart();  // every connection drops; provisioning comes back from memory
   const Micros restarted_at = clock_.now();
   ASSERT_TRUE(recorder_.wait([&](const auto& obs, const auto&) {
-    std::size_t after = 0;
-    for (const Observation& o : obs)
-      if (o.status == DecodeStatus::ok && o.received_at > restarted_at) ++after;
-    return after >= 10;
+    return count_decoded_after(obs, restarted_at) >= 10;
   })) << "no frames after the restart";
 
   expect_identities_intact(recorder_.observations(), /*ordered=*/false);
@@ -277,10 +245,7 @@ TEST_F(FleetThroughRelay, ForcedRedialsKeepDeliveringTheRightIdentity) {
   for (int round = 0; round < 3; ++round) {
     const Micros since = clock_.now();
     ASSERT_TRUE(recorder_.wait([&](const auto& obs, const auto&) {
-      std::size_t fresh = 0;
-      for (const Observation& o : obs)
-        if (o.status == DecodeStatus::ok && o.received_at > since) ++fresh;
-      return fresh >= 5;
+      return count_decoded_after(obs, since) >= 5;
     })) << "round "
         << round;
     if (round % 2 == 0)

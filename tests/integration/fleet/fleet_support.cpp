@@ -1,16 +1,11 @@
 #include "fleet_support.hpp"
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http.hpp>
 #include <future>
 
 namespace camleak::fleet_test {
 
 namespace asio = boost::asio;
-namespace http = boost::beast::http;
 
 IoThread::IoThread() : work_(asio::make_work_guard(io_)), thread_([this] { io_.run(); }) {}
 
@@ -98,6 +93,18 @@ std::size_t count_observations(const std::vector<Observation>& obs, const std::s
   return n;
 }
 
+std::size_t count_decoded_after(const std::vector<Observation>& obs, Micros since) {
+  std::size_t n = 0;
+  for (const Observation& o : obs)
+    if (o.status == DecodeStatus::ok && o.received_at > since) ++n;
+  return n;
+}
+
+bool probed_both_ways(const std::vector<Operation>& ops, std::size_t n) {
+  return count_ops(ops, OperationType::probe_play) >= n &&
+         count_ops(ops, OperationType::probe_snapshot) >= n;
+}
+
 emulators::CameraConfig small_camera(const std::string& name, const std::string& owner,
                                      const std::string& secret, uint32_t code, uint16_t port) {
   emulators::CameraConfig c;
@@ -116,27 +123,6 @@ emulators::CameraConfig small_camera(const std::string& name, const std::string&
   c.connect_timeout = 2s;
   c.request_timeout = 2s;
   return c;
-}
-
-int http_request(const std::string& method, uint16_t port, const std::string& target,
-                 const std::string& body) {
-  try {
-    asio::io_context io;
-    asio::ip::tcp::socket socket(io);
-    socket.connect({asio::ip::make_address("127.0.0.1"), port});
-    http::request<http::string_body> request(http::string_to_verb(method), target, 11);
-    request.set(http::field::host, "127.0.0.1");
-    request.set(http::field::content_type, "application/json");
-    request.body() = body;
-    request.prepare_payload();
-    http::write(socket, request);
-    boost::beast::flat_buffer buffer;
-    http::response<http::string_body> response;
-    http::read(socket, buffer, response);
-    return static_cast<int>(response.result_int());
-  } catch (const std::exception&) {
-    return 0;
-  }
 }
 
 }  // namespace camleak::fleet_test

@@ -1,7 +1,8 @@
 #pragma once
 // Shared pieces of the fleet integration tests: an io_context on its own thread, a thread-safe
 // recorder of Observations and Operations that tests wait on (with a deadline, never a sleep),
-// small camera loops, and a blocking HTTP PUT for provisioning the relay.
+// small camera loops, and a blocking HTTP request for provisioning the relay. Free of GoogleTest:
+// tools/bench/fleet compiles it too.
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <chrono>
@@ -16,6 +17,7 @@
 #include "emulators/camera/camera.hpp"
 #include "emulators/hub/hub.hpp"
 #include "harness/core/observation.hpp"
+#include "tests/integration/fleet/loopback_http.hpp"
 
 namespace camleak::fleet_test {
 
@@ -67,13 +69,15 @@ std::size_t count_ops(const std::vector<Operation>& ops, OperationType type,
                       const std::string& process = {});
 std::size_t count_observations(const std::vector<Observation>& obs, const std::string& hub,
                                DeliveryKind kind, bool only_ok = true);
+// Decoded observations (of any hub and kind) received after `since`.
+std::size_t count_decoded_after(const std::vector<Observation>& obs, Micros since);
+// At least `n` play probes and `n` snapshot probes, whatever their outcome.
+bool probed_both_ways(const std::vector<Operation>& ops, std::size_t n);
 
 // A small, fast camera config (160x96, 25 fps, GOP 10) publishing to 127.0.0.1:port.
 emulators::CameraConfig small_camera(const std::string& name, const std::string& owner,
                                      const std::string& secret, uint32_t code, uint16_t port);
 
-// Blocking HTTP request on loopback; returns the status (0 on a transport failure).
-int http_request(const std::string& method, uint16_t port, const std::string& target,
-                 const std::string& body = {});
+using loopback::http_request;
 
 }  // namespace camleak::fleet_test

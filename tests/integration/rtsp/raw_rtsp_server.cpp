@@ -53,6 +53,14 @@ std::string RawRtspServer::url() const {
   return "rtsp://127.0.0.1:" + std::to_string(port_) + "/cameras/cam-1";
 }
 
+std::string describe_reply(const Request& r, std::string_view content_type, std::string_view sdp,
+                           const std::vector<std::string>& extra) {
+  std::vector<std::string> lines{cseq_line(r), "Content-Type: " + std::string(content_type),
+                                 "Content-Base: " + r.uri + "/"};
+  lines.insert(lines.end(), extra.begin(), extra.end());
+  return raw_reply("200 OK", lines, sdp);
+}
+
 std::string conformant_reply(const Request& r) {
   const std::string cseq = cseq_line(r);
   const std::string session = "Session: 4711;timeout=60";
@@ -61,11 +69,7 @@ std::string conformant_reply(const Request& r) {
                                 "Public: OPTIONS, DESCRIBE, ANNOUNCE, SETUP, PLAY, RECORD, "
                                 "TEARDOWN, GET_PARAMETER"});
   }
-  if (r.method == "DESCRIBE") {
-    return raw_reply("200 OK",
-                     {cseq, "Content-Type: application/sdp", "Content-Base: " + r.uri + "/"},
-                     h264_sdp());
-  }
+  if (r.method == "DESCRIBE") return describe_reply(r, "application/sdp", h264_sdp());
   if (r.method == "ANNOUNCE") return raw_reply("200 OK", {cseq});
   if (r.method == "SETUP") {
     // Echo the offer: what a conformant server that accepts it answers.

@@ -31,6 +31,12 @@ std::string interleaved(uint8_t channel, const std::vector<uint8_t>& payload);
 // An H.264 SDP (one video track). `control` is the media-level a=control ("" for none).
 std::string h264_sdp(const std::string& control = "trackID=0");
 
+// A 200 answer to a DESCRIBE: Content-Type `content_type`, Content-Base uri/, then `extra`
+// header lines, and `sdp` as the body. What the conformant server sends, and what a test bends
+// (another type, a session, an SDP without a=control).
+std::string describe_reply(const Request& request, std::string_view content_type,
+                           std::string_view sdp, const std::vector<std::string>& extra = {});
+
 // The conformant answer to a request of our client (URLs derived from its request URI): the
 // server's default, and what a test's RawReply bends (Session 4711, timeout 60; DESCRIBE with
 // Content-Base uri/ and h264_sdp(); SETUP echoes the offered Transport; PLAY with RTP-Info seq 1).

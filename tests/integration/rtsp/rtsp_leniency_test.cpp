@@ -7,6 +7,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <string_view>
 
 #include "emulators/rtsp/conformance.hpp"
 #include "emulators/rtsp/rtsp_client.hpp"
@@ -18,6 +19,7 @@ namespace {
 using namespace std::chrono_literals;
 using testing::conformant_reply;
 using testing::cseq_line;
+using testing::describe_reply;
 using testing::h264_sdp;
 using testing::raw_reply;
 using testing::RawRtspServer;
@@ -59,6 +61,26 @@ struct Flow {
     else
       client->play(handler);
   }
+
+  // Starts the flow and runs `io` until the client answers it: success only when it did so
+  // within the deadline and without an error (the error's description otherwise).
+  ::testing::AssertionResult succeeds(boost::asio::io_context& io, const RawRtspServer& server,
+                                      bool publish, RtspClientOptions options = {}) {
+    start(io, server, publish, std::move(options));
+    if (!run_until(io, [this] { return done; }))
+      return ::testing::AssertionFailure() << "the flow did not finish in time";
+    if (error) return ::testing::AssertionFailure() << error.describe();
+    return ::testing::AssertionSuccess();
+  }
+
+  // Whether the tally holds exactly one note and it reads `text` (the notes it holds if not).
+  ::testing::AssertionResult only_note_is(std::string_view text) const {
+    const auto notes = tally->notes();
+    if (notes.size() == 1 && notes[0].text == text) return ::testing::AssertionSuccess();
+    auto failure = ::testing::AssertionFailure() << notes.size() << " note(s):";
+    for (const auto& note : notes) failure << "\n  " << note.text;
+    return failure;
+  }
 };
 
 const Request* find_request(const RawRtspServer& server, std::string_view method) {
@@ -82,9 +104,7 @@ TEST(RtspLeniency, SessionGivenInAnnounceReplyIsReusedWhenSetupOmitsIt) {
            {"SETUP", setup_reply_without_session},
            {"RECORD", [](const Request& r) { return raw_reply("200 OK", {cseq_line(r)}); }}});
   Flow flow;
-  flow.start(io, server, true);
-  ASSERT_TRUE(run_until(io, [&] { return flow.done; }));
-  ASSERT_FALSE(flow.error) << flow.error.describe();
+  ASSERT_TRUE(flow.succeeds(io, server, /*publish=*/true));
   EXPECT_EQ(flow.client->state(), RtspClient::State::streaming);
   EXPECT_EQ(flow.info.session.id, "9876");
   EXPECT_EQ(flow.info.session.timeout_seconds, 30u);
@@ -103,22 +123,17 @@ TEST(RtspLeniency, SessionGivenInDescribeReplyIsReusedWhenSetupOmitsIt) {
   boost::asio::io_context io;
   RawRtspServer server(io, {{"DESCRIBE",
                              [](const Request& r) {
-                               return raw_reply("200 OK",
-                                                {cseq_line(r), "Content-Type: application/sdp",
-                                                 "Content-Base: " + r.uri + "/", "Session: ab12"},
-                                                h264_sdp());
+                               return describe_reply(r, "application/sdp", h264_sdp(),
+                                                     {"Session: ab12"});
                              }},
                             {"SETUP", setup_reply_without_session}});
   Flow flow;
-  flow.start(io, server, false);
-  ASSERT_TRUE(run_until(io, [&] { return flow.done; }));
-  ASSERT_FALSE(flow.error) << flow.error.describe();
+  ASSERT_TRUE(flow.succeeds(io, server, /*publish=*/false));
   EXPECT_EQ(flow.info.session.id, "ab12");
   EXPECT_EQ(find_request(server, "PLAY")->headers.get("Session"), "ab12");
-  ASSERT_EQ(flow.tally->notes().size(), 1u);
-  EXPECT_EQ(flow.tally->notes()[0].text,
-            "SETUP reply without Session header (RFC 2326 12.37); reused the session from "
-            "DESCRIBE");
+  ASSERT_TRUE(flow.only_note_is(
+      "SETUP reply without Session header (RFC 2326 12.37); reused the session from "
+      "DESCRIBE"));
 }
 
 TEST(RtspLeniency, WithoutAnySessionThePlayGoesOnWithoutOne) {
@@ -128,9 +143,7 @@ TEST(RtspLeniency, WithoutAnySessionThePlayGoesOnWithoutOne) {
       {{"SETUP", setup_reply_without_session},
        {"PLAY", [](const Request& r) { return without_header(conformant_reply(r), "Session"); }}});
   Flow flow;
-  flow.start(io, server, false);
-  ASSERT_TRUE(run_until(io, [&] { return flow.done; }));
-  ASSERT_FALSE(flow.error) << flow.error.describe();
+  ASSERT_TRUE(flow.succeeds(io, server, /*publish=*/false));
   EXPECT_EQ(flow.info.session.id, "");
   ASSERT_NE(find_request(server, "PLAY"), nullptr);
   EXPECT_FALSE(find_request(server, "PLAY")->headers.has("Session"));
@@ -153,9 +166,7 @@ TEST(RtspLeniency, SessionTimeoutIsReadWithSpacesAndAnUnreadableOneIsDropped) {
     boost::asio::io_context io;
     RawRtspServer server(io, {{"SETUP", setup_with("4711 ; Timeout = 20")}});
     Flow flow;
-    flow.start(io, server, false);
-    ASSERT_TRUE(run_until(io, [&] { return flow.done; }));
-    ASSERT_FALSE(flow.error) << flow.error.describe();
+    ASSERT_TRUE(flow.succeeds(io, server, /*publish=*/false));
     EXPECT_EQ(flow.info.session.id, "4711");
     EXPECT_EQ(flow.info.session.timeout_seconds, 20u);
     EXPECT_TRUE(flow.tally->notes().empty());  // spaces and case are allowed: no deviation
@@ -164,15 +175,12 @@ TEST(RtspLeniency, SessionTimeoutIsReadWithSpacesAndAnUnreadableOneIsDropped) {
     boost::asio::io_context io;
     RawRtspServer server(io, {{"SETUP", setup_with("4711;timeout=soon")}});
     Flow flow;
-    flow.start(io, server, false);
-    ASSERT_TRUE(run_until(io, [&] { return flow.done; }));
-    ASSERT_FALSE(flow.error) << flow.error.describe();
+    ASSERT_TRUE(flow.succeeds(io, server, /*publish=*/false));
     EXPECT_EQ(flow.info.session.id, "4711");
     EXPECT_FALSE(flow.info.session.timeout_seconds);
     EXPECT_EQ(find_request(server, "PLAY")->headers.get("Session"), "4711");
-    ASSERT_EQ(flow.tally->notes().size(), 1u);
-    EXPECT_EQ(flow.tally->notes()[0].text,
-              "malformed Session header (RFC 2326 12.37); used the text before ';' as the id");
+    ASSERT_TRUE(flow.only_note_is(
+        "malformed Session header (RFC 2326 12.37); used the text before ';' as the id"));
   }
 }
 
@@ -182,9 +190,7 @@ TEST(RtspLeniency, AnswersWithoutCSeqAnswerTheRequestThatWaits) {
   RawRtspServer server(
       io, {{"OPTIONS", no_cseq}, {"DESCRIBE", no_cseq}, {"SETUP", no_cseq}, {"PLAY", no_cseq}});
   Flow flow;
-  flow.start(io, server, false);
-  ASSERT_TRUE(run_until(io, [&] { return flow.done; }));
-  ASSERT_FALSE(flow.error) << flow.error.describe();
+  ASSERT_TRUE(flow.succeeds(io, server, /*publish=*/false));
   EXPECT_EQ(flow.info.session.id, "4711");
   ASSERT_EQ(flow.info.rtp_info.size(), 1u);
   EXPECT_EQ(flow.client->counters().unmatched_responses, 0u);
@@ -207,9 +213,7 @@ TEST(RtspLeniency, AnswersWithAForeignCSeqAnswerTheRequestThatWaits) {
   RawRtspServer server(
       io, {{"OPTIONS", cseq_one}, {"DESCRIBE", cseq_one}, {"SETUP", cseq_one}, {"PLAY", cseq_one}});
   Flow flow;
-  flow.start(io, server, false);
-  ASSERT_TRUE(run_until(io, [&] { return flow.done; }));
-  ASSERT_FALSE(flow.error) << flow.error.describe();
+  ASSERT_TRUE(flow.succeeds(io, server, /*publish=*/false));
   const auto notes = flow.tally->notes();
   ASSERT_EQ(notes.size(), 1u);
   EXPECT_EQ(notes[0].text,
@@ -234,9 +238,7 @@ TEST(RtspLeniency, ALateAnswerToATimedOutRequestIsNotTakenForANewerOne) {
   Flow flow;
   RtspClientOptions options;
   options.request_timeout = 300ms;
-  flow.start(io, server, true, options);
-  ASSERT_TRUE(run_until(io, [&] { return flow.done; }));
-  ASSERT_FALSE(flow.error) << flow.error.describe();
+  ASSERT_TRUE(flow.succeeds(io, server, /*publish=*/true, options));
 
   auto ask = [&](ClientError& error, std::string& answer, bool& done) {
     Request r;
@@ -283,9 +285,7 @@ TEST(RtspLeniency, LowerCaseHeaderNamesAreUnderstood) {
                   .find("rtp-info: url="),
               std::string::npos);
     Flow flow;
-    flow.start(io, server, publish);
-    ASSERT_TRUE(run_until(io, [&] { return flow.done; }));
-    ASSERT_FALSE(flow.error) << flow.error.describe();
+    ASSERT_TRUE(flow.succeeds(io, server, publish));
     EXPECT_EQ(flow.info.session.id, "4711");
     EXPECT_EQ(flow.info.session.timeout_seconds, 60u);
     EXPECT_EQ(flow.info.control_url, server.url() + "/trackID=0");
@@ -318,10 +318,9 @@ TEST(RtspLeniency, TransportWithoutInterleavedKeepsTheRequestedChannels) {
   ASSERT_FALSE(flow.error) << flow.error.describe();
   EXPECT_FALSE(flow.info.transport.interleaved);
   EXPECT_EQ(received[0], rtp);
-  ASSERT_EQ(flow.tally->notes().size(), 1u);
-  EXPECT_EQ(flow.tally->notes()[0].text,
-            "SETUP reply Transport without interleaved= (RFC 2326 12.39); assumed the requested "
-            "channels");
+  ASSERT_TRUE(flow.only_note_is(
+      "SETUP reply Transport without interleaved= (RFC 2326 12.39); assumed the requested "
+      "channels"));
 }
 
 TEST(RtspLeniency, DescribeWithoutContentBaseResolvesAgainstTheRequestUrl) {
@@ -330,9 +329,7 @@ TEST(RtspLeniency, DescribeWithoutContentBaseResolvesAgainstTheRequestUrl) {
                                return without_header(conformant_reply(r), "Content-Base");
                              }}});
   Flow flow;
-  flow.start(io, server, false);
-  ASSERT_TRUE(run_until(io, [&] { return flow.done; }));
-  ASSERT_FALSE(flow.error) << flow.error.describe();
+  ASSERT_TRUE(flow.succeeds(io, server, /*publish=*/false));
   ASSERT_NE(find_request(server, "SETUP"), nullptr);
   EXPECT_EQ(find_request(server, "SETUP")->uri, server.url() + "/trackID=0");
   const std::vector<ConformanceNote> expected{
@@ -345,19 +342,13 @@ TEST(RtspLeniency, DescribeWithoutContentBaseResolvesAgainstTheRequestUrl) {
 TEST(RtspLeniency, SdpWithoutControlSetsUpTheBaseUrl) {
   boost::asio::io_context io;
   RawRtspServer server(io, {{"DESCRIBE", [](const Request& r) {
-                               return raw_reply("200 OK",
-                                                {cseq_line(r), "Content-Type: application/sdp",
-                                                 "Content-Base: " + r.uri + "/"},
-                                                h264_sdp(""));
+                               return describe_reply(r, "application/sdp", h264_sdp(""));
                              }}});
   Flow flow;
-  flow.start(io, server, false);
-  ASSERT_TRUE(run_until(io, [&] { return flow.done; }));
-  ASSERT_FALSE(flow.error) << flow.error.describe();
+  ASSERT_TRUE(flow.succeeds(io, server, /*publish=*/false));
   EXPECT_EQ(find_request(server, "SETUP")->uri, server.url() + "/");
-  ASSERT_EQ(flow.tally->notes().size(), 1u);
-  EXPECT_EQ(flow.tally->notes()[0].text,
-            "SDP media without a=control (RFC 2326 C.1.1); set up the base URL");
+  ASSERT_TRUE(
+      flow.only_note_is("SDP media without a=control (RFC 2326 C.1.1); set up the base URL"));
 }
 
 TEST(RtspLeniency, PlayWithoutUsableRtpInfoStillPlays) {
@@ -369,9 +360,7 @@ TEST(RtspLeniency, PlayWithoutUsableRtpInfoStillPlays) {
                                  return raw_reply("200 OK", lines);
                                }}});
     Flow flow;
-    flow.start(io, server, false);
-    ASSERT_TRUE(run_until(io, [&] { return flow.done; }));
-    ASSERT_FALSE(flow.error) << flow.error.describe();
+    ASSERT_TRUE(flow.succeeds(io, server, /*publish=*/false));
     EXPECT_TRUE(flow.info.rtp_info.empty());
     const std::vector<ConformanceNote> expected{
         {rtp_info.empty() ? "PLAY reply without RTP-Info (RFC 2326 12.33); started at the first "
@@ -385,21 +374,15 @@ TEST(RtspLeniency, PlayWithoutUsableRtpInfoStillPlays) {
 
 TEST(RtspLeniency, DescribeWithAnotherContentTypeIsReadAsSdp) {
   boost::asio::io_context io;
-  RawRtspServer server(io, {{"DESCRIBE", [](const Request& r) {
-                               return raw_reply("200 OK",
-                                                {cseq_line(r), "Content-Type: text/plain",
-                                                 "Content-Base: " + r.uri + "/"},
-                                                h264_sdp());
-                             }}});
+  RawRtspServer server(
+      io,
+      {{"DESCRIBE", [](const Request& r) { return describe_reply(r, "text/plain", h264_sdp()); }}});
   Flow flow;
-  flow.start(io, server, false);
-  ASSERT_TRUE(run_until(io, [&] { return flow.done; }));
-  ASSERT_FALSE(flow.error) << flow.error.describe();
+  ASSERT_TRUE(flow.succeeds(io, server, /*publish=*/false));
   EXPECT_EQ(flow.info.track.sps, (std::vector<uint8_t>{0x67, 0x42, 0xc0, 0x1f, 0xda}));
-  ASSERT_EQ(flow.tally->notes().size(), 1u);
-  EXPECT_EQ(flow.tally->notes()[0].text,
-            "DESCRIBE reply Content-Type is not application/sdp (RFC 2326 C.1); parsed the body "
-            "as SDP");
+  ASSERT_TRUE(flow.only_note_is(
+      "DESCRIBE reply Content-Type is not application/sdp (RFC 2326 C.1); parsed the body "
+      "as SDP"));
 }
 
 // Without an H.264 track there is nothing whose identity could be checked: that stays a failure.

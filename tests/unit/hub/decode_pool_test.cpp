@@ -37,6 +37,30 @@ class Signal {
   std::condition_variable cv_;
 };
 
+// A stream handler that keeps its worker busy: each job says it has entered, waits until
+// release(), then counts itself finished. State under signal's mutex.
+struct HeldHandler {
+  explicit HeldHandler(Signal& signal) : signal(signal) {}
+  DecodePool::Handler handler() {
+    return [this](DecodeJob&) {
+      signal.notify([&] { entered = true; });
+      signal.wait([&] { return released; });
+      signal.notify([&] { ++finished; });
+    };
+  }
+  bool wait_entered() {
+    return signal.wait([&] { return entered; });
+  }
+  void release() {
+    signal.notify([&] { released = true; });
+  }
+
+  Signal& signal;
+  bool entered = false;
+  bool released = false;
+  int finished = 0;
+};
+
 DecodeJob job_with(uint64_t value) {
   DecodeJob job;
   job.generation = value;
@@ -82,46 +106,30 @@ TEST(DecodePool, FramesOfAStreamRunInOrderOnOneWorker) {
 TEST(DecodePool, AFullQueueDropsAndCounts) {
   DecodePool pool(1);
   Signal signal;
-  bool entered = false;
-  bool release = false;
-  int processed = 0;
-  auto stream = pool.open_stream(
-      [&](DecodeJob&) {
-        signal.notify([&] { entered = true; });
-        signal.wait([&] { return release; });
-        signal.notify([&] { ++processed; });
-      },
-      4);
+  HeldHandler held(signal);
+  auto stream = pool.open_stream(held.handler(), 4);
   ASSERT_TRUE(pool.submit(stream, job_with(0)));
-  ASSERT_TRUE(signal.wait([&] { return entered; }));  // the worker is busy with job 0
+  ASSERT_TRUE(held.wait_entered());  // the worker is busy with job 0
   for (int i = 1; i <= 4; ++i) EXPECT_TRUE(pool.submit(stream, job_with(i)));
   EXPECT_FALSE(pool.submit(stream, job_with(5)));
   EXPECT_FALSE(pool.submit(stream, job_with(6)));
   EXPECT_EQ(stream->dropped(), 2u);
   EXPECT_EQ(stream->queued(), 4u);
-  signal.notify([&] { release = true; });
-  ASSERT_TRUE(signal.wait([&] { return processed == 5; }));
+  held.release();
+  ASSERT_TRUE(signal.wait([&] { return held.finished == 5; }));
   EXPECT_EQ(stream->dropped(), 2u);
 }
 
 TEST(DecodePool, ClosedStreamsRunNothingMore) {
   DecodePool pool(1);
   Signal signal;
-  bool entered = false;
-  bool release = false;
-  bool a_done = false;
+  HeldHandler held(signal);
   int b_runs = 0;
-  auto a = pool.open_stream(
-      [&](DecodeJob&) {
-        signal.notify([&] { entered = true; });
-        signal.wait([&] { return release; });
-        signal.notify([&] { a_done = true; });
-      },
-      8);
+  auto a = pool.open_stream(held.handler(), 8);
   auto b = pool.open_stream([&](DecodeJob&) { signal.notify([&] { ++b_runs; }); }, 8);
   ASSERT_EQ(a->worker(), b->worker());
   ASSERT_TRUE(pool.submit(a, job_with(0)));
-  ASSERT_TRUE(signal.wait([&] { return entered; }));
+  ASSERT_TRUE(held.wait_entered());
   ASSERT_TRUE(pool.submit(b, job_with(1)));
   ASSERT_TRUE(pool.submit(b, job_with(2)));
   pool.close_stream(b);  // b is not running: returns at once, its queued jobs are discarded
@@ -132,9 +140,9 @@ TEST(DecodePool, ClosedStreamsRunNothingMore) {
   std::thread closer([&] {
     pool.close_stream(a);
     std::lock_guard lock(signal.mutex());
-    finished_when_closed = a_done;
+    finished_when_closed = held.finished == 1;
   });
-  signal.notify([&] { release = true; });
+  held.release();
   closer.join();
   EXPECT_TRUE(finished_when_closed);
   // A marker stream on the same worker proves the queue was drained past b's jobs.

@@ -24,10 +24,17 @@ void stream(LivenessTracker& t, Micros from, Micros until, Micros latency, Lost 
   }
 }
 
+// A 30 s run with the stream entitled throughout and faults excusing `excused`: the figures at
+// its end of a camera sending all along, its frames 40 ms to the hub unless `lost(t)`.
+template <typename Lost>
+LivenessFigures thirty_second_run(Lost lost, std::vector<TimeWindow> excused = {}) {
+  LivenessTracker t({TimeWindow{}}, std::move(excused));
+  stream(t, 0s, 30s, 40ms, lost);
+  return t.finish(30s, kBound);
+}
+
 TEST(LivenessTrackerTest, HealthyStreamHasShortFirstFrameAndNoStall) {
-  LivenessTracker t({TimeWindow{}}, {});
-  stream(t, 0s, 30s, 40ms, [](Micros) { return false; });
-  const auto f = t.finish(30s, kBound);
+  const auto f = thirty_second_run([](Micros) { return false; });
   ASSERT_TRUE(f.first_frame);
   EXPECT_EQ(*f.first_frame, 40ms);
   EXPECT_FALSE(f.first_frame_missing);
@@ -38,9 +45,7 @@ TEST(LivenessTrackerTest, HealthyStreamHasShortFirstFrameAndNoStall) {
 }
 
 TEST(LivenessTrackerTest, BlackHoleMissesItsFirstFrameAndStallsTheWholeRun) {
-  LivenessTracker t({TimeWindow{}}, {});
-  stream(t, 0s, 30s, 40ms, [](Micros) { return true; });
-  const auto f = t.finish(30s, kBound);
+  const auto f = thirty_second_run([](Micros) { return true; });
   EXPECT_TRUE(f.first_frame_missing);
   EXPECT_EQ(*f.first_frame, 30s);
   EXPECT_EQ(f.max_stall, 30s);
@@ -50,18 +55,16 @@ TEST(LivenessTrackerTest, BlackHoleMissesItsFirstFrameAndStallsTheWholeRun) {
 
 TEST(LivenessTrackerTest, OutageInsideAnExcusedFaultIsNotAStall) {
   // A partition 10-14 s plus 3 s recovery allowance: the 10-16 s gap is excused.
-  LivenessTracker t({TimeWindow{}}, {TimeWindow{10s, 17s}});
-  stream(t, 0s, 30s, 40ms, [](Micros at) { return at >= 10s && at < 16s; });
-  const auto f = t.finish(30s, kBound);
+  const auto f =
+      thirty_second_run([](Micros at) { return at >= 10s && at < 16s; }, {TimeWindow{10s, 17s}});
   EXPECT_LE(f.max_stall, 200ms);
   EXPECT_EQ(f.sent, 229u);  // 70 of the 300 frames fall in excused time, one before the first frame
   EXPECT_EQ(f.delivered, 229u);
 }
 
 TEST(LivenessTrackerTest, OutageOutsideFaultsIsAStallAndLowersTheRatio) {
-  LivenessTracker t({TimeWindow{}}, {TimeWindow{2s, 3s}});
-  stream(t, 0s, 30s, 40ms, [](Micros at) { return at >= 10s && at < 25s; });
-  const auto f = t.finish(30s, kBound);
+  const auto f =
+      thirty_second_run([](Micros at) { return at >= 10s && at < 25s; }, {TimeWindow{2s, 3s}});
   EXPECT_GE(f.max_stall, 15s);
   EXPECT_LT(f.max_stall, 15'200ms);
   EXPECT_EQ(f.max_stall_from, 9'940ms);  // after the last frame before the outage arrived
@@ -84,10 +87,8 @@ TEST(LivenessTrackerTest, FirstFrameIsJudgedPerShareWindowFromItsFirstUnexcusedM
 }
 
 TEST(LivenessTrackerTest, RelayThatDeliversOneFrameThenDropsMostFailsTheRatio) {
-  LivenessTracker t({TimeWindow{}}, {});
   uint64_t n = 0;
-  stream(t, 0s, 30s, 40ms, [&](Micros at) { return at > 0s && (n++ % 3) != 0; });
-  const auto f = t.finish(30s, kBound);
+  const auto f = thirty_second_run([&](Micros at) { return at > 0s && (n++ % 3) != 0; });
   ASSERT_GT(f.sent, 0u);
   EXPECT_LT(static_cast<double>(f.delivered) / static_cast<double>(f.sent), 0.4);
   EXPECT_LE(f.max_stall, 400ms);  // frequent enough never to stall: only the ratio catches it
@@ -118,6 +119,17 @@ class OracleLivenessTest : public ::testing::Test {
                   .fault_recovery = 2s,
                   .min_delivered_ratio = 0.5};
     return c;
+  }
+  // bob's cam-b delivered to hub-1 (alice) every 100 ms from 10 s until before `until`: shared
+  // with alice until the revoke at 20 s, which has no grace.
+  static Results cam_b_to_alice_until(Micros until) {
+    GroundTruth t = truth();
+    t.revoke_grace = 0s;
+    Oracle oracle(t, {{"all", 0s, 30s}}, {}, Checks{});
+    uint64_t seq = 0;
+    for (Micros at = 10s; at < until; at += 100ms, ++seq)
+      oracle.judge(frame("cam-b", 202, seq, at, at + 30ms, "bob"));
+    return oracle.finish(30s);
   }
   static const CheckResult& check(const Results& r, const std::string& name) {
     for (const auto& c : r.checks)
@@ -190,13 +202,7 @@ TEST_F(OracleLivenessTest, HealthyDeliveryPassesAndAFaultOnlyExcusesItsOwnPath) 
 // A relay whose authorization runs only per request keeps streaming to a revoked account: the
 // revoke's enforcement latency is reported and, with the default grace of 0, fails.
 TEST_F(OracleLivenessTest, RevokeEnforcementLatencyIsMeasuredAndJudged) {
-  GroundTruth t = truth();
-  t.revoke_grace = 0s;
-  Oracle oracle(t, {{"all", 0s, 30s}}, {}, Checks{});
-  uint64_t seq = 0;
-  for (Micros at = 10s; at < 23s; at += 100ms, ++seq)  // 3 s past the revoke at 20 s
-    oracle.judge(frame("cam-b", 202, seq, at, at + 30ms, "bob"));
-  const Results r = oracle.finish(30s);
+  const Results r = cam_b_to_alice_until(23s);  // 3 s past the revoke at 20 s
   ASSERT_EQ(r.revokes.size(), 1u);
   EXPECT_EQ(r.revokes[0].hub, "hub-1");
   EXPECT_EQ(r.revokes[0].revoked_at, 20s);
@@ -207,13 +213,7 @@ TEST_F(OracleLivenessTest, RevokeEnforcementLatencyIsMeasuredAndJudged) {
 }
 
 TEST_F(OracleLivenessTest, RevokeHonouredPassesTheGraceCheck) {
-  GroundTruth t = truth();
-  t.revoke_grace = 0s;
-  Oracle oracle(t, {{"all", 0s, 30s}}, {}, Checks{});
-  uint64_t seq = 0;
-  for (Micros at = 10s; at < 19'900ms; at += 100ms, ++seq)
-    oracle.judge(frame("cam-b", 202, seq, at, at + 30ms, "bob"));
-  const Results r = oracle.finish(30s);
+  const Results r = cam_b_to_alice_until(19'900ms);
   ASSERT_EQ(r.revokes.size(), 1u);
   EXPECT_EQ(r.revokes[0].frames_after, 0u);
   EXPECT_TRUE(check(r, "revoke_grace").passed) << check(r, "revoke_grace").message;

@@ -47,6 +47,30 @@ Micros feed(Oracle& oracle, ManualClock& clock, uint64_t& seq, Micros from, Micr
   return clock.now();
 }
 
+// An oracle over one phase "all" (0-100 s) and the cam-a frames fed to it, each received when
+// captured: for the freeze rule, which looks at the gaps between frames alone.
+struct FrameGaps {
+  Oracle oracle{sample_truth(), {{"all", 0s, 100s}}, {}, {}};
+  ManualClock clock;
+  uint64_t seq = 1;
+
+  // Frames every `period` from 0 until before `until`; returns the last one's time.
+  Micros steady(Micros until, Micros period) {
+    return feed(oracle, clock, seq, 0s, until, period) - period;
+  }
+  // One more frame, at `t`; returns t.
+  Micros frame_at(Micros t) {
+    oracle.judge(frame("cam-a", 101, seq++, t, t));
+    return t;
+  }
+  // hub-1's metrics of cam-a in phase "all", the run ending at `end`.
+  const StreamPhaseMetrics& stream_until(Micros end) {
+    results = oracle.finish(end);
+    return *find_stream(results, "hub-1", "cam-a", "all");
+  }
+  Results results;
+};
+
 TEST(OracleTest, CountsEveryVerdictAndKeepsOnlyNonOkInFull) {
   Oracle oracle(sample_truth(), {{"all", 0s, 60s}}, {}, {});
   ManualClock clock{1s};
@@ -159,43 +183,28 @@ TEST(OracleTest, OperationHistoryIsCountedPerTypeAndCompletion) {
 }
 
 TEST(OracleTest, FreezeFollowsTheWebRtcRule) {
-  Oracle oracle(sample_truth(), {{"all", 0s, 100s}}, {}, {});
-  ManualClock clock;
-  uint64_t seq = 1;
   // 20 frames 100 ms apart (19 gaps), then a 300 ms gap: average (1900+300)/20 = 110 ms,
   // threshold max(330, 260) = 330 ms: no freeze.
-  Micros t = feed(oracle, clock, seq, 0s, 2000ms, 100ms) - 100ms;
-  t += 300ms;
-  oracle.judge(frame("cam-a", 101, seq++, t, t));
-  auto r = oracle.finish(t);
-  // (A fresh oracle for the second half keeps the two cases independent.)
-  EXPECT_EQ(find_stream(r, "hub-1", "cam-a", "all")->freezes, 0u);
+  FrameGaps first;
+  Micros t = first.frame_at(first.steady(2000ms, 100ms) + 300ms);
+  EXPECT_EQ(first.stream_until(t).freezes, 0u);
 
-  Oracle second(sample_truth(), {{"all", 0s, 100s}}, {}, {});
-  seq = 1;
-  t = feed(second, clock, seq, 0s, 2000ms, 100ms) - 100ms;
+  // (A fresh oracle for the second half keeps the two cases independent.)
   // 400 ms gap: average (1900+400)/20 = 115 ms, threshold max(345, 265) = 345 ms: a freeze.
-  t += 400ms;
-  second.judge(frame("cam-a", 101, seq++, t, t));
-  r = second.finish(t);
-  const auto* m = find_stream(r, "hub-1", "cam-a", "all");
-  EXPECT_EQ(m->freezes, 1u);
-  EXPECT_EQ(m->freeze_total, 400ms);
+  FrameGaps second;
+  t = second.frame_at(second.steady(2000ms, 100ms) + 400ms);
+  const auto& m = second.stream_until(t);
+  EXPECT_EQ(m.freezes, 1u);
+  EXPECT_EQ(m.freeze_total, 400ms);
 }
 
 TEST(OracleTest, FreezeUsesTheFixed150MsIncreaseAtHighFrameRates) {
-  Oracle oracle(sample_truth(), {{"all", 0s, 100s}}, {}, {});
-  ManualClock clock;
-  uint64_t seq = 1;
+  FrameGaps gaps;
   // 40 ms frames (19 gaps = 760 ms). Gap 190 ms: average 47.5, threshold max(142.5, 197.5): none.
-  Micros t = feed(oracle, clock, seq, 0s, 800ms, 40ms) - 40ms;
-  t += 190ms;
-  oracle.judge(frame("cam-a", 101, seq++, t, t));
+  Micros t = gaps.frame_at(gaps.steady(800ms, 40ms) + 190ms);
   // Next gap 210 ms: average (760+190+210)/21 = 55.2, threshold max(165.7, 205.2): a freeze.
-  t += 210ms;
-  oracle.judge(frame("cam-a", 101, seq++, t, t));
-  const auto r = oracle.finish(t);
-  EXPECT_EQ(find_stream(r, "hub-1", "cam-a", "all")->freezes, 1u);
+  t = gaps.frame_at(t + 210ms);
+  EXPECT_EQ(gaps.stream_until(t).freezes, 1u);
 }
 
 TEST(OracleTest, CountsReordersAndDuplicatesAndIgnoresCameraRestarts) {

@@ -40,6 +40,15 @@ class StateJournalTest : public ::testing::Test {
     }
   }
 
+  // A relay's life before a restart: a journal over an empty snapshot, the fleet of `n`
+  // appended, then closed without a compaction. Returns the last seq it wrote.
+  uint64_t journal_a_fleet(int n) const {
+    uint64_t seq = 0;
+    StateJournal journal(file(), Provisioning{}, {}, seq);
+    append_fleet(journal, n, seq);
+    return seq;
+  }
+
   void append_raw(const std::string& bytes) const {
     std::ofstream(file().journal_path(), std::ios::binary | std::ios::app) << bytes;
   }
@@ -68,11 +77,7 @@ TEST_F(StateJournalTest, ManyChangesSurviveARestartThroughTheJournalAlone) {
 }
 
 TEST_F(StateJournalTest, ATornLastLineIsIgnoredAndDiscardedOnReopen) {
-  uint64_t seq = 0;
-  {
-    StateJournal journal(file(), Provisioning{}, {}, seq);
-    append_fleet(journal, 10, seq);
-  }
+  uint64_t seq = journal_a_fleet(10);
   // A crash mid-append: the next change's line was cut before its newline.
   const std::string torn = encode_change(StateChange::account("user-99", "tok-99"), seq + 1);
   append_raw(torn.substr(0, torn.size() / 2));
@@ -96,11 +101,7 @@ TEST_F(StateJournalTest, ATornLastLineIsIgnoredAndDiscardedOnReopen) {
 }
 
 TEST_F(StateJournalTest, ANeverWrittenTailOfZerosIsIgnored) {
-  uint64_t seq = 0;
-  {
-    StateJournal journal(file(), Provisioning{}, {}, seq);
-    append_fleet(journal, 3, seq);
-  }
+  const uint64_t seq = journal_a_fleet(3);
   // The file's size made it to disk but not its last page: zeros, then more bytes of the batch.
   std::string tail(100, '\0');
   tail += '\n';
@@ -158,11 +159,7 @@ TEST_F(StateJournalTest, ACrashBetweenSnapshotAndTruncationReplaysNothingTwice) 
 }
 
 TEST_F(StateJournalTest, AJournalWithoutItsSnapshotIsStale) {
-  uint64_t seq = 0;
-  {
-    StateJournal journal(file(), Provisioning{}, {}, seq);
-    append_fleet(journal, 2, seq);
-  }
+  journal_a_fleet(2);
   // Removing the state file means "start from an empty cloud" (the built-in SUT does so).
   std::filesystem::remove(path());
   EXPECT_FALSE(file().load().has_value());

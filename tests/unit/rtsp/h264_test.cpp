@@ -241,6 +241,15 @@ std::vector<Bytes> packet_bytes(const Nals& au, uint32_t ts, uint16_t seq, size_
   return out;
 }
 
+// Two access units of one packet each, sequence 500 then 501: an IDR `a` and a slice `b`.
+struct TwoSinglePacketAccessUnits {
+  Rng rng{9};
+  Nals a = {nal(0x65, 200, rng)};
+  Nals b = {nal(0x41, 200, rng)};
+  std::vector<Bytes> pa = packet_bytes(a, 0, 500);
+  std::vector<Bytes> pb = packet_bytes(b, 3000, 501);
+};
+
 TEST(H264Depacketizer, TruncatedFuAWithoutSequenceGapIsIncomplete) {
   Rng rng(5);
   Nals big = {nal(0x65, 3500, rng)};
@@ -325,34 +334,28 @@ TEST(H264Depacketizer, GarbageAndMalformedPayloadsAreCountedNotDelivered) {
 }
 
 TEST(H264Depacketizer, WithoutAKnownStartTheFirstAccessUnitIsNotTrusted) {
-  Rng rng(9);
-  Nals a = {nal(0x65, 200, rng)}, b = {nal(0x41, 200, rng)};
-  auto pa = packet_bytes(a, 0, 500);
-  auto pb = packet_bytes(b, 3000, 501);
+  const TwoSinglePacketAccessUnits two;
   Collector col;
   H264Depacketizer d({}, col.sink());
-  d.push(pa[0]);
-  d.push(pb[0]);
+  d.push(two.pa[0]);
+  d.push(two.pb[0]);
   ASSERT_EQ(col.aus.size(), 1u);
-  EXPECT_EQ(col.aus[0].nals, b);
+  EXPECT_EQ(col.aus[0].nals, two.b);
   EXPECT_EQ(d.counters().frames_incomplete, 1u);
 }
 
 TEST(H264Depacketizer, AStartLearntFromThePlayAnswerMakesTheFirstAccessUnitComplete) {
-  Rng rng(9);
-  Nals a = {nal(0x65, 200, rng)}, b = {nal(0x41, 200, rng)};
-  auto pa = packet_bytes(a, 0, 500);
-  auto pb = packet_bytes(b, 3000, 501);
+  const TwoSinglePacketAccessUnits two;
   Collector col;
   H264Depacketizer d({}, col.sink());
   d.expect_first_sequence(500);  // RTP-Info seq=500, after the depacketizer was made
-  d.push(pa[0]);
-  d.push(pb[0]);
+  d.push(two.pa[0]);
+  d.push(two.pb[0]);
   ASSERT_EQ(col.aus.size(), 2u);
-  EXPECT_EQ(col.aus[0].nals, a);
+  EXPECT_EQ(col.aus[0].nals, two.a);
   EXPECT_EQ(d.counters().frames_incomplete, 0u);
   d.expect_first_sequence(9);  // too late: the stream has started, nothing changes
-  d.push(packet_bytes(a, 6000, 502)[0]);
+  d.push(packet_bytes(two.a, 6000, 502)[0]);
   EXPECT_EQ(col.aus.size(), 3u);
 }
 

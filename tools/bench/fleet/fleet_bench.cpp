@@ -7,23 +7,19 @@
 
 #include <CLI/CLI.hpp>
 #include <atomic>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http.hpp>
 #include <chrono>
 #include <cstdio>
-#include <future>
+#include <stdexcept>
 #include <thread>
 
 #include "emulators/camera/camera.hpp"
 #include "emulators/hub/hub.hpp"
 #include "emulators/media/media_error.hpp"
 #include "emulators/relay/relay.hpp"
+// The fleet tests' io thread and provisioning request (this bench compiles their sources).
+#include "tests/integration/fleet/fleet_support.hpp"
+#include "tests/integration/fleet/loopback_http.hpp"
 
-namespace asio = boost::asio;
-namespace http = boost::beast::http;
 using namespace camleak;
 using namespace camleak::emulators;
 using Seconds = std::chrono::duration<double>;
@@ -43,43 +39,19 @@ double thread_cpu_seconds() {
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
 }
 
-class IoThread {
- public:
-  IoThread() : work_(asio::make_work_guard(io_)), thread_([this] { io_.run(); }) {}
-  ~IoThread() {
-    work_.reset();
-    io_.stop();
-    thread_.join();
-  }
-  asio::io_context& io() { return io_; }
-  template <typename F>
-  auto run_sync(F f) {
-    std::packaged_task<decltype(f())()> task(std::move(f));
-    auto future = task.get_future();
-    asio::post(io_, [&] { task(); });
-    return future.get();
-  }
-  double cpu_seconds() {
-    return run_sync([] { return thread_cpu_seconds(); });
-  }
+using fleet_test::IoThread;
 
- private:
-  asio::io_context io_;
-  asio::executor_work_guard<asio::io_context::executor_type> work_;
-  std::thread thread_;
-};
+// CPU time the io thread has used so far (read on that thread).
+double cpu_seconds(IoThread& io) {
+  double seconds = 0;
+  io.run_sync([&] { seconds = thread_cpu_seconds(); });
+  return seconds;
+}
 
-void put(asio::ip::tcp::socket& socket, const std::string& target, const std::string& body) {
-  http::request<http::string_body> request(http::verb::put, target, 11);
-  request.set(http::field::host, "127.0.0.1");
-  request.keep_alive(true);
-  request.body() = body;
-  request.prepare_payload();
-  http::write(socket, request);
-  boost::beast::flat_buffer buffer;
-  http::response<http::string_body> response;
-  http::read(socket, buffer, response);
-  if (response.result_int() != 200) throw std::runtime_error("provisioning " + target + " failed");
+// Provisioning through the relay's admin API: a refusal ends the benchmark.
+void put(uint16_t admin_port, const std::string& target, const std::string& body) {
+  if (loopback::http_request("PUT", admin_port, target, body).status != 200)
+    throw std::runtime_error("provisioning " + target + " failed");
 }
 
 }  // namespace
@@ -107,15 +79,11 @@ int main(int argc, char** argv) {
   relay_config.seed = 1;
   relay::Relay relay(relay_config);
   relay.start();
-  {
-    asio::io_context io;
-    asio::ip::tcp::socket socket(io);
-    socket.connect({asio::ip::make_address("127.0.0.1"), relay.ports().admin});
-    for (int i = 0; i < cameras; ++i) {
-      const std::string n = std::to_string(i);
-      put(socket, "/admin/accounts/acct-" + n, R"({"token":"tok-)" + n + R"("})");
-      put(socket, "/admin/cameras/cam-" + n, R"({"owner":"acct-)" + n + R"(","secret":"s"})");
-    }
+  for (int i = 0; i < cameras; ++i) {
+    const std::string n = std::to_string(i);
+    put(relay.ports().admin, "/admin/accounts/acct-" + n, R"({"token":"tok-)" + n + R"("})");
+    put(relay.ports().admin, "/admin/cameras/cam-" + n,
+        R"({"owner":"acct-)" + n + R"(","secret":"s"})");
   }
 
   std::vector<CameraConfig> configs;
@@ -160,13 +128,13 @@ int main(int argc, char** argv) {
   };
   // Phase 1: cameras alone (the relay ingests, nobody watches).
   std::this_thread::sleep_for(std::chrono::milliseconds(500));  // bench warm-up, not a test wait
-  double cam_cpu0 = camera_io.cpu_seconds();
+  double cam_cpu0 = cpu_seconds(camera_io);
   double proc0 = process_cpu_seconds();
   uint64_t frames0 = total_frames();
   auto t0 = std::chrono::steady_clock::now();
   std::this_thread::sleep_for(Seconds(seconds));
   double wall = Seconds(std::chrono::steady_clock::now() - t0).count();
-  double cam_cpu = camera_io.cpu_seconds() - cam_cpu0;
+  double cam_cpu = cpu_seconds(camera_io) - cam_cpu0;
   double proc = process_cpu_seconds() - proc0;
   uint64_t frames = total_frames() - frames0;
   std::printf(
@@ -194,8 +162,8 @@ int main(int argc, char** argv) {
     hubs.back()->start();
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(1000));
-  cam_cpu0 = camera_io.cpu_seconds();
-  const double hub_cpu0 = hub_io.cpu_seconds();
+  cam_cpu0 = cpu_seconds(camera_io);
+  const double hub_cpu0 = cpu_seconds(hub_io);
   proc0 = process_cpu_seconds();
   frames0 = total_frames();
   const uint64_t obs0 = observations.load();
@@ -203,8 +171,8 @@ int main(int argc, char** argv) {
   t0 = std::chrono::steady_clock::now();
   std::this_thread::sleep_for(Seconds(seconds));
   wall = Seconds(std::chrono::steady_clock::now() - t0).count();
-  cam_cpu = camera_io.cpu_seconds() - cam_cpu0;
-  const double hub_cpu = hub_io.cpu_seconds() - hub_cpu0;
+  cam_cpu = cpu_seconds(camera_io) - cam_cpu0;
+  const double hub_cpu = cpu_seconds(hub_io) - hub_cpu0;
   proc = process_cpu_seconds() - proc0;
   frames = total_frames() - frames0;
   const uint64_t obs = observations.load() - obs0;
@@ -240,11 +208,9 @@ int main(int argc, char** argv) {
 
   hub_io.run_sync([&] {
     for (auto& h : hubs) h->stop();
-    return 0;
   });
   camera_io.run_sync([&] {
     for (auto& c : fleet) c->stop();
-    return 0;
   });
   relay.stop();
   pool.stop();

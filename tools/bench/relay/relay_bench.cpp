@@ -9,6 +9,7 @@
 //   relay_bench [--seconds S] [--max-streams N]
 #include <time.h>
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
@@ -25,6 +26,8 @@
 #include "emulators/rtsp/h264_packetizer.hpp"
 #include "emulators/rtsp/rtp.hpp"
 #include "emulators/rtsp/rtsp_client.hpp"
+// The fleet tests' provisioning request (this bench compiles its source).
+#include "tests/integration/fleet/loopback_http.hpp"
 
 namespace {
 
@@ -110,37 +113,17 @@ struct Viewer {
   bool ready = false;
 };
 
-void provision(const relay::Relay& r, int cameras, int accounts);
+// Every camera publishing, or every viewer playing.
+template <typename Client>
+bool all_ready(const std::vector<std::unique_ptr<Client>>& clients) {
+  return std::all_of(clients.begin(), clients.end(), [](const auto& c) { return c->ready; });
+}
 
-struct Admin {
-  explicit Admin(uint16_t port) : port(port) {}
-  uint16_t port;
-};
-
-}  // namespace
-
-// Provisioning goes through the in-process admin API with a minimal blocking HTTP client.
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-
-namespace {
-
+// Provisioning goes through the in-process admin API; a refusal ends the benchmark.
 void admin_put(uint16_t port, const std::string& target, const std::string& body) {
-  namespace http = boost::beast::http;
-  asio::io_context io;
-  asio::ip::tcp::socket s(io);
-  s.connect({asio::ip::make_address("127.0.0.1"), port});
-  http::request<http::string_body> req{http::verb::put, target, 11};
-  req.set(http::field::host, "127.0.0.1");
-  req.body() = body;
-  req.prepare_payload();
-  http::write(s, req);
-  boost::beast::flat_buffer b;
-  http::response<http::string_body> res;
-  http::read(s, b, res);
-  if (res.result_int() != 200) {
-    std::fprintf(stderr, "provisioning %s failed: %s\n", target.c_str(), res.body().c_str());
+  const loopback::HttpReply reply = loopback::http_request("PUT", port, target, body);
+  if (reply.status != 200) {
+    std::fprintf(stderr, "provisioning %s failed: %s\n", target.c_str(), reply.body.c_str());
     std::exit(3);
   }
 }
@@ -177,25 +160,13 @@ StreamsResult run_streams(int n, int seconds, std::shared_ptr<const media::H264L
   }
   StreamsResult result;
   result.all_connected = run_until(
-      io,
-      [&] {
-        for (auto& c : cams)
-          if (!c->ready) return false;
-        return true;
-      },
-      std::chrono::seconds(60));
+      io, [&] { return all_ready(cams); }, std::chrono::seconds(60));
   for (int i = 0; i < n; ++i) {
     viewers.push_back(std::make_unique<Viewer>(io, r.rtsp_url("cam-" + std::to_string(i)),
                                                "acct-" + std::to_string(i)));
   }
   result.all_connected &= run_until(
-      io,
-      [&] {
-        for (auto& v : viewers)
-          if (!v->ready) return false;
-        return true;
-      },
-      std::chrono::seconds(60));
+      io, [&] { return all_ready(viewers); }, std::chrono::seconds(60));
   // Warm up for one GOP (2 s) so every viewer is past its first keyframe, then measure.
   const auto warmup = std::chrono::milliseconds(2500);
   for (auto& c : cams) {
@@ -248,13 +219,7 @@ std::pair<double, uint64_t> run_fanout(int viewers_n, int seconds,
   for (int i = 0; i < viewers_n; ++i)
     viewers.push_back(std::make_unique<Viewer>(io, r.rtsp_url("cam-0"), "acct-0"));
   run_until(
-      io,
-      [&] {
-        for (auto& v : viewers)
-          if (!v->ready) return false;
-        return true;
-      },
-      std::chrono::seconds(60));
+      io, [&] { return all_ready(viewers); }, std::chrono::seconds(60));
   const double process0 = cpu_seconds(CLOCK_PROCESS_CPUTIME_ID);
   const double client0 = cpu_seconds(CLOCK_THREAD_CPUTIME_ID);
   cam.start_sending(std::chrono::steady_clock::now() + std::chrono::seconds(seconds));
