@@ -4,22 +4,22 @@
 #include <boost/json.hpp>
 #include <cstdio>
 
-#include "emulators/h264/nal.hpp"
 #include "emulators/relay/relay_core.hpp"
 #include "emulators/rtsp/auth.hpp"
+#include "emulators/rtsp/headers.hpp"
 #include "emulators/rtsp/rtcp.hpp"
+#include "emulators/rtsp/sdp.hpp"
 #include "emulators/rtsp/url.hpp"
+#include "harness/core/overloaded.hpp"
 
 namespace camleak::relay {
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
-using asio::ip::udp;
 
 namespace {
 
 constexpr size_t kReadChunk = 16 * 1024;
-constexpr size_t kUdpBuffer = 65536;
 constexpr size_t kMaxNonces = 8;
 // A connection that has not sent a single request within this time is a flood or a probe.
 constexpr auto kFirstRequestTimeout = std::chrono::seconds(10);
@@ -32,7 +32,7 @@ std::string random_hex(Rng& rng) {
 
 Rng& connection_rng() {
   // Nonces and SSRCs only need to be unpredictable enough for a test relay; seeded once per
-  // thread from the OS random source through the session table's generator logic.
+  // thread from the steady clock.
   thread_local Rng rng(Rng::derive(
       static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()),
       "relay/connection"));
@@ -60,18 +60,21 @@ std::optional<std::string> camera_from_uri(std::string_view uri) {
 }
 
 RtspConnection::RtspConnection(RelayCore& core, tcp::socket socket, uint64_t id)
-    : core_(core), socket_(std::move(socket)), id_(id), read_buf_(kReadChunk), parser_([&] {
+    : core_(core),
+      socket_(std::move(socket)),
+      id_(id),
+      read_buf_(kReadChunk),
+      parser_([&] {
         rtsp::ParserLimits limits;
         limits.max_header_bytes = core.config().limits.max_header_bytes;
         limits.max_body_bytes = core.config().limits.max_body_bytes;
         return limits;
-      }()) {
+      }()),
+      transport_(socket_, core.counters) {
   boost::system::error_code ec;
   const auto remote = socket_.remote_endpoint(ec);
   if (!ec) peer_ = remote.address().to_string() + ":" + std::to_string(remote.port());
   last_activity_ = core_.now();
-  ssrc_ = static_cast<uint32_t>(connection_rng().next_u64());
-  sequence_ = static_cast<uint16_t>(connection_rng().next_u64());
 }
 
 RtspConnection::~RtspConnection() = default;
@@ -79,6 +82,7 @@ RtspConnection::~RtspConnection() = default;
 void RtspConnection::start() {
   boost::system::error_code ec;
   socket_.set_option(tcp::no_delay(true), ec);
+  transport_.set_receiver(weak_from_this());
   read_more();
 }
 
@@ -116,7 +120,6 @@ void RtspConnection::process_input() {
       if (error->fatal) {
         if (error->code == rtsp::ParseErrorCode::header_too_large ||
             error->code == rtsp::ParseErrorCode::body_too_large) {
-          rtsp::Request none;
           rtsp::Response response;
           response.status = error->code == rtsp::ParseErrorCode::header_too_large ? 431 : 413;
           response.reason = std::string(rtsp::reason_phrase(response.status));
@@ -155,11 +158,22 @@ void RtspConnection::handle_request(rtsp::Request&& request) {
 }
 
 void RtspConnection::handle_interleaved(const rtsp::InterleavedFrame& frame) {
-  if (frame.channel == rtp_channel_ && role_ == Role::publisher) {
-    handle_rtp(frame.payload);
-  } else if (frame.channel == rtcp_channel_) {
+  PublisherSession* publisher = this->publisher();
+  if (frame.channel == transport_.rtp_channel() && publisher != nullptr) {
+    publisher->on_rtp(frame.payload);
+  } else if (frame.channel == transport_.rtcp_channel()) {
     handle_rtcp(frame.payload);
   }
+}
+
+void RtspConnection::on_udp_rtp(std::span<const uint8_t> packet) {
+  last_activity_ = core_.now();
+  if (PublisherSession* publisher = this->publisher()) publisher->on_rtp(packet);
+}
+
+void RtspConnection::on_udp_rtcp(std::span<const uint8_t> packet) {
+  last_activity_ = core_.now();  // receiver reports keep a UDP session alive
+  handle_rtcp(packet);
 }
 
 // RTCP (receiver reports from viewers, sender reports from cameras) only proves liveness, which
@@ -172,14 +186,6 @@ void RtspConnection::handle_rtcp(std::span<const uint8_t> packet) {
   }
   core_.counters.rtcp_sender_reports_in += compound->sender_reports.size();
   core_.counters.rtcp_receiver_reports_in += compound->receiver_reports.size();
-}
-
-void RtspConnection::handle_rtp(std::span<const uint8_t> packet) {
-  if (!recording_ || !depacketizer_) return;  // before RECORD completed: nothing to feed
-  ++core_.counters.rtp_packets_in;
-  last_packet_ = core_.now();
-  depacketizer_->push(packet);
-  sync_depacketizer_counters();
 }
 
 // ---------------------------------------------------------------- auth
@@ -282,7 +288,8 @@ void RtspConnection::on_describe(const rtsp::Request& request) {
 }
 
 void RtspConnection::on_announce(const rtsp::Request& request) {
-  if (role_ == Role::viewer || recording_) {
+  PublisherSession* publisher = this->publisher();
+  if (is_viewer() || (publisher != nullptr && publisher->recording())) {
     ++core_.counters.rtsp_bad_requests;
     return reply_status(request, 455, "this connection already has a session");
   }
@@ -307,9 +314,11 @@ void RtspConnection::on_announce(const rtsp::Request& request) {
     ++core_.counters.rtsp_bad_requests;
     return reply_status(request, 400, "SDP has no usable H.264 stream: " + error);
   }
-  camera_ = *camera;
-  track_ = std::move(*track);
-  role_ = Role::publisher;
+  if (publisher != nullptr) {
+    publisher->announce(*camera, std::move(*track));
+  } else {
+    role_.emplace<PublisherSession>(core_, id_, *camera, std::move(*track));
+  }
   reply(request, rtsp::Response{});
 }
 
@@ -319,72 +328,37 @@ void RtspConnection::on_setup(const rtsp::Request& request) {
     ++core_.counters.not_found;
     return reply_status(request, 404, "not a camera URL");
   }
-  if (role_ == Role::publisher) return on_setup_record(request, *camera);
+  if (PublisherSession* publisher = this->publisher()) {
+    return on_setup_record(request, *camera, *publisher);
+  }
   on_setup_play(request, *camera);
 }
 
-std::optional<rtsp::TransportHeader> RtspConnection::choose_transport(const rtsp::Request& request,
-                                                                      rtsp::TransportMode mode) {
-  const auto offers = rtsp::parse_transport_list(request.headers.get("Transport"));
-  for (const auto& offer : offers) {
-    if (offer.protocol != "RTP/AVP" || !offer.unicast) continue;
-    rtsp::TransportHeader answer;
-    answer.unicast = true;
-    if (offer.lower == rtsp::LowerTransport::tcp) {
-      answer.lower = rtsp::LowerTransport::tcp;
-      answer.interleaved = offer.interleaved.value_or(rtsp::PortPair{0, 1});
-      if (answer.interleaved->first > 253 || answer.interleaved->second > 254) continue;
-      if (mode == rtsp::TransportMode::record) answer.mode = mode;
-      return answer;
-    }
-    if (!offer.client_port || offer.client_port->first == 0) continue;
-    if (udp_) {
-      // A second track's SETUP: keep the sockets of the first.
-    } else if (!open_udp(*offer.client_port)) {
-      continue;
-    }
-    answer.lower = rtsp::LowerTransport::udp;
-    answer.client_port = offer.client_port;
-    answer.server_port =
-        rtsp::PortPair{udp_rtp_->local_endpoint().port(), udp_rtcp_->local_endpoint().port()};
-    if (mode == rtsp::TransportMode::record) answer.mode = mode;
-    return answer;
-  }
-  return std::nullopt;
-}
-
-void RtspConnection::on_setup_record(const rtsp::Request& request, const std::string& camera) {
+void RtspConnection::on_setup_record(const rtsp::Request& request, const std::string& camera,
+                                     PublisherSession& publisher) {
   const auto principal = authenticate(request, PrincipalKind::camera);
   if (!principal) return;
-  if (principal->user != camera || camera != camera_) return reply_unauthorized(request);
+  if (principal->user != camera || camera != publisher.camera()) {
+    return reply_unauthorized(request);
+  }
   if (setup_done_) {
     // A further track (audio): accepted on other channels, its data ignored.
-    auto transport = choose_transport(request, rtsp::TransportMode::record);
+    auto transport = transport_.choose(request, rtsp::TransportMode::record);
     if (!transport) return reply_status(request, 461, "unsupported transport");
     rtsp::Response response;
     response.headers.set("Transport", rtsp::format_transport(*transport));
     return reply(request, std::move(response));
   }
-  auto transport = choose_transport(request, rtsp::TransportMode::record);
+  auto transport = transport_.choose(request, rtsp::TransportMode::record);
   if (!transport) {
     ++core_.counters.rtsp_bad_requests;
     return reply_status(request, 461, "offer RTP/AVP/TCP;interleaved or RTP/AVP;client_port");
   }
-  if (transport->lower == rtsp::LowerTransport::tcp) {
-    rtp_channel_ = static_cast<uint8_t>(transport->interleaved->first);
-    rtcp_channel_ = static_cast<uint8_t>(transport->interleaved->second);
-  }
-  udp_ = transport->lower == rtsp::LowerTransport::udp;
+  transport_.adopt(*transport);
   setup_done_ = true;
   // Publish sessions are never resumed nor persisted: they stay out of the session table.
   session_id_ = random_hex(connection_rng());
-  rtsp::H264DepacketizerConfig dc;
-  dc.payload_type = track_->payload_type;
-  dc.max_access_unit_bytes = core_.config().limits.max_access_unit_bytes;
-  dc.reorder_window = udp_ ? 32 : 0;
-  depacketizer_ = std::make_unique<rtsp::H264Depacketizer>(
-      dc, [this](rtsp::ReceivedAccessUnit&& au) { on_access_unit(std::move(au)); });
-  packetizer_ = std::make_unique<rtsp::H264Packetizer>(rtsp::H264PacketizerConfig{});
+  publisher.prepare_ingest(transport_.udp());
   rtsp::Response response;
   response.headers.set("Transport", rtsp::format_transport(*transport));
   reply(request, std::move(response));
@@ -399,7 +373,7 @@ void RtspConnection::on_setup_play(const rtsp::Request& request, const std::stri
   }
   if (setup_done_) {
     if (!session_matches(request)) return;
-    auto transport = choose_transport(request, rtsp::TransportMode::play);
+    auto transport = transport_.choose(request, rtsp::TransportMode::play);
     if (!transport) return reply_status(request, 461, "unsupported transport");
     rtsp::Response response;
     response.headers.set("Transport", rtsp::format_transport(*transport));
@@ -415,7 +389,7 @@ void RtspConnection::on_setup_play(const rtsp::Request& request, const std::stri
                        core_.sessions.find(hint) != nullptr)) {
     return reply_unauthorized(request);
   }
-  auto transport = choose_transport(request, rtsp::TransportMode::play);
+  auto transport = transport_.choose(request, rtsp::TransportMode::play);
   if (!transport) {
     ++core_.counters.rtsp_bad_requests;
     return reply_status(request, 461, "offer RTP/AVP/TCP;interleaved or RTP/AVP;client_port");
@@ -438,76 +412,79 @@ void RtspConnection::on_setup_play(const rtsp::Request& request, const std::stri
     return reply_unauthorized(request);
   }
   core_.sessions_changed();
-  role_ = Role::viewer;
   setup_done_ = true;
   session_id_ = decision.session.id;
-  auth_account_ = principal->user;
-  auth_token_ = principal->secret;
-  account_ = decision.session.account;
-  view_camera_ = decision.session.camera;
-  control_url_ = request.uri;
-  udp_ = transport->lower == rtsp::LowerTransport::udp;
-  if (!udp_) {
-    rtp_channel_ = static_cast<uint8_t>(transport->interleaved->first);
-    rtcp_channel_ = static_cast<uint8_t>(transport->interleaved->second);
-  }
-  transport->ssrc = ssrc_;
+  transport_.adopt(*transport);
+  const ViewerSession& viewer =
+      role_.emplace<ViewerSession>(core_, *this, id_,
+                                   PlaySetup{.session_id = decision.session.id,
+                                             .account = decision.session.account,
+                                             .camera = decision.session.camera,
+                                             .auth_account = principal->user,
+                                             .auth_token = principal->secret,
+                                             .control_url = request.uri},
+                                   connection_rng());
+  transport->ssrc = viewer.ssrc();
   rtsp::Response response;
   response.headers.set("Transport", rtsp::format_transport(*transport));
   reply(request, std::move(response));
 }
 
 void RtspConnection::on_play(const rtsp::Request& request) {
-  if (role_ != Role::viewer) {
+  ViewerSession* viewer = this->viewer();
+  if (viewer == nullptr) {
     ++core_.counters.rtsp_bad_requests;
     return reply_status(request, 455, "PLAY needs a play SETUP first");
   }
   if (!session_matches(request)) return;
   const auto principal = authenticate(request, PrincipalKind::account);
   if (!principal) return;
-  if (principal->user != auth_account_ || !core_.provisioning.can_view(account_, view_camera_)) {
-    return reply_unauthorized(request);
-  }
-  if (playing_) return reply(request, rtsp::Response{});
-  view_channel_ = &core_.channel(view_camera_);
-  rtsp::Response response;
-  response.headers.set("Range", "npt=0.000-");
-  rtsp::RtpInfoEntry info{.url = control_url_, .seq = sequence_};
-  const auto& gop = view_channel_->gop();
-  if (!gop.empty()) info.rtptime = gop.front()->rtp_timestamp;
-  response.headers.set("RTP-Info", rtsp::format_rtp_info({info}));
-  reply(request, std::move(response));
-  ++core_.counters.play_sessions_started;
-  start_play();
+  if (!viewer->may_play(principal->user)) return reply_unauthorized(request);
+  if (viewer->playing()) return reply(request, rtsp::Response{});
+  reply(request, viewer->play_answer());
+  viewer->start_play();
 }
 
 void RtspConnection::on_record(const rtsp::Request& request) {
-  if (role_ != Role::publisher || !track_) {
+  PublisherSession* publisher = this->publisher();
+  if (publisher == nullptr) {
     ++core_.counters.rtsp_bad_requests;
     return reply_status(request, 455, "RECORD needs ANNOUNCE and SETUP first");
   }
   if (!session_matches(request)) return;
   const auto principal = authenticate(request, PrincipalKind::camera);
   if (!principal) return;
-  if (principal->user != camera_) return reply_unauthorized(request);
-  if (recording_ || resolving_) return reply(request, rtsp::Response{});
-  if (core_.seen_cameras.contains(camera_)) {
+  if (principal->user != publisher->camera()) return reply_unauthorized(request);
+  if (publisher->recording() || publisher->resolving()) return reply(request, rtsp::Response{});
+  if (core_.seen_cameras.contains(publisher->camera())) {
     // A reconnect: resolve the channel through the mapping cache (see mapping_cache.hpp).
     ++core_.counters.mapping_lookups;
-    resolving_ = true;
+    publisher->await_channel();
     std::weak_ptr<RtspConnection> weak = shared_from_this();
-    core_.mapping.lookup(camera_, [weak, request](const std::string& channel) {
+    core_.mapping.lookup(publisher->camera(), [weak, request](const std::string& channel) {
       const auto self = weak.lock();
       if (!self || self->closed_) return;
-      self->resolving_ = false;
-      self->attach_ingest(channel);
+      self->attach_ingest(*self->publisher(), channel);  // the role never changes
       self->reply(request, rtsp::Response{});
     });
     return;
   }
   ++core_.counters.mapping_authoritative;
-  attach_ingest(camera_);
+  attach_ingest(*publisher, publisher->camera());
   reply(request, rtsp::Response{});
+}
+
+void RtspConnection::attach_ingest(PublisherSession& publisher, const std::string& channel_name) {
+  Channel& channel = core_.channel(channel_name);
+  if (channel.publisher != 0 && channel.publisher != id_) {
+    // The camera reconnected while its old connection lingers (half-open after a partition).
+    const auto old = core_.connections.find(channel.publisher);
+    if (old != core_.connections.end()) {
+      ++core_.counters.publish_sessions_replaced;
+      old->second->close(CloseReason::replaced);
+    }
+  }
+  publisher.attach(channel);
 }
 
 void RtspConnection::on_teardown(const rtsp::Request& request) {
@@ -581,6 +558,10 @@ void RtspConnection::queue_bytes(std::string_view bytes) {
   out_pending_.append(bytes);
 }
 
+void RtspConnection::send(const MediaFrame& frame, uint16_t& sequence, uint32_t ssrc) {
+  transport_.send(frame, sequence, ssrc, out_pending_);
+}
+
 void RtspConnection::flush() {
   if (closed_ || writing_) return;
   if (out_pending_.empty()) {
@@ -604,227 +585,13 @@ void RtspConnection::flush() {
                     });
 }
 
-// ---------------------------------------------------------------- UDP
-
-bool RtspConnection::open_udp(const rtsp::PortPair& client_ports) {
-  boost::system::error_code ec;
-  const auto local = socket_.local_endpoint(ec);
-  if (ec) return false;
-  const auto remote = socket_.remote_endpoint(ec);
-  if (ec) return false;
-  udp_rtp_.emplace(socket_.get_executor());
-  udp_rtcp_.emplace(socket_.get_executor());
-  const udp::endpoint bind_at(local.address(), 0);
-  udp_rtp_->open(bind_at.protocol(), ec);
-  if (!ec) udp_rtp_->bind(bind_at, ec);
-  if (!ec) udp_rtcp_->open(bind_at.protocol(), ec);
-  if (!ec) udp_rtcp_->bind(bind_at, ec);
-  if (!ec) udp_rtp_->non_blocking(true, ec);
-  if (ec) {
-    udp_rtp_.reset();
-    udp_rtcp_.reset();
-    return false;
-  }
-  // Media only ever goes to the peer of this TCP connection, never to a `destination=` the
-  // request may name (that would make the relay a traffic reflector).
-  udp_peer_rtp_ = udp::endpoint(remote.address(), client_ports.first);
-  udp_ = true;
-  udp_buf_.resize(kUdpBuffer);
-  udp_rtcp_buf_.resize(2048);
-  receive_udp_rtp();
-  receive_udp_rtcp();
-  return true;
-}
-
-void RtspConnection::receive_udp_rtp() {
-  if (closed_ || !udp_rtp_) return;
-  udp_rtp_->async_receive_from(
-      asio::buffer(udp_buf_), udp_from_,
-      [self = shared_from_this()](const boost::system::error_code& ec, size_t n) {
-        if (self->closed_ || ec == asio::error::operation_aborted) return;
-        if (!ec) {
-          if (self->udp_from_.address() != self->udp_peer_rtp_.address()) {
-            ++self->core_.counters.rtp_packets_foreign;
-          } else {
-            self->last_activity_ = self->core_.now();
-            self->handle_rtp(std::span<const uint8_t>(self->udp_buf_.data(), n));
-          }
-        }
-        self->receive_udp_rtp();
-      });
-}
-
-void RtspConnection::receive_udp_rtcp() {
-  if (closed_ || !udp_rtcp_) return;
-  udp_rtcp_->async_receive_from(
-      asio::buffer(udp_rtcp_buf_), udp_from_,
-      [self = shared_from_this()](const boost::system::error_code& ec, size_t n) {
-        if (self->closed_ || ec == asio::error::operation_aborted) return;
-        if (!ec && self->udp_from_.address() == self->udp_peer_rtp_.address()) {
-          self->last_activity_ = self->core_.now();  // receiver reports keep a UDP session alive
-          self->handle_rtcp(std::span<const uint8_t>(self->udp_rtcp_buf_.data(), n));
-        }
-        self->receive_udp_rtcp();
-      });
-}
-
-// ---------------------------------------------------------------- publish
-
-void RtspConnection::attach_ingest(const std::string& channel_name) {
-  Channel& channel = core_.channel(channel_name);
-  if (channel.publisher != 0 && channel.publisher != id_) {
-    // The camera reconnected while its old connection lingers (half-open after a partition).
-    const auto old = core_.connections.find(channel.publisher);
-    if (old != core_.connections.end()) {
-      ++core_.counters.publish_sessions_replaced;
-      old->second->close(CloseReason::replaced);
-    }
-  }
-  channel.publisher = id_;
-  if (!track_->sps.empty()) channel.sps = track_->sps;
-  if (!track_->pps.empty()) channel.pps = track_->pps;
-  if (!track_->profile_level_id.empty()) channel.profile_level_id = track_->profile_level_id;
-  ingest_channel_ = &channel;
-  core_.seen_cameras.insert(camera_);
-  recording_ = true;
-  last_packet_ = core_.now();
-  ++core_.counters.publish_sessions_started;
-}
-
-void RtspConnection::on_access_unit(rtsp::ReceivedAccessUnit&& au) {
-  if (ingest_channel_ == nullptr) return;
-  ++core_.counters.frames_in;
-  Channel& channel = *ingest_channel_;
-  for (const auto& nal : au.nals) {
-    const uint8_t type = h264::nal_unit_type(nal);
-    if (type == h264::nal_type::sps && nal.size() >= 4 && nal.size() <= 256) {
-      channel.sps = nal;
-      char pli[7];
-      std::snprintf(pli, sizeof pli, "%02x%02x%02x", nal[1], nal[2], nal[3]);
-      channel.profile_level_id = pli;
-    } else if (type == h264::nal_type::pps && nal.size() >= 2 && nal.size() <= 256) {
-      channel.pps = nal;
-    }
-  }
-  const FramePtr frame = build_frame(au, ++frame_index_, *packetizer_, channel.sps, channel.pps);
-  if (channel.push(frame)) ++core_.counters.gop_cache_overflows;
-}
-
-void RtspConnection::sync_depacketizer_counters() {
-  const auto& c = depacketizer_->counters();
-  auto& out = core_.counters;
-  out.frames_incomplete += c.frames_incomplete - depacketizer_seen_.frames_incomplete;
-  out.frames_oversize += c.frames_oversize - depacketizer_seen_.frames_oversize;
-  out.rtp_packets_invalid +=
-      (c.packets_invalid - depacketizer_seen_.packets_invalid) +
-      (c.packets_wrong_payload_type - depacketizer_seen_.packets_wrong_payload_type);
-  depacketizer_seen_ = c;
-}
-
-// ---------------------------------------------------------------- play
-
-void RtspConnection::start_play() {
-  playing_ = true;
-  need_keyframe_ = true;
-  view_channel_->add_viewer(this);
-  if (core_.config().defects.weak_signal_cache) {
-    // See viewer_slots.hpp: the resume cache of the slot, whatever camera filled it.
-    slot_ = core_.slots.acquire();
-    const std::vector<FramePtr> resume = core_.slots.resume_cache(*slot_);
-    if (!resume.empty()) {
-      for (const auto& frame : resume) {
-        send_frame(frame);
-        ++core_.counters.resume_cache_frames_served;
-      }
-      need_keyframe_ = false;
-      flush();
-      return;
-    }
-  }
-  for (const auto& frame : view_channel_->gop()) {
-    send_frame(frame);
-    ++core_.counters.fast_start_frames;
-    need_keyframe_ = false;
-  }
-  flush();
-}
-
-void RtspConnection::deliver(const FramePtr& frame) {
-  if (!playing_ || closed_) return;
-  if (need_keyframe_) {
-    if (!frame->keyframe) return;  // nothing decodable before the first keyframe
-    need_keyframe_ = false;
-  }
-  if (dropping_ && !frame->keyframe) {
-    ++frames_dropped_;
-    ++core_.counters.frames_dropped;
-    return;
-  }
-  if (!udp_ && queued_bytes() + frame->wire.size() > core_.config().limits.max_viewer_queue_bytes) {
-    // Slow viewer: drop this frame and everything up to the next keyframe (a decoder cannot
-    // use P-frames after a gap anyway).
-    dropping_ = true;
-    ++frames_dropped_;
-    ++core_.counters.frames_dropped;
-    return;
-  }
-  dropping_ = false;
-  send_frame(frame);
-  flush();
-}
-
-void RtspConnection::send_frame(const FramePtr& frame) {
-  if (slot_) core_.slots.record_sent(*slot_, frame);
-  ++frames_out_;
-  ++core_.counters.frames_out;
-  bytes_out_ += frame->wire.size();
-  if (!udp_) {
-    const size_t base = out_pending_.size();
-    out_pending_.append(reinterpret_cast<const char*>(frame->wire.data()), frame->wire.size());
-    auto* bytes = reinterpret_cast<uint8_t*>(out_pending_.data() + base);
-    for (uint32_t offset : frame->packet_offsets) {
-      patch_packet(bytes + offset, rtp_channel_, sequence_++, ssrc_);
-    }
-    return;
-  }
-  if (!udp_rtp_) return;
-  for (size_t i = 0; i < frame->packet_count(); ++i) {
-    const auto packet = frame->packet(i);
-    udp_scratch_.assign(4, 0);
-    udp_scratch_.insert(udp_scratch_.end(), packet.begin(), packet.end());
-    patch_packet(udp_scratch_.data(), 0, sequence_++, ssrc_);
-    boost::system::error_code ec;
-    udp_rtp_->send_to(asio::buffer(udp_scratch_.data() + 4, packet.size()), udp_peer_rtp_, 0, ec);
-    if (ec) ++core_.counters.udp_send_drops;
-  }
-}
-
-void RtspConnection::detach_viewer(bool clean) {
-  if (view_channel_ != nullptr) view_channel_->remove_viewer(this);
-  view_channel_ = nullptr;
-  playing_ = false;
-  if (slot_) core_.slots.release(*slot_, clean);
-  slot_.reset();
-  if (!session_id_.empty()) {
-    if (clean) {
-      core_.sessions.close(session_id_, id_);
-    } else {
-      core_.sessions.detach(session_id_, id_, core_.now());
-    }
-    core_.sessions_changed();
-  }
-}
-
 // ---------------------------------------------------------------- lifecycle
 
 void RtspConnection::recheck_authorization() {
-  if (closed_ || role_ != Role::viewer || !setup_done_) return;
-  const bool ok = core_.provisioning.token_valid(auth_account_, auth_token_) &&
-                  core_.provisioning.can_view(account_, view_camera_);
-  if (!ok) {
-    ++core_.counters.viewers_revoked;
-    close(CloseReason::revoked);
-  }
+  const ViewerSession* viewer = this->viewer();
+  if (closed_ || viewer == nullptr || viewer->authorized()) return;
+  ++core_.counters.viewers_revoked;
+  close(CloseReason::revoked);
 }
 
 void RtspConnection::housekeeping(Micros now) {
@@ -837,37 +604,32 @@ void RtspConnection::housekeeping(Micros now) {
     ++core_.counters.write_stalls;
     return close(CloseReason::write_stall);
   }
-  if (recording_ && now - last_packet_ > core_.config().timeouts.ingest) {
+  PublisherSession* publisher = this->publisher();
+  if (publisher != nullptr && publisher->silent(now)) {
     ++core_.counters.sessions_timed_out;
     return close(CloseReason::timeout);
   }
-  // Every client keeps its session alive with requests or RTCP (RFC 2326 section 12.37);
-  // RtspClient, FFmpeg and GStreamer all do.
-  if (!recording_ && now - last_activity_ > idle_limit) {
+  // A recording camera is kept alive by its media (silent() above). Every other client keeps
+  // its session alive with requests or RTCP (RFC 2326 section 12.37); RtspClient, FFmpeg and
+  // GStreamer all do.
+  const bool recording = publisher != nullptr && publisher->recording();
+  if (!recording && now - last_activity_ > idle_limit) {
     ++core_.counters.sessions_timed_out;
     return close(CloseReason::timeout);
   }
-  if (depacketizer_ && recording_ && now - last_packet_ > std::chrono::milliseconds(500) &&
-      depacketizer_->held_packets() > 0) {
-    depacketizer_->flush();  // the missing packet is not coming: stop holding the rest
-    sync_depacketizer_counters();
-  }
+  if (publisher != nullptr) publisher->release_stale_packets(now);
 }
 
 void RtspConnection::close(CloseReason reason) {
   if (closed_) return;
   const auto self = shared_from_this();  // the map below may hold the last reference
   closed_ = true;
-  if (role_ == Role::viewer) detach_viewer(reason == CloseReason::teardown);
-  if (role_ == Role::publisher && ingest_channel_ != nullptr && ingest_channel_->publisher == id_) {
-    ingest_channel_->publisher = 0;
-  }
-  ingest_channel_ = nullptr;
+  if (ViewerSession* viewer = this->viewer()) viewer->detach(reason == CloseReason::teardown);
+  if (PublisherSession* publisher = this->publisher()) publisher->detach();
   boost::system::error_code ec;
   socket_.shutdown(tcp::socket::shutdown_both, ec);
   socket_.close(ec);
-  if (udp_rtp_) udp_rtp_->close(ec);
-  if (udp_rtcp_) udp_rtcp_->close(ec);
+  transport_.close();
   core_.connections.erase(id_);
 }
 
@@ -875,27 +637,11 @@ boost::json::object RtspConnection::stats_json() const {
   boost::json::object out{{"connection", id_},
                           {"peer", peer_},
                           {"session", session_id_},
-                          {"transport", udp_ ? "udp" : "tcp"}};
-  if (role_ == Role::viewer) {
-    out["account"] = account_;
-    out["camera"] = view_camera_;
-    out["frames_out"] = frames_out_;
-    out["frames_dropped"] = frames_dropped_;
-    out["bytes_out"] = bytes_out_;
-    out["queued_bytes"] = queued_bytes();
-    if (slot_) out["slot"] = *slot_;
-  } else if (role_ == Role::publisher) {
-    out["camera"] = camera_;
-    out["channel"] = ingest_channel_ ? ingest_channel_->camera() : "";
-    if (depacketizer_) {
-      const auto& c = depacketizer_->counters();
-      out["packets_received"] = c.packets_received;
-      out["packets_lost"] = c.packets_lost;
-      out["frames_complete"] = c.frames_complete;
-      out["frames_incomplete"] = c.frames_incomplete;
-      out["frames_oversize"] = c.frames_oversize;
-    }
-  }
+                          {"transport", transport_.udp() ? "udp" : "tcp"}};
+  std::visit(overloaded{[](std::monostate) {},
+                        [&](const PublisherSession& publisher) { publisher.add_stats(out); },
+                        [&](const ViewerSession& viewer) { viewer.add_stats(out); }},
+             role_);
   return out;
 }
 
