@@ -5,7 +5,7 @@
 namespace camleak::impair {
 
 BandwidthStage::BandwidthStage(StageContext context, const Settings& settings)
-    : QueuedStage(std::move(context)), settings_(settings) {}
+    : PacedStage(std::move(context)), settings_(settings) {}
 
 int64_t BandwidthStage::cost_ns(const Packet& packet) const {
   const int64_t rate = settings_.rate;
@@ -27,20 +27,18 @@ void BandwidthStage::push(Packet packet, Micros now) {
                     .bytes = std::vector<uint8_t>(packet.bytes.begin() + offset,
                                                   packet.bytes.begin() + offset + piece),
                     .entered_at = packet.entered_at};
-        const int64_t cost = cost_ns(part);
-        queue_.push(std::move(part), now, cost);
+        pace(std::move(part), now);
         offset += piece;
       }
       packet.bytes.erase(packet.bytes.begin(), packet.bytes.begin() + offset);
     }
   }
-  const int64_t cost = cost_ns(packet);
-  queue_.push(std::move(packet), now, cost);
+  pace(std::move(packet), now);
 }
 
 void BandwidthStage::reconfigure(const StageSettings& settings) {
   settings_ = settings_as<Settings>(settings);
-  queue_.reschedule([this](const Packet& packet) { return cost_ns(packet); });
+  repace();
 }
 
 Fields<BandwidthStage::Settings> BandwidthStage::fields() {

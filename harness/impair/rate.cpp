@@ -8,7 +8,7 @@
 namespace camleak::impair {
 
 RateStage::RateStage(StageContext context, const Settings& settings)
-    : QueuedStage(std::move(context)), settings_(settings) {}
+    : PacedStage(std::move(context)), settings_(settings) {}
 
 int64_t RateStage::cost_ns(const Packet& packet) const {
   if (settings_.rate <= 0 || packet.kind != Packet::Kind::data) return 0;
@@ -27,13 +27,12 @@ void RateStage::push(Packet packet, Micros now) {
     }
     if (settings_.rate > 0) count(StageAction::throttled, packet.bytes.size());
   }
-  const int64_t cost = cost_ns(packet);
-  queue_.push(std::move(packet), now, cost);
+  pace(std::move(packet), now);
 }
 
 void RateStage::reconfigure(const StageSettings& settings) {
   settings_ = settings_as<Settings>(settings);
-  queue_.reschedule([this](const Packet& packet) { return cost_ns(packet); });
+  repace();
 }
 
 Fields<RateStage::Settings> RateStage::fields() {

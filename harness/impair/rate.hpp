@@ -3,13 +3,12 @@
 // at a time, each taking (size + packet_overhead) * 8 / rate; datagrams queue in order behind
 // each other. rate 0 = unlimited. Holds at most `limit` datagrams; more are dropped (netem's
 // queue limit).
-#include "harness/impair/queued_stage.hpp"
-#include "harness/impair/serial_queue.hpp"
+#include "harness/impair/paced_stage.hpp"
 #include "harness/impair/settings_fields.hpp"
 
 namespace camleak::impair {
 
-class RateStage final : public QueuedStage<SerialQueue> {
+class RateStage final : public PacedStage {
  public:
   struct Settings : StageSettings {
     double rate = 0;  // kbit/s; 0 = unlimited
@@ -25,11 +24,10 @@ class RateStage final : public QueuedStage<SerialQueue> {
   RateStage(StageContext context, const Settings& settings);
 
   void push(Packet packet, Micros now) override;
-  // What is held is rescheduled at the new rate.
   void reconfigure(const StageSettings& settings) override;
 
  private:
-  int64_t cost_ns(const Packet& packet) const;
+  int64_t cost_ns(const Packet& packet) const override;
 
   Settings settings_;
 };

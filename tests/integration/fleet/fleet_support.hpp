@@ -17,7 +17,7 @@
 #include "emulators/camera/camera.hpp"
 #include "emulators/hub/hub.hpp"
 #include "harness/core/observation.hpp"
-#include "tests/integration/fleet/loopback_http.hpp"
+#include "tests/support/loopback_http.hpp"
 
 namespace camleak::fleet_test {
 

@@ -11,6 +11,7 @@
 
 #include "harness/proxy/proxy_thread.hpp"
 #include "tests/integration/proxy/loopback.hpp"
+#include "tests/support/loopback_http.hpp"
 
 namespace camleak::proxy {
 namespace {
@@ -47,29 +48,11 @@ class ControlApiTest : public ::testing::Test {
 
   Reply call(http::verb method, const std::string& target, const std::string& body = "",
              const std::string& agent = "toxiproxy-cli") {
-    asio::io_context io;
-    beast::tcp_stream stream(io);
-    stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), api_->port()));
-    http::request<http::string_body> req{method, target, 11};
-    req.set(http::field::host, "localhost");
-    req.set(http::field::user_agent, agent);
-    if (!body.empty()) {
-      req.set(http::field::content_type, "application/json");
-      req.body() = body;
-    }
-    req.prepare_payload();
-    http::write(stream, req);
-    beast::flat_buffer buffer;
-    http::response<http::string_body> res;
-    bool done = false;
-    http::async_read(stream, buffer, res, [&](beast::error_code ec, size_t) {
-      EXPECT_FALSE(ec) << ec.message();
-      done = true;
-    });
-    io.run_for(5s);
-    EXPECT_TRUE(done) << "no answer to " << target;
-    Reply r{static_cast<int>(res.result_int()), nullptr};
-    if (!res.body().empty()) r.body = json::parse(res.body());
+    const loopback::HttpReply reply = loopback::http_request(
+        std::string(http::to_string(method)), api_->port(), target, body, {.user_agent = agent});
+    EXPECT_NE(reply.status, 0) << "no answer to " << target;
+    Reply r{reply.status, nullptr};
+    if (!reply.body.empty()) r.body = json::parse(reply.body);
     return r;
   }
   std::string error_of(const Reply& r) {

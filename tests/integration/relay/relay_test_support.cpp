@@ -2,13 +2,9 @@
 
 #include <gtest/gtest.h>
 #include <poll.h>
-#include <sys/socket.h>
-#include <sys/time.h>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -18,41 +14,6 @@
 namespace camleak::relay::testing {
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-
-HttpResult http_call(uint16_t port, const std::string& method, const std::string& target,
-                     const std::string& body, const std::string& authorization) {
-  HttpResult result;
-  try {
-    asio::io_context io;
-    asio::ip::tcp::socket socket(io);
-    socket.connect({asio::ip::make_address("127.0.0.1"), port});
-    timeval tv{5, 0};
-    ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    http::request<http::string_body> request{http::string_to_verb(method), target, 11};
-    request.set(http::field::host, "127.0.0.1");
-    if (!authorization.empty()) request.set(http::field::authorization, authorization);
-    if (!body.empty()) {
-      request.set(http::field::content_type, "application/json");
-      request.body() = body;
-    }
-    request.prepare_payload();
-    http::write(socket, request);
-    beast::flat_buffer buffer;
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(64 << 20);
-    http::read(socket, buffer, parser);
-    auto response = parser.release();
-    result.status = static_cast<int>(response.result_int());
-    result.body = response.body();
-    result.content_type = std::string(response[http::field::content_type]);
-  } catch (const std::exception&) {
-    result.status = 0;
-  }
-  return result;
-}
 
 bool run_until(asio::io_context& io, const std::function<bool()>& done,
                std::chrono::milliseconds deadline) {

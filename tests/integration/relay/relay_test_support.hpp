@@ -22,18 +22,17 @@
 #include "emulators/rtsp/h264_depacketizer.hpp"
 #include "emulators/rtsp/h264_packetizer.hpp"
 #include "emulators/rtsp/rtsp_client.hpp"
+#include "tests/support/loopback_http.hpp"
 
 namespace camleak::relay::testing {
 
-struct HttpResult {
-  int status = 0;  // 0: no answer
-  std::string body;
-  std::string content_type;
-};
+using HttpResult = loopback::HttpReply;
 
 // One request on a fresh connection to 127.0.0.1:port (5 s socket timeouts).
-HttpResult http_call(uint16_t port, const std::string& method, const std::string& target,
-                     const std::string& body = {}, const std::string& authorization = {});
+inline HttpResult http_call(uint16_t port, const std::string& method, const std::string& target,
+                            const std::string& body = {}, const std::string& authorization = {}) {
+  return loopback::http_request(method, port, target, body, {.authorization = authorization});
+}
 
 // Runs `io` until `done` holds or the deadline passes.
 bool run_until(boost::asio::io_context& io, const std::function<bool()>& done,

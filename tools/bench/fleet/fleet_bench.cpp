@@ -18,7 +18,7 @@
 #include "emulators/relay/relay.hpp"
 // The fleet tests' io thread and provisioning request (this bench compiles their sources).
 #include "tests/integration/fleet/fleet_support.hpp"
-#include "tests/integration/fleet/loopback_http.hpp"
+#include "tests/support/loopback_http.hpp"
 
 using namespace camleak;
 using namespace camleak::emulators;

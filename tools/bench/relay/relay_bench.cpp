@@ -27,7 +27,7 @@
 #include "emulators/rtsp/rtp.hpp"
 #include "emulators/rtsp/rtsp_client.hpp"
 // The fleet tests' provisioning request (this bench compiles its source).
-#include "tests/integration/fleet/loopback_http.hpp"
+#include "tests/support/loopback_http.hpp"
 
 namespace {
 
