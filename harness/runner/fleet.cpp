@@ -15,6 +15,14 @@ rtsp::RtpTransport rtp_transport(scenario::MediaTransport t) {
                                             : rtsp::RtpTransport::tcp_interleaved;
 }
 
+// The router of a device's RTP over UDP through the proxy (its link's session routes); none over
+// TCP or when the fleet runs without a proxy.
+rtsp::UdpRouter udp_router_of(const FleetHooks& hooks, scenario::MediaTransport transport,
+                              scenario::LinkRole role, const std::string& device) {
+  if (transport != scenario::MediaTransport::udp || !hooks.udp_router) return {};
+  return hooks.udp_router(scenario::link_name(role, device));
+}
+
 uint16_t port_of(const std::map<std::string, uint16_t>& ports, const std::string& device,
                  const char* role) {
   const auto it = ports.find(device);
@@ -71,8 +79,7 @@ Fleet::Fleet(const scenario::Scenario& scenario, uint64_t seed, const Credential
     c.secret = credentials.camera_secrets.at(camera.name);
     c.rtsp_port = port_of(ports.uplink, camera.name, "uplink");
     c.transport = rtp_transport(camera.transport);
-    if (camera.transport == scenario::MediaTransport::udp && hooks.udp_router)
-      c.udp_router = hooks.udp_router(scenario::link_name(scenario::LinkRole::uplink, camera.name));
+    c.udp_router = udp_router_of(hooks, camera.transport, scenario::LinkRole::uplink, camera.name);
     c.pixel_code = camera.code;
     c.width = static_cast<int>(camera.width);
     c.height = static_cast<int>(camera.height);
@@ -107,8 +114,7 @@ Fleet::Fleet(const scenario::Scenario& scenario, uint64_t seed, const Credential
     c.token = credentials.account_tokens.at(hub.account);
     c.rtsp_port = port_of(ports.live, hub.name, "live");
     c.transport = rtp_transport(hub.transport);
-    if (hub.transport == scenario::MediaTransport::udp && hooks.udp_router)
-      c.udp_router = hooks.udp_router(scenario::link_name(scenario::LinkRole::live, hub.name));
+    c.udp_router = udp_router_of(hooks, hub.transport, scenario::LinkRole::live, hub.name);
     c.cameras = watched_cameras(scenario, hub);
     if (hub.snapshot_interval.count() > 0 || hub.probe_interval.count() > 0) {
       c.http_port = port_of(ports.snapshot, hub.name, "snapshot");

@@ -2,6 +2,13 @@
 # `camleak run` under test, `watcher` that of its proc_watch.py, and `tmp` the work directory;
 # the attempt helpers set `dir` and the three ports.
 
+# The folder of the checks and their fixtures, and the process watcher in it.
+e2e_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+proc_watch=$e2e_dir/proc_watch.py
+pid="" watcher=""
+# A fresh work directory for the check named $1.
+make_tmp() { mktemp -d "${TMPDIR:-/tmp}/camleak-$1.XXXXXX"; }
+
 # The session id of process $1 (field 6 of /proc/PID/stat, after the command name).
 session_of() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f4; }
 # True while the run has not exited (a zombie has exited).
@@ -78,8 +85,19 @@ fill_template() {
 # matches the pattern $3): another program took the port after pick_ports, so the attempt is
 # retried with other ports rather than counted.
 port_was_taken() { [ "$1" -eq 3 ] && grep -q "$3" "$2" 2>/dev/null; }
-# For a checker's `fail`: "--- $1:" and the last $3 lines of the log $2 (none if not written yet).
+# For a checker's `fail`: "--- $1:" and the last $3 lines of the log $2 (none if not written yet),
+# each cut to 300 characters (a hostile SUT's log lines can be huge).
 show_log() {
   echo "--- $1:"
-  tail -n "$3" "$2" 2>/dev/null
+  tail -n "$3" "$2" 2>/dev/null | cut -c1-300
+}
+# Ends a checker as failed: "FAIL: $1", then each log given as a triple (title, file, lines).
+fail_with_logs() {
+  echo "FAIL: $1"
+  shift
+  while [ $# -ge 3 ]; do
+    show_log "$1" "$2" "$3"
+    shift 3
+  done
+  exit 1
 }

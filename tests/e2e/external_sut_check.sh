@@ -13,10 +13,7 @@
 source "$(dirname "$0")/e2e_lib.sh"
 set -uo pipefail
 camleak=$(realpath "$1") mode=$2
-here=$(cd "$(dirname "$0")" && pwd)
-watch=$here/proc_watch.py
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/camleak-external.XXXXXX")
-pid="" watcher=""
+tmp=$(make_tmp external)
 
 cleanup() {
   # Only what this script started: the run, the relays and supervisors it started, by pid.
@@ -29,10 +26,7 @@ cleanup() {
 trap cleanup EXIT
 
 fail() {
-  echo "FAIL: $*"
-  show_log "last output of camleak run" "$dir/out.txt" 20
-  show_log "relay log" "$dir/relay.log" 20
-  exit 1
+  fail_with_logs "$*" "last output of camleak run" "$dir/out.txt" 20 "relay log" "$dir/relay.log" 20
 }
 
 
@@ -48,14 +42,14 @@ for attempt in 1 2 3; do
     echo "state_file: \"$dir/relay-state.json\""
     [ "$mode" = defect ] && echo "defects: [restart-session-swap]"
   } >"$dir/relay.yaml"
-  fill_template "$here/external_sut.yaml.in" -e "s|@CTL@|$here/relay_ctl.sh|g" \
+  fill_template "$e2e_dir/external_sut.yaml.in" -e "s|@CTL@|$e2e_dir/relay_ctl.sh|g" \
     -e "s|@CAMLEAK@|$camleak|g" >"$dir/scenario.yaml"
   # Without `stop`, camleak itself must end the process group its `start` command made.
   [ "$mode" = defect ] && sed -i '/^  stop:/d' "$dir/scenario.yaml"
   # A session of its own: every process the run starts, directly or not, is then recognisable.
   setsid "$camleak" run --report "$dir/report" "$dir/scenario.yaml" >"$dir/out.txt" 2>&1 &
   pid=$!
-  watch_run "$watch" "$dir/watch.json"
+  watch_run "$proc_watch" "$dir/watch.json"
   wait_until '! running' 40 || fail "the run did not exit within 40 s"
   wait "$pid"; code=$?
   wait "$watcher"; watcher=""
@@ -63,7 +57,7 @@ for attempt in 1 2 3; do
   # Only a port taken between pick_ports and the relay's bind is retried; anything else counts.
   if port_was_taken "$code" "$dir/relay.log" 'cannot listen\|in use'; then
     echo "a relay port was taken meanwhile; retrying with other ports"
-    "$watch" leftovers "$pid" "$dir/watch.json" || fail "the failed attempt left processes or sockets behind"
+    "$proc_watch" leftovers "$pid" "$dir/watch.json" || fail "the failed attempt left processes or sockets behind"
     continue
   fi
   break
@@ -90,11 +84,11 @@ esac
 grep -q 'restart' <(python3 -c "import json; print([s['text'] for s in json.load(open('$dir/report/report.json'))['schedule']])") ||
   fail "the report's schedule has no SUT restart"
 
-"$watch" summary "$dir/watch.json"
+"$proc_watch" summary "$dir/watch.json"
 for p in $(cat "$dir/relay.pids") $(cat "$dir/supervisor.pid"); do
   grep -q "\"pid\": $p," "$dir/watch.json" || fail "relay_ctl process $p was not seen in the run's session"
 done
-"$watch" leftovers "$pid" "$dir/watch.json" || fail "the run left processes or sockets behind"
+"$proc_watch" leftovers "$pid" "$dir/watch.json" || fail "the run left processes or sockets behind"
 for port in $rtsp_port $http_port $admin_port; do
   ss -Hltn "sport = :$port" | grep -q . && fail "relay port $port is still listened on: $(ss -Hltnp "sport = :$port")"
 done

@@ -25,8 +25,7 @@ camleak=$(realpath "$1") mode=${2:-} probe_body=${3:-huge}
   echo "usage: hostile_sut_check.sh CAMLEAK {${!EXPECTED_CHECKS[*]}} [huge|endless]" | tr ' ' '|'
   exit 2
 }
-here=$(cd "$(dirname "$0")" && pwd)
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/camleak-hostile.XXXXXX")
+tmp=$(make_tmp hostile)
 
 cleanup() {
   # camleak stops the fixture it started; this only catches one left by a killed run (by the
@@ -41,16 +40,13 @@ cleanup() {
 trap cleanup EXIT
 
 fail() {
-  echo "FAIL: $*"
-  show_log "last output of camleak run" "$dir/out.txt" 20
-  show_log "fixture log" "$dir/sut.log" 15 | cut -c1-300
-  exit 1
+  fail_with_logs "$*" "last output of camleak run" "$dir/out.txt" 20 "fixture log" "$dir/sut.log" 15
 }
 
 
 for attempt in 1 2 3; do
   begin_attempt "$attempt"
-  fill_template "$here/hostile_sut.yaml.in" -e "s|@FIXTURE@|$here/hostile_sut.py|g" \
+  fill_template "$e2e_dir/hostile_sut.yaml.in" -e "s|@FIXTURE@|$e2e_dir/hostile_sut.py|g" \
     -e "s|@MODE@|$mode|g" -e "s|@PROBE_BODY@|$probe_body|g" >"$dir/scenario.yaml"
   # The deadline only bounds a hung run (the scenario lasts 12 s); it asserts nothing about speed.
   timeout --kill-after=10 100 "$camleak" run --report "$dir/report" "$dir/scenario.yaml" \

@@ -12,10 +12,7 @@
 source "$(dirname "$0")/e2e_lib.sh"
 set -uo pipefail
 camleak=$1 mode=$2 scenario=$3
-here=$(cd "$(dirname "$0")" && pwd)
-watch=$here/proc_watch.py
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/camleak-teardown.XXXXXX")
-pid="" watcher=""
+tmp=$(make_tmp teardown)
 
 cleanup() {
   # Only what this script started: the run, and (after a failure) its recorded processes.
@@ -28,10 +25,7 @@ cleanup() {
 trap cleanup EXIT
 
 fail() {
-  echo "FAIL: $*"
-  show_log "last output of camleak run" "$tmp/out.jsonl" 15
-  show_log "stderr" "$tmp/err.txt" 15
-  exit 1
+  fail_with_logs "$*" "last output of camleak run" "$tmp/out.jsonl" 15 "stderr" "$tmp/err.txt" 15
 }
 
 # Number of JSON progress events of the run that report checked frames.
@@ -56,7 +50,7 @@ start=$SECONDS
 # A session of its own: every process the run starts, directly or not, is then recognisable.
 setsid "$camleak" run --json --report "$tmp/report" "$scenario" >"$tmp/out.jsonl" 2>"$tmp/err.txt" &
 pid=$!
-watch_run "$watch" "$tmp/watch.json"
+watch_run "$proc_watch" "$tmp/watch.json"
 
 case $mode in
   exit)
@@ -88,7 +82,7 @@ case $mode in
 esac
 
 wait "$watcher"; watcher=""
-"$watch" summary "$tmp/watch.json"
+"$proc_watch" summary "$tmp/watch.json"
 [ "$(tcp_recorded)" -ge 3 ] || fail "recorded fewer than 3 listening TCP sockets: the watch saw nothing"
-"$watch" leftovers "$pid" "$tmp/watch.json" || fail "the run left processes or sockets behind"
+"$proc_watch" leftovers "$pid" "$tmp/watch.json" || fail "the run left processes or sockets behind"
 echo PASS

@@ -15,16 +15,6 @@ namespace {
 constexpr uint32_t kCodeA = 0x1a2b;
 constexpr uint32_t kCodeB = 0x3c4d;
 
-boost::json::object stats(const RelayUnderTest& r) {
-  const auto res = http_call(r.ports().admin, "GET", "/admin/stats");
-  EXPECT_EQ(res.status, 200);
-  return boost::json::parse(res.body).as_object();
-}
-
-uint64_t counter(const RelayUnderTest& r, const char* name) {
-  return stats(r).at("counters").as_object().at(name).to_number<uint64_t>();
-}
-
 // alice owns cam-a and shares it with bob; carol is a stranger.
 void provision(RelayUnderTest& r) {
   r.put_account("alice", "tok-alice");
@@ -146,12 +136,20 @@ TEST(RelayAuthorization, SnapshotMatrixOverHttp) {
   EXPECT_GE(counter(r, "snapshots_served"), 2u);
 }
 
-TEST(RelayRevocation, RevokedShareStopsAnActiveStream) {
+// The provisioned relay with alice's cam-a publishing.
+struct CamAPublishing {
+  CamAPublishing() {
+    provision(r);
+    camera.start();
+  }
   RelayUnderTest r;
-  provision(r);
   boost::asio::io_context io;
-  TestCamera camera(io, r.url("cam-a"), "cam-a", "alice", "sec-a", kCodeA);
-  camera.start();
+  TestCamera camera{io, r.url("cam-a"), "cam-a", "alice", "sec-a", kCodeA};
+};
+
+TEST(RelayRevocation, RevokedShareStopsAnActiveStream) {
+  CamAPublishing on_air;
+  auto& [r, io, camera] = on_air;
   TestViewer bob(io, r.url("cam-a"), "bob", "tok-bob");
   TestViewer alice(io, r.url("cam-a"), "alice", "tok-alice");
   bob.start();
@@ -175,11 +173,8 @@ TEST(RelayRevocation, RevokedShareStopsAnActiveStream) {
 }
 
 TEST(RelayRevocation, TokenChangeStopsViewersOfTheOldToken) {
-  RelayUnderTest r;
-  provision(r);
-  boost::asio::io_context io;
-  TestCamera camera(io, r.url("cam-a"), "cam-a", "alice", "sec-a", kCodeA);
-  camera.start();
+  CamAPublishing on_air;
+  auto& [r, io, camera] = on_air;
   TestViewer bob(io, r.url("cam-a"), "bob", "tok-bob");
   bob.start();
   ASSERT_TRUE(run_until(io, [&] { return bob.frames() >= 2; }));

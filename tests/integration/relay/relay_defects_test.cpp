@@ -16,16 +16,6 @@ namespace {
 constexpr uint32_t kCodeA = 0x0a0a;
 constexpr uint32_t kCodeB = 0x0b0b;
 
-boost::json::object stats(const RelayUnderTest& r) {
-  const auto res = http_call(r.ports().admin, "GET", "/admin/stats");
-  return res.status == 200 ? boost::json::parse(res.body).as_object() : boost::json::object{};
-}
-
-int64_t active(const RelayUnderTest& r, const char* name) {
-  const auto s = stats(r);
-  return s.contains("active") ? s.at("active").at(name).to_number<int64_t>() : -1;
-}
-
 DefectSet with(Defect d) {
   DefectSet set;
   set.set(d);

@@ -89,12 +89,6 @@ class Process {
   bool exited_ = false;
 };
 
-int64_t active(const RelayUnderTest& r, const char* name) {
-  const auto res = http_call(r.ports().admin, "GET", "/admin/stats");
-  if (res.status != 200) return -1;
-  return boost::json::parse(res.body).at("active").at(name).to_number<int64_t>();
-}
-
 // Probes `done` every 20 ms until it holds or the deadline passes (the state lives in another
 // process, so there is nothing to block on; the interval only spares ephemeral ports).
 bool poll_until(const std::function<bool()>& done, std::chrono::milliseconds deadline) {

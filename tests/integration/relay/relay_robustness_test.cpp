@@ -18,19 +18,6 @@ namespace {
 namespace asio = boost::asio;
 using asio::ip::tcp;
 
-boost::json::object stats(const RelayUnderTest& r) {
-  const auto res = http_call(r.ports().admin, "GET", "/admin/stats");
-  return res.status == 200 ? boost::json::parse(res.body).as_object() : boost::json::object{};
-}
-uint64_t counter(const RelayUnderTest& r, const char* name) {
-  const auto s = stats(r);
-  return s.contains("counters") ? s.at("counters").at(name).to_number<uint64_t>() : 0;
-}
-int64_t active(const RelayUnderTest& r, const char* name) {
-  const auto s = stats(r);
-  return s.contains("active") ? s.at("active").at(name).to_number<int64_t>() : -1;
-}
-
 void provision(RelayUnderTest& r) {
   r.put_account("alice", "tok-a");
   r.put_camera("cam-a", "alice", "sec-a");

@@ -5,6 +5,7 @@
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/json.hpp>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -14,6 +15,21 @@
 namespace camleak::relay::testing {
 
 namespace asio = boost::asio;
+
+boost::json::object stats(const RelayUnderTest& r) {
+  const auto res = http_call(r.ports().admin, "GET", "/admin/stats");
+  return res.status == 200 ? boost::json::parse(res.body).as_object() : boost::json::object{};
+}
+
+uint64_t counter(const RelayUnderTest& r, const char* name) {
+  const auto s = stats(r);
+  return s.contains("counters") ? s.at("counters").at(name).to_number<uint64_t>() : 0;
+}
+
+int64_t active(const RelayUnderTest& r, const char* name) {
+  const auto s = stats(r);
+  return s.contains("active") ? s.at("active").at(name).to_number<int64_t>() : -1;
+}
 
 bool run_until(asio::io_context& io, const std::function<bool()>& done,
                std::chrono::milliseconds deadline) {

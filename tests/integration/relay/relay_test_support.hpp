@@ -6,6 +6,7 @@
 // with deadlines, never sleeps.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/json/object.hpp>
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -68,6 +69,14 @@ class RelayUnderTest {
   TempDir dir_;
   std::unique_ptr<Relay> relay_;
 };
+
+// The relay's /admin/stats; an empty object when it does not answer 200 (tests poll it while
+// the relay restarts or is under attack).
+boost::json::object stats(const RelayUnderTest& r);
+// counters.<name> of the stats, 0 when absent.
+uint64_t counter(const RelayUnderTest& r, const char* name);
+// active.<name> of the stats (connections, viewers, publishers, ...), -1 when absent.
+int64_t active(const RelayUnderTest& r, const char* name);
 
 // The pre-encoded loop of a camera (320x240, `fps`, keyframe every `gop` frames), cached per code.
 std::shared_ptr<const media::H264Loop> test_loop(uint32_t code, int fps = 25, int gop = 5);
