@@ -92,6 +92,10 @@ void ViewerSession::send_frame(const FramePtr& frame) {
   output_.send(*frame, sequence_, ssrc_);
 }
 
+ViewerSession::~ViewerSession() {
+  if (channel_ != nullptr) channel_->remove_viewer(this);
+}
+
 void ViewerSession::detach(bool clean) {
   if (channel_ != nullptr) channel_->remove_viewer(this);
   channel_ = nullptr;

@@ -53,6 +53,9 @@ class ViewerSession : public FrameSink {
                 Rng& rng);
   // Its channel holds a pointer to it while it plays.
   ViewerSession(const ViewerSession&) = delete;
+  // Leaves its channel if the connection did not detach it first, so no channel ever holds a
+  // dangling viewer.
+  ~ViewerSession() override;
   ViewerSession& operator=(const ViewerSession&) = delete;
 
   uint32_t ssrc() const { return ssrc_; }

@@ -8,6 +8,10 @@
 #include "harness/impair/passthrough.hpp"
 
 namespace camleak::impair {
+std::string default_stage_name(std::string_view type, Direction direction) {
+  return std::string(type) + "_" + std::string(to_string(direction));
+}
+
 bool Targeting::matches(uint64_t connection, uint64_t seed) const {
   switch (mode) {
     case Mode::all:
@@ -48,12 +52,12 @@ struct Chain::Impl {
   std::vector<Entry> entries;
   std::deque<Packet> out;
   size_t out_bytes = 0;
-  struct Removed {
+  struct StageTotals {
     std::string name;
     std::string type;
     ActionCounts counts;
   };
-  std::vector<Removed> removed;  // counters of removed stages, for the report
+  std::vector<StageTotals> removed;  // counters of removed stages, for the report
 
   Impl(ChainContext c, const Registry& r) : context(std::move(c)), registry(&r) {
     Entry head;
@@ -329,7 +333,7 @@ size_t Chain::held_bytes() const {
 
 std::vector<Chain::StageCounters> Chain::counters() const {
   const Impl& c = *impl_;
-  std::vector<Impl::Removed> merged;
+  std::vector<Impl::StageTotals> merged;
   auto merge = [&](const std::string& name, const std::string& type, const ActionCounts& counts) {
     for (auto& existing : merged) {
       if (existing.name == name && existing.type == type) {

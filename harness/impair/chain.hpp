@@ -61,6 +61,9 @@ struct StageSpec {
   Window window;
 };
 
+// The name a stage gets when it is given none: "latency_downstream" (Toxiproxy's rule).
+std::string default_stage_name(std::string_view type, Direction direction);
+
 struct ChainContext {
   std::string link;
   uint64_t connection = 0;

@@ -89,8 +89,7 @@ class Reader {
       return std::nullopt;
     }
     if (!found.empty()) return std::nullopt;
-    if (spec.name.empty())
-      spec.name = spec.type + "_" + std::string(impair::to_string(spec.direction));
+    if (spec.name.empty()) spec.name = impair::default_stage_name(spec.type, spec.direction);
     // The registry checks type, toxicity, targeting, window and attributes; its findings name
     // an attribute or a field of the toxic.
     const auto transport =

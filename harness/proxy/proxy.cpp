@@ -47,7 +47,7 @@ impair::StageSpec Proxy::complete(const Link& link, impair::StageSpec spec) cons
     throw ProxyError(ProxyError::Kind::bad_request, "invalid toxic type: " + spec.type);
   }
   if (spec.name.empty()) {
-    spec.name = spec.type + "_" + std::string(impair::to_string(spec.direction));
+    spec.name = impair::default_stage_name(spec.type, spec.direction);
   }
   const auto transport = link.config().protocol == Protocol::udp ? impair::Transport::datagram
                                                                  : impair::Transport::stream;

@@ -136,10 +136,6 @@ std::optional<std::vector<impair::Direction>> read_directions(Context& ctx, MapR
                                                       : Direction::upstream};
 }
 
-std::string default_stage_name(const std::string& type, impair::Direction direction) {
-  return type + "_" + std::string(impair::to_string(direction));
-}
-
 bool read_attributes(Context& ctx, MapReader& map, const impair::StageType* type,
                      const std::vector<std::string_view>& skip, ReadAttributes& out) {
   bool ok = true;
@@ -184,13 +180,14 @@ std::vector<impair::StageSpec> read_stage(Context& ctx, const YAML::Node& node,
     ctx.error(map.key_mark("name"), map.path("name"),
               "a stage with `direction: both` becomes two stages and cannot take one name; "
               "leave `name` out (they are named " +
-                  type + "_upstream and " + type + "_downstream)");
+                  impair::default_stage_name(type, impair::Direction::upstream) + " and " +
+                  impair::default_stage_name(type, impair::Direction::downstream) + ")");
     return {};
   }
   std::vector<impair::StageSpec> out;
   for (auto d : *directions) {
     impair::StageSpec spec;
-    spec.name = name.empty() ? default_stage_name(type, d) : name;
+    spec.name = name.empty() ? impair::default_stage_name(type, d) : name;
     spec.type = type;
     spec.direction = d;
     spec.toxicity = toxicity;
@@ -295,7 +292,7 @@ impair::StageSpec knob_stage(const impair::Registry& registry, const std::string
                              impair::Direction direction, impair::Attributes attributes) {
   impair::StageSpec spec;
   spec.type = type;
-  spec.name = default_stage_name(type, direction);
+  spec.name = impair::default_stage_name(type, direction);
   spec.direction = direction;
   // Knob values are converted from the registry's own units and ranges, so completing cannot
   // fail; if it ever does the registry changed under us, which is a programming error.

@@ -245,7 +245,7 @@ struct EntryReader {
     a.transport = stage_type->transport;
     a.stage.type = type;
     a.stage.direction = directions->front();
-    a.stage.name = name.empty() ? default_stage_name(type, a.stage.direction) : name;
+    a.stage.name = name.empty() ? impair::default_stage_name(type, a.stage.direction) : name;
     if (!check_stage_fits(a.stage, a.role, a.select, named.node, map.path("stage"))) {
       return std::nullopt;
     }

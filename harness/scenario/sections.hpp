@@ -76,11 +76,9 @@ NamedStageType read_stage_type(Context& ctx, MapReader& map, std::string_view ke
 std::optional<std::vector<impair::Direction>> read_directions(Context& ctx, MapReader& map,
                                                               impair::Direction fallback,
                                                               bool both_allowed);
-// The name a stage gets when the scenario gives it none: "latency_downstream".
-std::string default_stage_name(const std::string& type, impair::Direction direction);
 // Reads every key of `map` not in `skip` as an attribute of `type` (null when the type is
-// unknown: values are read as written) into `out`, with each value's node (and, when `marks`
-// is given, its key's position) for errors the registry reports later. False when a value could
+// unknown: values are read as written) into `out`, with each value's node and its key's
+// position for errors the registry reports later. False when a value could
 // not be read (reported).
 struct ReadAttributes {
   impair::Attributes values;

@@ -71,8 +71,9 @@ TEST_F(MediaRouterTest, SessionsGoDirectForUnknownLinksAndOnceTheRoutesAreGone) 
   EXPECT_FALSE(
       media_router(routes_, "live:nobody")(TransportMode::play, loopback(5000), loopback(5001)));
   const rtsp::UdpRouter router = media_router(routes_, "live:hub-1");
-  routes_->close();
-  routes_.reset();  // the router does not keep them alive
+  const std::weak_ptr<proxy::SessionRoutes> routes = routes_;
+  routes_.reset();
+  EXPECT_TRUE(routes.expired()) << "the router keeps the routes alive";
   EXPECT_FALSE(router(TransportMode::play, loopback(5000), loopback(5001)));
 }
 

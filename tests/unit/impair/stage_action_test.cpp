@@ -16,9 +16,30 @@ TEST(StageAction, EveryActionHasItsOwnName) {
     EXPECT_FALSE(name.empty()) << "action " << i;
     EXPECT_TRUE(names.insert(name).second) << name << " twice";
   }
-  EXPECT_EQ(to_string(StageAction::passed), "passed");
-  EXPECT_EQ(to_string(StageAction::close_delayed), "close_delayed");
-  EXPECT_EQ(to_string(StageAction::reset), "reset");
+}
+
+TEST(StageAction, NamesAreTheOnesTheApiAndReportsHaveAlwaysShown) {
+  const std::pair<StageAction, std::string_view> expected[] = {
+      {StageAction::passed, "passed"},
+      {StageAction::delayed, "delayed"},
+      {StageAction::throttled, "throttled"},
+      {StageAction::sliced, "sliced"},
+      {StageAction::slices, "slices"},
+      {StageAction::truncated, "truncated"},
+      {StageAction::blackhole, "blackhole"},
+      {StageAction::blackholed, "blackholed"},
+      {StageAction::discarded, "discarded"},
+      {StageAction::dropped, "dropped"},
+      {StageAction::duplicated, "duplicated"},
+      {StageAction::corrupted, "corrupted"},
+      {StageAction::reordered, "reordered"},
+      {StageAction::overflow, "overflow"},
+      {StageAction::armed, "armed"},
+      {StageAction::close, "close"},
+      {StageAction::close_delayed, "close_delayed"},
+      {StageAction::reset, "reset"}};
+  ASSERT_EQ(std::size(expected), kStageActionCount);
+  for (const auto& [action, name] : expected) EXPECT_EQ(to_string(action), name);
 }
 
 TEST(StageAction, NamedCountsShowOnlyWhatHappenedWithBytesApart) {
@@ -42,6 +63,22 @@ TEST(StageAction, CountsAddUp) {
   b.add(StageAction::reset, 1);
   a.add(b);
   EXPECT_EQ(a.named(), (Counters{{"delayed", 5}, {"delayed_bytes", 15}, {"reset", 1}}));
+}
+
+TEST(StageAction, CopiesAreIndependentAndNothingCountedShowsNothing) {
+  ActionCounts none;
+  EXPECT_TRUE(none.named().empty());
+  EXPECT_EQ(none.times(StageAction::dropped), 0u);
+  ActionCounts a;
+  a.add(StageAction::dropped, 1, 100);
+  ActionCounts copy = a;
+  copy.add(StageAction::dropped, 1, 100);
+  EXPECT_EQ(a.times(StageAction::dropped), 1u);
+  EXPECT_EQ(copy.times(StageAction::dropped), 2u);
+  none.add(a);
+  EXPECT_EQ(none.named(), a.named());
+  a = ActionCounts{};
+  EXPECT_TRUE(a.named().empty());
 }
 
 }  // namespace

@@ -26,7 +26,7 @@
 #include "emulators/rtsp/h264_packetizer.hpp"
 #include "emulators/rtsp/rtp.hpp"
 #include "emulators/rtsp/rtsp_client.hpp"
-// The fleet tests' provisioning request (this bench compiles its source).
+// The tests' loopback HTTP request (tests/support; this bench compiles its source).
 #include "tests/support/loopback_http.hpp"
 
 namespace {
