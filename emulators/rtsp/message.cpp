@@ -132,6 +132,8 @@ std::string_view reason_phrase(int status) {
       return "Request Entity Too Large";
     case 415:
       return "Unsupported Media Type";
+    case 431:  // not in RFC 2326; the relay borrows HTTP's (RFC 6585) for a header flood
+      return "Request Header Fields Too Large";
     case 451:
       return "Parameter Not Understood";
     case 453:

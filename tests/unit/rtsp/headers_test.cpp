@@ -8,6 +8,15 @@
 namespace camleak::rtsp {
 namespace {
 
+// Every status the relay answers has its reason phrase on the wire, not "Unknown" (431 is the
+// relay's answer to a header flood).
+TEST(ReasonPhrase, NamesTheStatusesTheRelayAnswers) {
+  EXPECT_EQ(reason_phrase(431), "Request Header Fields Too Large");
+  EXPECT_EQ(reason_phrase(413), "Request Entity Too Large");
+  EXPECT_EQ(reason_phrase(461), "Unsupported transport");
+  EXPECT_EQ(reason_phrase(299), "Unknown");
+}
+
 // A single digit above `max` used to pass: `max - d` wrapped around (packetization-mode=7 was
 // read as 7 with a limit of 2).
 TEST(Decimal, RespectsItsLimitForEveryDigit) {
