@@ -11,6 +11,8 @@ void add_list_command(CLI::App& app, CommandResult& result);
 void add_explain_command(CLI::App& app, CommandResult& result);
 void add_proxy_command(CLI::App& app, CommandResult& result);
 void add_run_command(CLI::App& app, CommandResult& result);
+void add_keygen_command(CLI::App& app, CommandResult& result);
+void add_verify_command(CLI::App& app, CommandResult& result);
 
 inline void add_all_commands(CLI::App& app, CommandResult& result) {
   add_version_command(app, result);
@@ -20,6 +22,8 @@ inline void add_all_commands(CLI::App& app, CommandResult& result) {
   add_explain_command(app, result);
   add_proxy_command(app, result);
   add_run_command(app, result);
+  add_keygen_command(app, result);
+  add_verify_command(app, result);
 }
 
 }  // namespace camleak::cli
