@@ -107,8 +107,9 @@ void Camera::dial() {
   ++dials_;
   rtsp::RtspClientOptions options;
   options.url = url_;
-  options.user = config_.name;
-  options.password = config_.secret;
+  rtsp::use_credentials(options,
+                        config_.credentials.value_or(rtsp::ClientCredentials{
+                            .user = config_.name, .password = config_.secret}));
   options.transport = config_.transport;
   options.udp_router = config_.udp_router;
   options.connect_timeout = config_.connect_timeout;

@@ -46,7 +46,8 @@ void validate(const CameraConfig& c) {
 std::string publish_url(const CameraConfig& config) {
   const bool v6 = config.rtsp_host.find(':') != std::string::npos;
   const std::string host = v6 ? "[" + config.rtsp_host + "]" : config.rtsp_host;
-  return "rtsp://" + host + ":" + std::to_string(config.rtsp_port) + "/cameras/" + config.name;
+  return config.scheme + "://" + host + ":" + std::to_string(config.rtsp_port) +
+         (config.publish_target.empty() ? "/cameras/" + config.name : config.publish_target);
 }
 
 media::LoopConfig loop_config(const CameraConfig& config) {

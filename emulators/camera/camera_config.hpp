@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,12 @@ struct CameraConfig {
   uint16_t rtsp_port = 0;
   rtsp::RtpTransport transport = rtsp::RtpTransport::tcp_interleaved;
   rtsp::UdpRouter udp_router;  // RTP over UDP through the harness proxy (none: direct)
+  // The SUT's URL layout and credentials as its adapter gives them (the runner fills these):
+  // the publish URL's scheme and request target (path and query), and how the camera proves
+  // who it is. Unset: the contract's rtsp:// /cameras/{name}, Basic name:secret.
+  std::string scheme = "rtsp";
+  std::string publish_target;
+  std::optional<rtsp::ClientCredentials> credentials;
 
   uint32_t pixel_code = 0;  // numeric code drawn into the picture (given by the scenario)
   int width = 320;
@@ -51,7 +58,8 @@ struct CameraConfig {
 // Throws InputError naming each bad field ("camera.fps", ...).
 void validate(const CameraConfig& config);
 
-// rtsp://host:port/cameras/{name}, without credentials (IPv6 hosts are bracketed).
+// scheme://host:port + publish_target (the contract's /cameras/{name} when unset), without
+// credentials (IPv6 hosts are bracketed).
 std::string publish_url(const CameraConfig& config);
 
 // The loop settings of a camera: its picture settings and pixel code.

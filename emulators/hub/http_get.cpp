@@ -50,7 +50,7 @@ class HttpGet : public std::enable_shared_from_this<HttpGet> {
         buffer_(request_.max_header_bytes + request_.max_body_bytes + 64 * 1024) {}
 
   void start(const asio::ip::tcp::endpoint& endpoint) {
-    http_request_.method(http::verb::get);
+    http_request_.method(http::string_to_verb(request_.method));
     http_request_.target(request_.target);
     http_request_.version(11);
     const bool v6 = endpoint.address().is_v6();
@@ -61,6 +61,12 @@ class HttpGet : public std::enable_shared_from_this<HttpGet> {
     if (!request_.bearer_token.empty()) {
       http_request_.set(http::field::authorization, "Bearer " + request_.bearer_token);
     }
+    if (!request_.body.empty()) {
+      http_request_.set(http::field::content_type, "application/json");
+      http_request_.body() = request_.body;
+      http_request_.prepare_payload();
+    }
+    for (const auto& [name, value] : request_.headers) http_request_.set(name, value);
     parser_.emplace();
     parser_->body_limit(request_.max_body_bytes);
     parser_->header_limit(static_cast<uint32_t>(request_.max_header_bytes));
@@ -146,7 +152,7 @@ class HttpGet : public std::enable_shared_from_this<HttpGet> {
   beast::tcp_stream stream_;
   HttpGetRequest request_;
   std::function<void(HttpGetResult&&)> done_;
-  http::request<http::empty_body> http_request_;
+  http::request<http::string_body> http_request_;
   std::optional<http::response_parser<http::vector_body<uint8_t>>> parser_;
   beast::flat_buffer buffer_;
   HttpGetResult result_;

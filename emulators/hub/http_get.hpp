@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace camleak::emulators {
@@ -20,8 +21,11 @@ namespace camleak::emulators {
 struct HttpGetRequest {
   std::string host;  // numeric IPv4/IPv6 address
   uint16_t port = 80;
+  std::string method = "GET";
   std::string target;                        // "/cameras/cam-1/snapshot"
+  std::string body;                          // sent as application/json when not empty
   std::string bearer_token;                  // Authorization: Bearer ... when non-empty
+  std::vector<std::pair<std::string, std::string>> headers;  // more, set after the defaults
   std::chrono::milliseconds timeout{5'000};  // connect + request + whole response
   std::size_t max_body_bytes = 4u << 20;
   std::size_t max_header_bytes = 16u << 10;

@@ -283,10 +283,31 @@ void Hub::dial(const std::shared_ptr<Play>& play) {
   if (stopped_) return;
   const uint64_t generation = ++play->generation;
   ++play->dials;
+  if (!config_.issue_play) return open_play(play, generation, play_url(config_, play->camera));
+  const Micros invoked_at = clock_.now();
+  config_.issue_play(io_, play->camera,
+                     [self = shared_from_this(), play, generation, invoked_at](IssuedPlay issued) {
+                       if (play->generation != generation || self->stopped_) return;
+                       if (!issued.error)
+                         return self->open_play(play, generation,
+                                                play_url_with(self->config_, issued.target));
+                       self->shared_->update([&](HubCounters& c) {
+                         if (play->probe)
+                           ++c.probes_sent;
+                         else
+                           ++c.play_attempts;
+                       });
+                       self->on_play_done(play, generation, invoked_at, *issued.error, "");
+                     });
+}
+
+void Hub::open_play(const std::shared_ptr<Play>& play, uint64_t generation,
+                    const std::string& url) {
   rtsp::RtspClientOptions options;
-  options.url = play_url(config_, play->camera);
-  options.user = config_.account;
-  options.password = config_.token;
+  options.url = url;
+  rtsp::use_credentials(options,
+                        config_.credentials.value_or(rtsp::ClientCredentials{
+                            .user = config_.account, .password = config_.token}));
   options.transport = config_.transport;
   options.udp_router = config_.udp_router;
   options.connect_timeout = config_.connect_timeout;
@@ -534,8 +555,9 @@ void Hub::request_snapshot(const std::string& camera, bool probe) {
   HttpGetRequest request;
   request.host = config_.http_host;
   request.port = config_.http_port;
-  request.target = snapshot_target(camera);
-  request.bearer_token = config_.token;
+  HttpTarget target = snapshot_request(config_, camera);
+  request.target = std::move(target.target);
+  request.headers = std::move(target.headers);
   request.timeout = config_.http_timeout;
   request.max_body_bytes = config_.max_snapshot_bytes;
   const Micros invoked_at = clock_.now();

@@ -101,7 +101,9 @@ class Hub : public std::enable_shared_from_this<Hub> {
 
  private:
   std::shared_ptr<Play> make_play(const std::string& camera, bool probe);
+  // Asks for an issued URL first when the config has an issuer; then open_play.
   void dial(const std::shared_ptr<Play>& play);
+  void open_play(const std::shared_ptr<Play>& play, uint64_t generation, const std::string& url);
   void on_play_done(const std::shared_ptr<Play>& play, uint64_t generation, Micros invoked_at,
                     const rtsp::ClientError& error, const std::string& session_id);
   void on_play_lost(const std::shared_ptr<Play>& play, bool stall);

@@ -44,14 +44,20 @@ void validate(const HubConfig& c) {
   if (!problems.empty()) throw InputError(std::move(problems));
 }
 
-std::string play_url(const HubConfig& config, const std::string& camera) {
+std::string play_url_with(const HubConfig& config, const std::string& target) {
   const bool v6 = config.rtsp_host.find(':') != std::string::npos;
   const std::string host = v6 ? "[" + config.rtsp_host + "]" : config.rtsp_host;
-  return "rtsp://" + host + ":" + std::to_string(config.rtsp_port) + "/cameras/" + camera;
+  return config.scheme + "://" + host + ":" + std::to_string(config.rtsp_port) + target;
 }
 
-std::string snapshot_target(const std::string& camera) {
-  return "/cameras/" + camera + "/snapshot";
+std::string play_url(const HubConfig& config, const std::string& camera) {
+  return play_url_with(config,
+                       config.play_target ? config.play_target(camera) : "/cameras/" + camera);
+}
+
+HttpTarget snapshot_request(const HubConfig& config, const std::string& camera) {
+  if (config.snapshot_request) return config.snapshot_request(camera);
+  return {"/cameras/" + camera + "/snapshot", {{"Authorization", "Bearer " + config.token}}};
 }
 
 }  // namespace camleak::emulators

@@ -1,9 +1,13 @@
 #pragma once
 // Everything one emulated hub needs to know; a plain struct the run loop fills from the
 // scenario. validate() reports every bad field at once.
+#include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -12,6 +16,22 @@
 #include "harness/core/clock.hpp"
 
 namespace camleak::emulators {
+
+// A snapshot request's target and the headers that authorize it.
+struct HttpTarget {
+  std::string target;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// A play URL the SUT issued for one attempt (an adapter's `play.issued`): the request target to
+// play on the hub's live link, or why there is none (a refusal is an answer to "may this
+// account watch it?", judged like a refused PLAY).
+struct IssuedPlay {
+  std::string target;
+  std::optional<rtsp::ClientError> error;
+};
+using PlayIssuer = std::function<void(boost::asio::io_context& io, const std::string& camera,
+                                      std::function<void(IssuedPlay)> done)>;
 
 struct HubConfig {
   std::string name;     // hub id (the Operation/Observation process name)
@@ -24,6 +44,16 @@ struct HubConfig {
   uint16_t http_port = 0;  // 0: no snapshot polling and no snapshot probes
   rtsp::RtpTransport transport = rtsp::RtpTransport::tcp_interleaved;
   rtsp::UdpRouter udp_router;  // RTP over UDP through the harness proxy (none: direct)
+  // The SUT's URL layout and credentials as its adapter gives them (the runner fills these):
+  // the live URLs' scheme, each camera's play and snapshot request target (path and query) and
+  // extra snapshot headers, and the hub's RTSP credentials. Unset: the contract's rtsp://
+  // /cameras/{camera} with Basic account:token, /cameras/{camera}/snapshot with Bearer token.
+  std::string scheme = "rtsp";
+  std::function<std::string(const std::string& camera)> play_target;
+  std::optional<rtsp::ClientCredentials> credentials;
+  std::function<HttpTarget(const std::string& camera)> snapshot_request;
+  // Set: every play attempt first asks it for a fresh URL (play_target is then not used).
+  PlayIssuer issue_play;
 
   std::vector<std::string> cameras;  // watched live: one RTSP play session each
 
@@ -57,8 +87,11 @@ struct HubConfig {
 // Throws InputError naming each bad field ("hub.token", ...).
 void validate(const HubConfig& config);
 
-// rtsp://host:port/cameras/{camera} (no credentials) and /cameras/{camera}/snapshot.
+// scheme://host:port + play_target(camera) (no credentials), and the snapshot request of a
+// camera (the contract's when the config sets none).
 std::string play_url(const HubConfig& config, const std::string& camera);
-std::string snapshot_target(const std::string& camera);
+// scheme://host:port + target.
+std::string play_url_with(const HubConfig& config, const std::string& target);
+HttpTarget snapshot_request(const HubConfig& config, const std::string& camera);
 
 }  // namespace camleak::emulators

@@ -177,6 +177,17 @@ RelayConfig parse_relay_config(std::string_view yaml_text, const std::string& fi
       r.error(n, p, "must not contain a double quote");
     }
   };
+  top["layout"] = [&](const YAML::Node& n, const std::string& p) {
+    std::string text;
+    if (!r.scalar(n, p, text)) return;
+    if (const auto layout = parse_layout(text))
+      config.layout = *layout;
+    else
+      r.error(n, p, "expected contract or cloud, got \"" + text + "\"");
+  };
+  top["admin_key"] = [&](const YAML::Node& n, const std::string& p) {
+    r.scalar(n, p, config.admin_key);
+  };
   top["defects"] = [&](const YAML::Node& n, const std::string& p) {
     if (!n.IsSequence()) {
       r.error(

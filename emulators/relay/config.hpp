@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "emulators/relay/defects.hpp"
+#include "emulators/relay/layout.hpp"
 #include "harness/core/host_port.hpp"
 
 namespace camleak::relay {
@@ -61,6 +62,10 @@ struct RelayConfig {
   std::chrono::milliseconds snapshot_ttl{1'000};
   int snapshot_quality = 80;
   std::string realm = "camleak";
+  // The URL and credentials scheme served (layout.hpp); `admin_key`: the cloud layout's
+  // X-Api-Key (empty: none required).
+  Layout layout = Layout::contract;
+  std::string admin_key;
   uint64_t seed = 0;  // 0: session ids and nonces from the OS random source
 };
 

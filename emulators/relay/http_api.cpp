@@ -5,6 +5,7 @@
 #include <optional>
 #include <vector>
 
+#include "emulators/relay/http_json.hpp"
 #include "emulators/relay/relay_core.hpp"
 #include "emulators/relay/state_change.hpp"
 #include "emulators/rtsp/message.hpp"
@@ -15,91 +16,6 @@ namespace camleak::relay {
 namespace http = boost::beast::http;
 
 namespace {
-
-std::vector<std::string_view> split_path(std::string_view target) {
-  if (const size_t q = target.find('?'); q != std::string_view::npos) target = target.substr(0, q);
-  std::vector<std::string_view> parts;
-  size_t start = 0;
-  while (start < target.size()) {
-    size_t slash = target.find('/', start);
-    if (slash == std::string_view::npos) slash = target.size();
-    if (slash > start) parts.push_back(target.substr(start, slash - start));
-    start = slash + 1;
-  }
-  return parts;
-}
-
-// The body as a JSON object; nullopt after writing the 400 into `error`.
-std::optional<boost::json::object> json_body(const HttpRequest& request, std::string& error) {
-  boost::system::error_code ec;
-  boost::json::value value = boost::json::parse(request.body(), ec);
-  if (ec) {
-    error = "body is not valid JSON: " + ec.message();
-    return std::nullopt;
-  }
-  if (!value.is_object()) {
-    error = "body must be a JSON object";
-    return std::nullopt;
-  }
-  return std::move(value.as_object());
-}
-
-// A string member that passes `check`; sets `error` naming the field otherwise.
-std::optional<std::string> string_member(const boost::json::object& object, std::string_view key,
-                                         std::string (*check)(std::string_view),
-                                         std::string& error) {
-  const auto* v = object.if_contains(key);
-  if (v == nullptr) {
-    error = "field `" + std::string(key) + "` is required";
-    return std::nullopt;
-  }
-  if (!v->is_string()) {
-    error = "field `" + std::string(key) + "` must be a string";
-    return std::nullopt;
-  }
-  std::string s(v->as_string());
-  if (const std::string problem = check(s); !problem.empty()) {
-    error = "field `" + std::string(key) + "` " + problem;
-    return std::nullopt;
-  }
-  return s;
-}
-
-bool only_keys(const boost::json::object& object, std::initializer_list<std::string_view> keys,
-               std::string& error) {
-  for (const auto& [k, _] : object) {
-    bool known = false;
-    for (auto key : keys) known |= k == key;
-    if (!known) {
-      error = "unknown field `" + std::string(k) + "`";
-      return false;
-    }
-  }
-  return true;
-}
-
-HttpResponse ok(const HttpRequest& request, boost::json::object body) {
-  return make_response(request, 200, json_text(body) + "\n");
-}
-
-HttpResponse bad_request(RelayCore& core, const HttpRequest& request, std::string_view message) {
-  ++core.counters.http_bad_requests;
-  return json_error(request, 400, message);
-}
-
-// What an admin request comes to: an answer now, or a change (already applied in memory) to
-// answer with `body` once it is durable.
-struct AdminOutcome {
-  AdminOutcome(HttpResponse r) : response(std::move(r)) {}  // implicit: the early returns
-  AdminOutcome(StateChange c, boost::json::object b) : change(std::move(c)), body(std::move(b)) {}
-  HttpResponse response;
-  std::optional<StateChange> change;
-  boost::json::object body;
-};
-
-AdminOutcome committed(StateChange change, boost::json::object body) {
-  return AdminOutcome(std::move(change), std::move(body));
-}
 
 AdminOutcome route_admin(RelayCore& core, const HttpRequest& request) {
   const auto parts = split_path(request.target());
@@ -177,19 +93,7 @@ AdminOutcome route_admin(RelayCore& core, const HttpRequest& request) {
 }  // namespace
 
 void handle_admin_request(RelayCore& core, const HttpRequest& request, Respond respond) {
-  AdminOutcome outcome = route_admin(core, request);
-  if (!outcome.change) return respond(std::move(outcome.response));
-  HttpRequest head;  // the answer needs the request's version and keep-alive, not its body
-  head.base() = request.base();
-  core.provisioning_changed(
-      std::move(*outcome.change), [head = std::move(head), body = std::move(outcome.body),
-                                   respond = std::move(respond)](const std::string& error) mutable {
-        if (!error.empty()) {
-          // Applied in memory but not durable: tell the client, a real database would fail too.
-          return respond(json_error(head, 500, "change applied but not persisted: " + error));
-        }
-        respond(ok(head, std::move(body)));
-      });
+  answer_admin(core, request, route_admin(core, request), std::move(respond));
 }
 
 HttpResponse handle_snapshot_request(RelayCore& core, const HttpRequest& request) {
@@ -197,24 +101,28 @@ HttpResponse handle_snapshot_request(RelayCore& core, const HttpRequest& request
   if (parts.size() != 3 || parts[0] != "cameras" || parts[2] != "snapshot") {
     return json_error(request, 404, "no such endpoint");
   }
+  const std::string_view authorization = request[http::field::authorization];
+  std::string token;
+  if (authorization.size() > 7 && rtsp::iequals(authorization.substr(0, 7), "Bearer "))
+    token = std::string(rtsp::trim(authorization.substr(7)));
+  return serve_snapshot(core, request, std::string(parts[1]), token);
+}
+
+HttpResponse serve_snapshot(RelayCore& core, const HttpRequest& request, const std::string& camera,
+                            const std::string& token) {
   if (request.method() != http::verb::get && request.method() != http::verb::head) {
     return json_error(request, 405, "use GET");
   }
   const auto unauthorized = [&] {
     ++core.counters.auth_failures;
     HttpResponse response = json_error(
-        request, 401, "a valid Authorization: Bearer token with rights to this camera is required");
+        request, 401, "a valid token with rights to this camera is required");
     response.set(http::field::www_authenticate, "Bearer realm=\"" + core.config().realm + "\"");
     return response;
   };
-  const std::string_view authorization = request[http::field::authorization];
-  if (authorization.size() <= 7 || !rtsp::iequals(authorization.substr(0, 7), "Bearer ")) {
-    return unauthorized();
-  }
-  const std::string token(rtsp::trim(authorization.substr(7)));
+  if (token.empty()) return unauthorized();
   const auto accounts = core.provisioning.accounts_with_token(token);
   if (accounts.empty()) return unauthorized();
-  const std::string camera(parts[1]);
   if (!check_name(camera).empty() || core.provisioning.camera(camera) == nullptr) {
     ++core.counters.not_found;
     return json_error(request, 404, "unknown camera");

@@ -7,6 +7,8 @@
 //                GET /admin/stats   -> counters, active sessions, per-viewer drops (JSON)
 //   http port:   GET /cameras/{camera}/snapshot  with Authorization: Bearer {token} -> image/jpeg
 // Malformed requests get 400 with {"error": "..."} naming the field.
+#include <string>
+
 #include "emulators/relay/http_server.hpp"
 
 namespace camleak::relay {
@@ -15,5 +17,9 @@ namespace camleak::relay {
 // durable in the state journal: 200, or 500 when it could not be persisted.
 void handle_admin_request(RelayCore& core, const HttpRequest& request, Respond respond);
 HttpResponse handle_snapshot_request(RelayCore& core, const HttpRequest& request);
+// A snapshot of `camera` for whoever holds `token` ("" = none given): 401, 404, 503 or the JPEG.
+// Both layouts serve snapshots through this; they differ in where camera and token are written.
+HttpResponse serve_snapshot(RelayCore& core, const HttpRequest& request, const std::string& camera,
+                            const std::string& token);
 
 }  // namespace camleak::relay

@@ -9,6 +9,7 @@
 #include <exception>
 #include <future>
 
+#include "emulators/relay/cloud_api.hpp"
 #include "emulators/relay/http_api.hpp"
 #include "emulators/relay/http_server.hpp"
 #include "emulators/relay/relay_core.hpp"
@@ -124,17 +125,23 @@ void Relay::start_impl() {
   running->admin = std::make_unique<HttpServer>(
       core, with_port(config_.admin, ports_.admin),
       [&core](const HttpRequest& r, Respond respond) {
+        if (core.config().layout == Layout::cloud)
+          return handle_cloud_admin_request(core, r, std::move(respond));
         handle_admin_request(core, r, std::move(respond));
       },
       "admin API",
       /*capped=*/false);
   running->http = std::make_unique<HttpServer>(
       core, with_port(config_.http, ports_.http),
-      [&core](const HttpRequest& r, Respond respond) { respond(handle_snapshot_request(core, r)); },
+      [&core](const HttpRequest& r, Respond respond) {
+        respond(core.config().layout == Layout::cloud ? handle_cloud_http_request(core, r)
+                                                      : handle_snapshot_request(core, r));
+      },
       "snapshots",
       /*capped=*/true);
   ports_ = RelayPorts{running->rtsp_acceptor.local_endpoint().port(), running->http->port(),
                       running->admin->port()};
+  core.set_rtsp_port(ports_.rtsp);
   running_ = std::move(running);
   accept_rtsp();
   arm_housekeeping();

@@ -16,6 +16,7 @@
 #include "emulators/relay/group_commit.hpp"
 #include "emulators/relay/mapping_cache.hpp"
 #include "emulators/relay/provisioning.hpp"
+#include "emulators/relay/tickets.hpp"
 #include "emulators/relay/session_table.hpp"
 #include "emulators/relay/snapshot_service.hpp"
 #include "emulators/relay/state_change.hpp"
@@ -36,6 +37,9 @@ class RelayCore {
   const RelayConfig& config() const { return config_; }
   const boost::asio::any_io_executor& executor() const { return executor_; }
   Micros now() const { return clock_.now(); }
+  // The RTSP port as bound (the cloud layout writes it into the stream URLs it issues).
+  uint16_t rtsp_port() const { return rtsp_port_; }
+  void set_rtsp_port(uint16_t port) { rtsp_port_ = port; }
   GopCacheLimits gop_limits() const {
     return GopCacheLimits{config_.limits.max_gop_frames, config_.limits.max_gop_bytes};
   }
@@ -45,6 +49,7 @@ class RelayCore {
   ViewerSlots slots;
   MappingCache mapping;
   SnapshotService snapshots;
+  TicketBook tickets;  // the cloud layout's stream grants (not persisted: a restart voids them)
   RelayCounters counters;
   // Cameras that published at least once in this process (reconnects take the mapping-cache
   // path, see mapping_cache.hpp).
@@ -84,6 +89,7 @@ class RelayCore {
   const RelayConfig& config_;
   boost::asio::any_io_executor executor_;
   const Clock& clock_;
+  uint16_t rtsp_port_ = 0;
   std::unique_ptr<GroupCommit> commits_;
   std::map<std::string, std::unique_ptr<Channel>, std::less<>> channels_;
   bool sessions_dirty_ = false;

@@ -42,21 +42,9 @@ Rng& connection_rng() {
 }  // namespace
 
 std::optional<std::string> camera_from_uri(std::string_view uri) {
-  std::string path;
-  if (uri.starts_with("rtsp://") || uri.starts_with("rtsps://") || uri.starts_with("RTSP://")) {
-    const auto url = rtsp::parse_rtsp_url(uri);
-    if (!url) return std::nullopt;
-    path = url->path;
-  } else {
-    path = std::string(uri);
-  }
-  if (const size_t q = path.find('?'); q != std::string::npos) path.resize(q);
-  constexpr std::string_view prefix = "/cameras/";
-  if (!path.starts_with(prefix)) return std::nullopt;
-  std::string name = path.substr(prefix.size());
-  if (const size_t slash = name.find('/'); slash != std::string::npos) name.resize(slash);
-  if (!check_name(name).empty()) return std::nullopt;
-  return name;
+  const auto path = stream_path(Layout::contract, uri);
+  if (!path) return std::nullopt;
+  return path->camera;
 }
 
 RtspConnection::RtspConnection(RelayCore& core, tcp::socket socket, uint64_t id)
@@ -202,8 +190,15 @@ std::optional<RtspConnection::Principal> RtspConnection::authenticate(const rtsp
   };
   const std::string_view header = request.headers.get("Authorization");
   std::optional<Principal> principal;
-  if (header.size() > 6 && rtsp::iequals(header.substr(0, 6), "Basic ")) {
-    if (const auto basic = rtsp::parse_basic_authorization(header)) {
+  const bool cloud = core_.config().layout == Layout::cloud;
+  if (cloud && kind == PrincipalKind::account) {
+    // The cloud layout's viewers hold a ticket in the URL instead of credentials.
+    principal = redeem_ticket(request);
+  } else if (header.size() > 6 && rtsp::iequals(header.substr(0, 6), "Basic ")) {
+    // The cloud layout takes Digest only: a cloud that refuses passwords in the clear.
+    const auto basic =
+        cloud ? std::nullopt : rtsp::parse_basic_authorization(header);
+    if (basic) {
       const std::string* secret = secret_of(basic->user);
       if (secret != nullptr && secrets_equal(*secret, basic->password)) {
         principal = Principal{basic->user, basic->password};
@@ -225,6 +220,27 @@ std::optional<RtspConnection::Principal> RtspConnection::authenticate(const rtsp
     return std::nullopt;
   }
   return principal;
+}
+
+std::optional<RtspConnection::Principal> RtspConnection::redeem_ticket(
+    const rtsp::Request& request) {
+  const auto path = stream_path(core_.config().layout, request.uri);
+  if (!path || path->ticket.empty()) return std::nullopt;
+  // A ticket starts a session; the requests of the session it started go on with it after
+  // it would have expired for a new one (revocation is enforced on the grant, not the ticket).
+  std::string account;
+  if (path->ticket == redeemed_ticket_) {
+    account = redeemed_account_;
+  } else if (auto holder = core_.tickets.redeem(path->ticket, path->camera, core_.now())) {
+    account = std::move(*holder);
+    redeemed_ticket_ = path->ticket;
+    redeemed_account_ = account;
+  } else {
+    return std::nullopt;
+  }
+  const AccountRecord* record = core_.provisioning.account(account);
+  if (record == nullptr) return std::nullopt;
+  return Principal{account, record->token};
 }
 
 bool RtspConnection::session_matches(const rtsp::Request& request) {
@@ -251,12 +267,20 @@ void RtspConnection::on_options(const rtsp::Request& request) {
   reply(request, std::move(response));
 }
 
-void RtspConnection::on_describe(const rtsp::Request& request) {
-  const auto camera = camera_from_uri(request.uri);
-  if (!camera) {
+std::optional<std::string> RtspConnection::camera_for(const rtsp::Request& request,
+                                                       StreamPath::Role role) {
+  const auto path = stream_path(core_.config().layout, request.uri);
+  if (!path || !path->allows(role)) {
     ++core_.counters.not_found;
-    return reply_status(request, 404, "not a camera URL");
+    reply_status(request, 404, "not a camera URL");
+    return std::nullopt;
   }
+  return path->camera;
+}
+
+void RtspConnection::on_describe(const rtsp::Request& request) {
+  const auto camera = camera_for(request, StreamPath::Role::play);
+  if (!camera) return;
   const auto principal = authenticate(request, PrincipalKind::account);
   if (!principal) return;
   if (core_.provisioning.camera(*camera) == nullptr) {
@@ -293,11 +317,8 @@ void RtspConnection::on_announce(const rtsp::Request& request) {
     ++core_.counters.rtsp_bad_requests;
     return reply_status(request, 455, "this connection already has a session");
   }
-  const auto camera = camera_from_uri(request.uri);
-  if (!camera) {
-    ++core_.counters.not_found;
-    return reply_status(request, 404, "not a camera URL");
-  }
+  const auto camera = camera_for(request, StreamPath::Role::publish);
+  if (!camera) return;
   const auto principal = authenticate(request, PrincipalKind::camera);
   if (!principal) return;
   if (principal->user != *camera)
@@ -323,12 +344,11 @@ void RtspConnection::on_announce(const rtsp::Request& request) {
 }
 
 void RtspConnection::on_setup(const rtsp::Request& request) {
-  const auto camera = camera_from_uri(request.uri);
-  if (!camera) {
-    ++core_.counters.not_found;
-    return reply_status(request, 404, "not a camera URL");
-  }
-  if (PublisherSession* publisher = this->publisher()) {
+  PublisherSession* publisher = this->publisher();
+  const auto camera =
+      camera_for(request, publisher ? StreamPath::Role::publish : StreamPath::Role::play);
+  if (!camera) return;
+  if (publisher) {
     return on_setup_record(request, *camera, *publisher);
   }
   on_setup_play(request, *camera);
@@ -549,8 +569,9 @@ void RtspConnection::reply_unauthorized(const rtsp::Request& request) {
   rtsp::AuthChallenge digest{
       .scheme = rtsp::AuthScheme::digest, .realm = core_.config().realm, .nonce = nonce};
   response.headers.add("WWW-Authenticate", rtsp::format_challenge(digest));
-  response.headers.add("WWW-Authenticate",
-                       rtsp::format_challenge(rtsp::AuthChallenge{.realm = core_.config().realm}));
+  if (core_.config().layout != Layout::cloud)
+    response.headers.add("WWW-Authenticate",
+                         rtsp::format_challenge(rtsp::AuthChallenge{.realm = core_.config().realm}));
   reply(request, std::move(response));
 }
 

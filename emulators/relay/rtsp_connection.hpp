@@ -22,6 +22,7 @@
 #include <variant>
 #include <vector>
 
+#include "emulators/relay/layout.hpp"
 #include "emulators/relay/media_transport.hpp"
 #include "emulators/relay/publisher.hpp"
 #include "emulators/relay/viewer.hpp"
@@ -104,6 +105,10 @@ class RtspConnection : public std::enable_shared_from_this<RtspConnection>,
 
   // auth: nullopt after a 401/404 has been answered.
   std::optional<Principal> authenticate(const rtsp::Request& request, PrincipalKind kind);
+  // The cloud layout's ticket in the request URI, as the account it was issued to.
+  std::optional<Principal> redeem_ticket(const rtsp::Request& request);
+  // The camera the URI names for `role` in the relay's layout; replies 404 when none.
+  std::optional<std::string> camera_for(const rtsp::Request& request, StreamPath::Role role);
   bool session_matches(const rtsp::Request& request);
 
   // output
@@ -136,6 +141,8 @@ class RtspConnection : public std::enable_shared_from_this<RtspConnection>,
   bool writing_ = false;
   Micros write_started_{};
   std::deque<std::string> nonces_;  // Digest nonces issued on this connection
+  std::string redeemed_ticket_;     // cloud layout: the ticket this connection's session holds
+  std::string redeemed_account_;
 
   MediaTransport transport_;
   bool setup_done_ = false;

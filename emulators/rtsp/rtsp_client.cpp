@@ -345,7 +345,9 @@ void RtspClient::send_request(Request request, ResponseHandler done) {
   request.headers.set("CSeq", std::to_string(cseq));
   if (!options_.user_agent.empty()) request.headers.set("User-Agent", options_.user_agent);
   if (have_session_) request.headers.set("Session", info_.session.id);
-  if (auto a = auth_.authorization(request.method, request.uri)) {
+  if (!options_.bearer_token.empty()) {
+    request.headers.set("Authorization", "Bearer " + options_.bearer_token);
+  } else if (auto a = auth_.authorization(request.method, request.uri)) {
     request.headers.set("Authorization", *a);
   } else {
     request.headers.remove("Authorization");
@@ -831,6 +833,20 @@ bool RtspClient::send_udp(bool rtcp, std::span<const uint8_t> packet) {
     counters_.rtp_bytes_sent += packet.size();
   }
   return true;
+}
+
+void use_credentials(RtspClientOptions& options, const ClientCredentials& credentials) {
+  using Mode = ClientCredentials::Mode;
+  options.user.clear();
+  options.password.clear();
+  options.bearer_token.clear();
+  options.preemptive_basic = credentials.mode == Mode::basic;
+  if (credentials.mode == Mode::bearer) {
+    options.bearer_token = credentials.password;
+  } else if (credentials.mode != Mode::none) {
+    options.user = credentials.user;
+    options.password = credentials.password;
+  }
 }
 
 }  // namespace camleak::rtsp

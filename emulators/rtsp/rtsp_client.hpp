@@ -86,6 +86,19 @@ using UdpRouter = std::function<std::optional<UdpRoute>(
     TransportMode mode, const boost::asio::ip::udp::endpoint& rtp,
     const boost::asio::ip::udp::endpoint& rtcp)>;
 
+// Who a device says it is to the SUT, and how (an adapter's `auth`). basic: sent up front, and
+// Digest answered if the SUT asks for it instead; digest: sent only once challenged; bearer:
+// `password` is the token; none: nothing.
+struct ClientCredentials {
+  enum class Mode { none, basic, digest, bearer };
+  Mode mode = Mode::basic;
+  std::string user;
+  std::string password;
+};
+
+struct RtspClientOptions;
+void use_credentials(RtspClientOptions& options, const ClientCredentials& credentials);
+
 struct RtspClientOptions {
   std::string url;   // rtsp://[user:password@]host[:port]/path
   std::string user;  // overrides the URL's credentials when non-empty
@@ -97,6 +110,9 @@ struct RtspClientOptions {
   std::optional<std::chrono::milliseconds> keepalive_interval;
   std::string user_agent = "camleak";
   bool preemptive_basic = true;  // send Basic before any challenge
+  // Sent as `Authorization: Bearer ...` with every request instead of user and password (a
+  // vendor's token scheme); a 401 is then final.
+  std::string bearer_token;
   uint64_t seed = 1;             // Digest cnonce values
   // Outgoing RTP/RTCP queued on the TCP connection beyond this is dropped (and counted),
   // as a real camera's encoder would drop frames on a congested uplink.

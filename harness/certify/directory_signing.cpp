@@ -277,4 +277,9 @@ VerifyResult verify_directory(const fs::path& dir, const fs::path& public_key_pe
   return result;
 }
 
+std::string sha256_of_file(const fs::path& path) {
+  Sha256 sha;
+  return hash_file(path.parent_path(), path.filename().string(), sha).sha256;
+}
+
 }  // namespace camleak::certify

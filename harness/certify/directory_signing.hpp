@@ -48,6 +48,10 @@ struct VerifyResult {
   bool ok() const { return signature_ok() && !manifest_problem && diff.empty(); }
 };
 
+// The SHA-256 (64 lowercase hex digits) of one file, streamed (a certification names each
+// scenario and the DUT declaration by it). Throws InputError when it cannot be read.
+std::string sha256_of_file(const std::filesystem::path& path);
+
 VerifyResult verify_directory(const std::filesystem::path& dir,
                               const std::filesystem::path& public_key_pem);
 

@@ -13,6 +13,7 @@ void add_proxy_command(CLI::App& app, CommandResult& result);
 void add_run_command(CLI::App& app, CommandResult& result);
 void add_keygen_command(CLI::App& app, CommandResult& result);
 void add_verify_command(CLI::App& app, CommandResult& result);
+void add_certify_command(CLI::App& app, CommandResult& result);
 
 inline void add_all_commands(CLI::App& app, CommandResult& result) {
   add_version_command(app, result);
@@ -24,6 +25,7 @@ inline void add_all_commands(CLI::App& app, CommandResult& result) {
   add_run_command(app, result);
   add_keygen_command(app, result);
   add_verify_command(app, result);
+  add_certify_command(app, result);
 }
 
 }  // namespace camleak::cli

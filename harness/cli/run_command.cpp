@@ -6,6 +6,7 @@
 
 #include "harness/cli/commands.hpp"
 #include "harness/runner/suite.hpp"
+#include "harness/scenario/adapter_loader.hpp"
 
 namespace camleak::cli {
 namespace {
@@ -29,6 +30,7 @@ void add_run_command(CLI::App& app, CommandResult& result) {
     bool quiet = false;
     bool json = false;
     size_t jobs = 1;
+    std::string adapter;
   };
   auto args = std::make_shared<Args>();
   auto* cmd =
@@ -47,6 +49,8 @@ void add_run_command(CLI::App& app, CommandResult& result) {
       "Switch off every defect of the built-in relay (the control run of an incident scenario)");
   cmd->add_option("-j,--jobs", args->jobs, "Scenarios to run at the same time")
       ->check(CLI::Range(size_t{1}, size_t{16}));
+  cmd->add_option("--adapter", args->adapter,
+                  "Adapter file (or `contract`) that replaces every scenario's sut.adapter");
   cmd->add_flag("-q,--quiet", args->quiet, "Only verdicts and repro commands");
   cmd->add_flag("--json", args->json, "One JSON event per line instead of text");
   cmd->callback([args, &result] {
@@ -62,6 +66,10 @@ void add_run_command(CLI::App& app, CommandResult& result) {
     options.expectations = args->suite;
     options.no_defects = args->no_defects;
     options.jobs = args->jobs;
+    if (!args->adapter.empty()) {
+      options.adapter = scenario::resolve_adapter(args->adapter, "");
+      options.run.repro_prefix += " --adapter " + args->adapter;
+    }
     result.exit_code = runner::run_suite(files, options, progress, g_interrupted);
   });
 }

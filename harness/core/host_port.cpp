@@ -1,5 +1,7 @@
 #include "harness/core/host_port.hpp"
 
+#include <cctype>
+
 #include <charconv>
 
 namespace camleak {
@@ -45,6 +47,38 @@ std::string format_host_port(std::string_view host, uint16_t port) {
   const std::string h(host);
   if (h.find(':') != std::string::npos) return "[" + h + "]:" + std::to_string(port);
   return h + ":" + std::to_string(port);
+}
+
+uint16_t default_port(std::string_view scheme) {
+  if (scheme == "http") return 80;
+  if (scheme == "https") return 443;
+  if (scheme == "rtsp") return 554;
+  if (scheme == "rtsps") return 322;
+  return 0;
+}
+
+UrlParse split_url(std::string_view text) {
+  const size_t colon = text.find("://");
+  if (colon == std::string_view::npos || colon == 0) return {std::nullopt, "no scheme://"};
+  std::string scheme(text.substr(0, colon));
+  for (auto& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const uint16_t fallback = default_port(scheme);
+  if (fallback == 0) return {std::nullopt, "unsupported scheme " + scheme + "://"};
+  std::string_view rest = text.substr(colon + 3);
+  const size_t end = rest.find_first_of("/?");
+  const std::string_view authority = rest.substr(0, end);
+  if (authority.find('@') != std::string_view::npos)
+    return {std::nullopt, "credentials in the URL are not accepted"};
+  const AuthorityParse parsed = parse_authority(authority);
+  if (!parsed.authority) return {std::nullopt, parsed.error};
+  if (parsed.authority->host.empty()) return {std::nullopt, "no host"};
+  UrlParts out{.scheme = std::move(scheme),
+               .host = parsed.authority->host,
+               .port = parsed.authority->port.value_or(fallback),
+               .target = end == std::string_view::npos ? "/" : std::string(rest.substr(end))};
+  if (out.port == 0) return {std::nullopt, "port 0 cannot be dialled"};
+  if (out.target[0] == '?') out.target.insert(0, "/");
+  return {std::move(out), ""};
 }
 
 }  // namespace camleak

@@ -29,6 +29,24 @@ struct AuthorityParse {
 };
 AuthorityParse parse_authority(std::string_view text);
 
+// An absolute URL split where a client needs it: "rtsps://[::1]:8322/live/c?t=1" ->
+// {rtsps, ::1, 8322, /live/c?t=1}. The port defaults by scheme (http 80, https 443, rtsp 554,
+// rtsps 322); the target is "/" when the URL has none. Credentials before '@' are refused
+// (camleak sends credentials in headers it chooses).
+struct UrlParts {
+  std::string scheme;  // lower case
+  std::string host;    // without brackets
+  uint16_t port = 0;
+  std::string target;  // path and query
+};
+struct UrlParse {
+  std::optional<UrlParts> url;
+  std::string error;
+};
+UrlParse split_url(std::string_view text);
+// The scheme's default port, 0 for schemes camleak does not speak.
+uint16_t default_port(std::string_view scheme);
+
 // "127.0.0.1:80" or "[::1]:80".
 std::string format_host_port(std::string_view host, uint16_t port);
 inline std::string format_host_port(const HostPort& address) {

@@ -10,7 +10,7 @@
 #include "harness/core/suggest.hpp"
 #include "harness/proxy/endpoint.hpp"
 #include "harness/proxy/toxic_body.hpp"
-#include "harness/proxy/yaml_json.hpp"
+#include "harness/core/yaml_json.hpp"
 
 namespace camleak::proxy {
 namespace {

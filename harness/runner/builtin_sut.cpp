@@ -6,8 +6,14 @@
 
 namespace camleak::runner {
 BuiltinSutDriver::BuiltinSutDriver(const scenario::BuiltinSut& config,
-                                   const std::string& state_dir) {
+                                   const std::string& state_dir, const scenario::Adapter& adapter) {
   relay::RelayConfig rc;
+  rc.layout = relay::parse_layout(adapter.builtin_relay.layout).value_or(relay::Layout::contract);
+  rc.admin_key = adapter.builtin_relay.admin_key.expand([&](std::string_view name) {
+    for (const auto& [k, v] : adapter.variables)
+      if (k == name) return std::optional<std::string>(v);
+    return std::optional<std::string>();
+  });
   std::filesystem::create_directories(state_dir);
   rc.state_file = (std::filesystem::path(state_dir) / "relay-state.json").string();
   std::filesystem::remove(rc.state_file);  // every run starts from an empty cloud

@@ -15,7 +15,9 @@ namespace camleak::runner {
 class BuiltinSutDriver final : public SutDriver {
  public:
   // `state_dir`: where the relay keeps its state file, so provisioning survives a restart.
-  BuiltinSutDriver(const scenario::BuiltinSut& config, const std::string& state_dir);
+  // `relay`: how the adapter the run uses wants the relay started (its layout and admin key).
+  BuiltinSutDriver(const scenario::BuiltinSut& config, const std::string& state_dir,
+                   const scenario::Adapter& adapter = scenario::contract_adapter());
   ~BuiltinSutDriver() override;
 
   void start() override;

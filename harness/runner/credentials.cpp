@@ -29,6 +29,7 @@ Credentials make_credentials(const scenario::Fleet& fleet) {
   for (const auto& account : fleet.accounts) c.account_tokens[account.name] = random_token();
   for (const auto& camera : fleet.cameras) c.camera_secrets[camera.name] = random_token();
   c.hmac_key = media::random_run_key();
+  c.run_id = random_token().substr(0, 10);
   return c;
 }
 

@@ -16,6 +16,7 @@ struct Credentials {
   std::map<std::string, std::string> account_tokens;  // account -> bearer token / RTSP password
   std::map<std::string, std::string> camera_secrets;  // camera -> RTSP publish password
   media::RunKey hmac_key;                             // keys the identity stamp's HMAC
+  std::string run_id;  // an adapter's {run}: tells this run's names from another's on a shared SUT
 };
 
 Credentials make_credentials(const scenario::Fleet& fleet);

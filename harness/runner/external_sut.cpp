@@ -96,13 +96,19 @@ void kill_group(pid_t pid, Micros grace) noexcept {
 ExternalSutDriver::ExternalSutDriver(scenario::ExternalSut config,
                                      const std::atomic<bool>* interrupted)
     : config_(std::move(config)), interrupted_(interrupted) {
-  const HostPort rtsp = rtsp_endpoint(config_.rtsp_url);
-  endpoints_.rtsp_host = rtsp.host;
-  endpoints_.rtsp_port = rtsp.port;
-  const HttpUrl http = parse_http_url(config_.http_url, "sut.http_url");
-  endpoints_.http_host = http.host;
-  endpoints_.http_port = http.port;
-  endpoints_.admin = parse_http_url(config_.admin_url, "sut.admin_url");
+  // Each URL is optional under an adapter that names its addresses itself.
+  if (!config_.rtsp_url.empty()) {
+    const HostPort rtsp = rtsp_endpoint(config_.rtsp_url);
+    endpoints_.rtsp_host = rtsp.host;
+    endpoints_.rtsp_port = rtsp.port;
+  }
+  if (!config_.http_url.empty()) {
+    const HttpUrl http = parse_http_url(config_.http_url, "sut.http_url");
+    endpoints_.http_host = http.host;
+    endpoints_.http_port = http.port;
+  }
+  if (!config_.admin_url.empty())
+    endpoints_.admin = parse_http_url(config_.admin_url, "sut.admin_url");
 }
 
 ExternalSutDriver::~ExternalSutDriver() {

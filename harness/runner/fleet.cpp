@@ -5,6 +5,7 @@
 #include <set>
 
 #include "harness/core/errors.hpp"
+#include "harness/runner/device_access.hpp"
 #include "harness/runner/fleet_totals.hpp"
 
 namespace camleak::runner {
@@ -67,9 +68,17 @@ std::vector<std::string> probe_targets(const scenario::Scenario& scenario,
   return out;
 }
 
+std::vector<std::string> address_cameras(const scenario::Scenario& scenario,
+                                         const scenario::Hub& hub) {
+  std::vector<std::string> out = watched_cameras(scenario, hub);
+  if (const auto probes = probe_targets(scenario, hub); !probes.empty()) out.push_back(probes[0]);
+  if (out.empty() && !scenario.fleet.cameras.empty()) out.push_back(scenario.fleet.cameras[0].name);
+  return out;
+}
+
 Fleet::Fleet(const scenario::Scenario& scenario, uint64_t seed, const Credentials& credentials,
              const DevicePorts& ports, const Clock& clock, FleetHooks hooks,
-             const std::atomic<bool>* interrupted)
+             const std::atomic<bool>* interrupted, const TemplateValues* values)
     : work_(boost::asio::make_work_guard(io_)), key_(credentials.hmac_key) {
   std::vector<emulators::CameraConfig> camera_configs;
   for (const auto& camera : scenario.fleet.cameras) {
@@ -80,6 +89,12 @@ Fleet::Fleet(const scenario::Scenario& scenario, uint64_t seed, const Credential
     c.rtsp_port = port_of(ports.uplink, camera.name, "uplink");
     c.transport = rtp_transport(camera.transport);
     c.udp_router = udp_router_of(hooks, camera.transport, scenario::LinkRole::uplink, camera.name);
+    if (values != nullptr) {
+      CameraAccess access = camera_access(scenario.sut.adapter, *values, camera, credentials);
+      c.scheme = access.scheme;
+      c.publish_target = std::move(access.target);
+      c.credentials = std::move(access.credentials);
+    }
     c.pixel_code = camera.code;
     c.width = static_cast<int>(camera.width);
     c.height = static_cast<int>(camera.height);
@@ -116,13 +131,27 @@ Fleet::Fleet(const scenario::Scenario& scenario, uint64_t seed, const Credential
     c.transport = rtp_transport(hub.transport);
     c.udp_router = udp_router_of(hooks, hub.transport, scenario::LinkRole::live, hub.name);
     c.cameras = watched_cameras(scenario, hub);
-    if (hub.snapshot_interval.count() > 0 || hub.probe_interval.count() > 0) {
+    if (scenario.sut.adapter.snapshot_present &&
+        (hub.snapshot_interval.count() > 0 || hub.probe_interval.count() > 0)) {
       c.http_port = port_of(ports.snapshot, hub.name, "snapshot");
     }
     c.snapshot_interval = hub.snapshot_interval;
     c.probe_interval = hub.probe_interval;
     c.probe_targets = probe_targets(scenario, hub);
     if (c.probe_targets.empty()) c.probe_interval = Micros{0};  // nothing it must not see
+    if (values != nullptr) {
+      HubAccess access = hub_access(scenario.sut.adapter, *values, hub,
+                                    address_cameras(scenario, hub), credentials);
+      c.scheme = access.scheme;
+      c.credentials = std::move(access.credentials);
+      c.play_target = std::move(access.play_target);
+      c.snapshot_request = std::move(access.snapshot_request);
+      c.issue_play = std::move(access.issue_play);
+      if (!scenario.sut.adapter.snapshot_present) {
+        c.snapshot_interval = Micros{0};  // the SUT serves none: nothing to poll or probe
+        c.http_port = 0;
+      }
+    }
     c.seed = seed;
     emulators::validate(c);
     auto h = emulators::Hub::create(io_, clock, std::move(c), key_, ids_, *pool_, hub_hooks);

@@ -13,6 +13,7 @@
 #include "emulators/hub/decode_pool.hpp"
 #include "emulators/hub/hub.hpp"
 #include "emulators/rtsp/conformance.hpp"
+#include "harness/runner/adapter_requests.hpp"
 #include "harness/runner/credentials.hpp"
 #include "harness/runner/device_fleet.hpp"
 #include "harness/scenario/scenario.hpp"
@@ -39,9 +40,11 @@ class Fleet final : public DeviceFleet {
   // Builds every device (encodes the cameras' loops: the slow part of a large fleet's start).
   // Nothing connects before start(). Throws InputError / HarnessError (also when `interrupted`
   // becomes true while the loops are encoded).
+  // `values` (may be null: the contract's URLs and credentials) expand the scenario's adapter
+  // into each device's URLs and credentials.
   Fleet(const scenario::Scenario& scenario, uint64_t seed, const Credentials& credentials,
         const DevicePorts& ports, const Clock& clock, FleetHooks hooks,
-        const std::atomic<bool>* interrupted = nullptr);
+        const std::atomic<bool>* interrupted = nullptr, const TemplateValues* values = nullptr);
   ~Fleet() override;
 
   void start() override;
@@ -85,5 +88,9 @@ std::vector<std::string> watched_cameras(const scenario::Scenario& scenario,
 // Cameras the hub's account can never see during the run: the only safe probe targets.
 std::vector<std::string> probe_targets(const scenario::Scenario& scenario,
                                        const scenario::Hub& hub);
+// The cameras whose URLs decide where a hub's links lead: those it watches and its first probe
+// target (every camera's URL must lead to the same address), or the first camera of the fleet.
+std::vector<std::string> address_cameras(const scenario::Scenario& scenario,
+                                         const scenario::Hub& hub);
 
 }  // namespace camleak::runner

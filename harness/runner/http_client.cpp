@@ -150,6 +150,7 @@ struct HttpClient::Impl {
       c.request.set(http::field::content_type, "application/json");
       c.request.body() = call.body;
     }
+    for (const auto& [name, value] : call.headers) c.request.set(name, value);
     c.request.keep_alive(true);
     c.request.prepare_payload();
     c.response = {};

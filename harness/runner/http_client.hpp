@@ -33,6 +33,8 @@ struct HttpCall {
   std::string method;
   std::string target;  // appended to the base URL's path
   std::string body;    // sent as application/json when not empty
+  // Extra headers (an adapter's API key, Authorization), set after the defaults so they win.
+  std::vector<std::pair<std::string, std::string>> headers = {};
 };
 
 struct HttpClientOptions {

@@ -1,12 +1,17 @@
 #pragma once
-// Provisions the SUT through its admin API (DESIGN.md, SUT contract): accounts with tokens,
+// Provisions the SUT the way its adapter says (scenario/adapter.hpp): accounts with tokens,
 // cameras with owner and secret, and shares, at the start and as the timeline grants and
-// revokes them. Requests go over a few keep-alive connections (not one TCP connect each), so a
-// SUT that commits changes in groups can batch them.
+// revokes them, then deletes what it created at the end where the adapter can. The SUT
+// contract's admin API is the contract adapter. HTTP actions go over a few keep-alive
+// connections per server (not one TCP connect each), so a SUT that commits changes in groups
+// can batch them; command actions run one after another.
 #include <atomic>
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "harness/runner/adapter_requests.hpp"
 #include "harness/runner/credentials.hpp"
 #include "harness/runner/http_client.hpp"
 #include "harness/runner/sut_admin.hpp"
@@ -25,22 +30,44 @@ class Provisioner final : public SutAdmin {
 
   // `interrupted` (may be null; set from a signal handler) is checked between requests and
   // every 50 ms during one; once set, the call in progress throws HarnessError("interrupted
-  // while provisioning ..."). Each request must be answered within `timeout`.
+  // while provisioning ..."). Each HTTP request must be answered within `timeout`.
+  Provisioner(scenario::Adapter adapter, TemplateValues values,
+              const std::atomic<bool>* interrupted = nullptr,
+              Micros timeout = std::chrono::seconds(5));
+  // The contract adapter against the admin API at `admin`.
   explicit Provisioner(HttpUrl admin, const std::atomic<bool>* interrupted = nullptr,
                        Micros timeout = std::chrono::seconds(5));
+  ~Provisioner() override;
 
   // Every account, then every camera, then the shares that hold at time 0. Throws HarnessError
   // naming the request that the SUT refused.
   void provision(const scenario::Scenario& scenario, const Credentials& credentials) override;
   void share(const std::string& camera, const std::string& account) override;
   void revoke(const std::string& camera, const std::string& account) override;
+  std::vector<std::string> clean_up() noexcept override;
 
  private:
-  // Sends `calls` (independent of each other) and checks every answer; `what` names them in
+  struct Call {
+    const scenario::AdminAction* action;
+    TemplateValues values;
+    std::string field;  // "provisioning.create_account", for errors
+  };
+  // Runs `calls` (independent of each other) and checks every answer; `what` names them in
   // errors.
-  void send_all(const std::string& what, const std::vector<HttpCall>& calls);
+  void run_all(const std::string& what, const std::vector<Call>& calls);
+  void run_http(const std::string& what, const std::vector<Call>& calls);
+  void run_command(const std::string& what, const Call& call);
+  HttpClient& client_for(const UrlParts& url);
+  TemplateValues share_values(const std::string& camera, const std::string& account) const;
 
-  HttpClient client_;
+  scenario::Adapter adapter_;
+  TemplateValues values_;
+  const std::atomic<bool>* interrupted_;
+  Micros timeout_;
+  std::map<std::string, std::unique_ptr<HttpClient>> clients_;  // by scheme://host:port
+  Credentials credentials_;
+  std::map<std::string, std::string> owners_;  // camera -> owner
+  std::vector<std::string> created_cameras_, created_accounts_;
 };
 
 }  // namespace camleak::runner

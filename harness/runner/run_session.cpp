@@ -15,6 +15,7 @@
 #include "harness/proxy/session_routes.hpp"
 #include "harness/runner/admin_calls.hpp"
 #include "harness/runner/builtin_sut.hpp"
+#include "harness/runner/device_access.hpp"
 #include "harness/runner/external_sut.hpp"
 #include "harness/runner/media_routes.hpp"
 #include "harness/runner/player.hpp"
@@ -27,10 +28,27 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string upstream_for(const scenario::Link& link, const SutEndpoints& sut) {
-  if (link.role == scenario::LinkRole::snapshot)
-    return format_host_port(sut.http_host, sut.http_port);
-  return format_host_port(sut.rtsp_host, sut.rtsp_port);
+// Where a device's link leads: the address of the device's URL for that role under the adapter.
+std::string upstream_for(const scenario::Scenario& scenario, const scenario::Link& link,
+                         const TemplateValues& values, const Credentials& credentials) {
+  const auto& adapter = scenario.sut.adapter;
+  if (link.role == scenario::LinkRole::uplink) {
+    for (const auto& camera : scenario.fleet.cameras)
+      if (camera.name == link.device)
+        return camera_access(adapter, values, camera, credentials).upstream;
+  }
+  for (const auto& hub : scenario.fleet.hubs) {
+    if (hub.name != link.device) continue;
+    const HubAccess access =
+        hub_access(adapter, values, hub, address_cameras(scenario, hub), credentials);
+    return link.role == scenario::LinkRole::live ? access.live_upstream : access.snapshot_upstream;
+  }
+  return "";
+}
+
+uint16_t port_of(const std::string& host_port) {
+  const AuthorityParse parsed = parse_authority(host_port);
+  return parsed.authority ? parsed.authority->port.value_or(0) : 0;
 }
 
 // The proxy's tap rings as the evidence collector reads them.
@@ -71,15 +89,20 @@ RunParts production_parts() {
                  const std::atomic<bool>& interrupted) -> std::unique_ptr<SutDriver> {
     if (scenario.sut.kind == scenario::Sut::Kind::external)
       return std::make_unique<ExternalSutDriver>(scenario.sut.external, &interrupted);
-    return std::make_unique<BuiltinSutDriver>(scenario.sut.builtin, state_dir);
+    return std::make_unique<BuiltinSutDriver>(scenario.sut.builtin, state_dir,
+                                              scenario.sut.adapter);
   };
-  parts.admin = [](const SutEndpoints& endpoints,
+  parts.admin = [](const scenario::Scenario& scenario, const SutEndpoints& endpoints,
+                   const Credentials& credentials,
                    const std::atomic<bool>& interrupted) -> std::unique_ptr<SutAdmin> {
-    return std::make_unique<Provisioner>(endpoints.admin, &interrupted);
+    const auto& adapter = scenario.sut.adapter;
+    return std::make_unique<Provisioner>(
+        adapter, TemplateValues(adapter, endpoints, credentials.run_id), &interrupted);
   };
   parts.fleet = [](FleetSetup setup) -> std::unique_ptr<DeviceFleet> {
     return std::make_unique<Fleet>(setup.scenario, setup.seed, setup.credentials, setup.ports,
-                                   setup.clock, std::move(setup.hooks), setup.interrupted);
+                                   setup.clock, std::move(setup.hooks), setup.interrupted,
+                                   &setup.values);
   };
   return parts;
 }
@@ -158,7 +181,8 @@ void RunSession::start_sut() {
 }
 
 void RunSession::provision() {
-  admin_ = parts_.admin(endpoints_, interrupted_);
+  values_ = std::make_unique<TemplateValues>(scenario_.sut.adapter, endpoints_, credentials_.run_id);
+  admin_ = parts_.admin(scenario_, endpoints_, credentials_, interrupted_);
   admin_->provision(scenario_, credentials_);
 }
 
@@ -179,9 +203,13 @@ void RunSession::build_links() {
       (proxy.registry().is_datagram(spec.type) ? datagram_stages : stream_stages).push_back(spec);
     if (link.transport == impair::Transport::datagram)
       routes_->add_parent(link.name, datagram_stages);
+    const std::string upstream = upstream_for(scenario_, link, *values_, credentials_);
+    if (upstream.empty()) {
+      continue;  // a hub's snapshot link under an adapter without snapshots: never used
+    }
     proxy::LinkConfig config{.name = link.name,
                              .listen = "127.0.0.1:0",
-                             .upstream = upstream_for(link, endpoints_),
+                             .upstream = upstream,
                              .protocol = proxy::Protocol::tcp,
                              .enabled = true,
                              .tap = {.ring = tap},
@@ -196,7 +224,7 @@ void RunSession::build_links() {
     captured_links_[link.device].push_back(
         {.name = link.name,
          .protocol = snapshot ? "http" : "rtsp",
-         .server_port = snapshot ? endpoints_.http_port : endpoints_.rtsp_port});
+         .server_port = port_of(upstream)});
   }
 }
 
@@ -238,7 +266,8 @@ void RunSession::build_fleet() {
                                    .ports = ports_,
                                    .clock = clock_,
                                    .hooks = std::move(hooks),
-                                   .interrupted = &interrupted_});
+                                   .interrupted = &interrupted_,
+                                   .values = *values_});
   player_ = std::make_unique<Player>(timeline_, scenario_.duration, clock_,
                                      PlayerTargets{.proxy = proxy_thread_->proxy(),
                                                    .fleet = *fleet_,
@@ -309,6 +338,9 @@ void RunSession::teardown() {
   record_.fault_counters = reports::count_fault_events(stored_events);
   routes_.reset();
   proxy_thread_.reset();
+  if (admin_) {
+    for (auto& problem : admin_->clean_up()) record_.notes.push_back(std::move(problem));
+  }
   admin_.reset();
   if (sut_) {
     if (const std::string problem = sut_->stop(); !problem.empty())

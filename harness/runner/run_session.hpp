@@ -22,6 +22,7 @@
 
 #include "harness/core/event_log.hpp"
 #include "harness/oracle/synchronized_oracle.hpp"
+#include "harness/runner/adapter_requests.hpp"
 #include "harness/runner/credentials.hpp"
 #include "harness/runner/device_fleet.hpp"
 #include "harness/runner/fleet.hpp"
@@ -52,6 +53,7 @@ struct FleetSetup {
   const Clock& clock;
   FleetHooks hooks;
   const std::atomic<bool>* interrupted;
+  const TemplateValues& values;  // the adapter's placeholders for this run
 };
 
 // The parts of a run that reach outside the harness. production_parts(): the scenario's SUT
@@ -60,7 +62,8 @@ struct RunParts {
   std::function<std::unique_ptr<SutDriver>(const scenario::Scenario&, const std::string& state_dir,
                                            const std::atomic<bool>& interrupted)>
       sut;
-  std::function<std::unique_ptr<SutAdmin>(const SutEndpoints&,
+  std::function<std::unique_ptr<SutAdmin>(const scenario::Scenario&, const SutEndpoints&,
+                                          const Credentials&,
                                           const std::atomic<bool>& interrupted)>
       admin;
   std::function<std::unique_ptr<DeviceFleet>(FleetSetup)> fleet;
@@ -121,6 +124,7 @@ class RunSession {
   std::unique_ptr<SutDriver> sut_;
   SutEndpoints endpoints_;
   Credentials credentials_;
+  std::unique_ptr<TemplateValues> values_;
   std::unique_ptr<SutAdmin> admin_;
   std::unique_ptr<proxy::ProxyThread> proxy_thread_;
   std::shared_ptr<proxy::SessionRoutes> routes_;

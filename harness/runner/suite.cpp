@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "harness/core/errors.hpp"
+#include "harness/scenario/capabilities.hpp"
 #include "harness/core/json_text.hpp"
 #include "harness/scenario/loader.hpp"
 #include "reports/run_record.hpp"
@@ -91,6 +92,9 @@ int run_suite(const std::vector<std::string>& files, const SuiteOptions& options
     }
   }
   if (!problems.empty()) throw InputError(std::move(problems));
+  if (options.adapter) {
+    for (auto& s : scenarios) s.sut.adapter = *options.adapter;
+  }
   // controls[i]: scenario i is an incident reproduction run again with its defects off.
   std::vector<bool> controls(scenarios.size(), false);
   if (options.no_defects) {
@@ -136,6 +140,13 @@ int run_suite(const std::vector<std::string>& files, const SuiteOptions& options
   auto run_one = [&](size_t i) {
     const auto& s = scenarios[i];
     const RunOptions& run = runs[i];
+    if (const std::string reason = scenario::not_applicable_reason(s); !reason.empty()) {
+      std::lock_guard lock(print_mutex);
+      progress.line("verdict", s.name + ": NOT APPLICABLE (" + reason + ")");
+      results[i] = SuiteEntry{
+          .file = s.file, .name = s.name, .as_expected = true, .not_applicable = reason};
+      return;
+    }
     RunOutcome outcome = run_guarded(s, run, progress, interrupted);
     SuiteEntry e{.file = s.file,
                  .name = s.name,
@@ -192,12 +203,26 @@ int run_suite(const std::vector<std::string>& files, const SuiteOptions& options
   int code = worst;
   if (options.expectations)
     code = harness_failed ? 3 : (all_as_expected && !interrupted.load() ? 0 : 1);
+  const bool none_applicable =
+      !entries.empty() && std::all_of(entries.begin(), entries.end(),
+                                      [](const SuiteEntry& e) { return !e.not_applicable.empty(); });
+  if (none_applicable) {
+    progress.line("verdict", "nothing was run: no scenario is applicable to this SUT");
+    code = static_cast<int>(ExitCode::bad_input);
+  }
   if (scenarios.size() > 1) {
-    size_t met = 0;
-    for (const auto& e : entries) met += e.as_expected;
+    size_t met = 0, not_applicable = 0;
+    for (const auto& e : entries) {
+      met += e.as_expected && e.not_applicable.empty();
+      not_applicable += !e.not_applicable.empty();
+    }
     progress.line("verdict", std::string("SUITE ") + (code == 0 ? "PASS" : "FAIL") + ": " +
-                                 std::to_string(met) + "/" + std::to_string(scenarios.size()) +
-                                 " scenarios as expected");
+                                 std::to_string(met) + "/" +
+                                 std::to_string(scenarios.size() - not_applicable) +
+                                 " scenarios as expected" +
+                                 (not_applicable ? ", " + std::to_string(not_applicable) +
+                                                       " not applicable"
+                                                 : std::string()));
     if (!options.run.report_dir.empty()) {
       boost::json::array list;
       for (const auto& e : entries) {
@@ -208,6 +233,7 @@ int run_suite(const std::vector<std::string>& files, const SuiteOptions& options
                         {"leaks", e.leaks},
                         {"expect_detection", e.expect_detection},
                         {"as_expected", e.as_expected},
+                        {"not_applicable", e.not_applicable},
                         {"report", e.report_dir}});
       }
       const fs::path path = fs::path(options.run.report_dir) / "suite.json";

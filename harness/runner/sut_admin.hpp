@@ -3,6 +3,7 @@
 // the start, then each share and revoke of the timeline. The contract's admin API is one
 // implementation (Provisioner); a vendor adapter is another; tests hand in fakes.
 #include <string>
+#include <vector>
 
 #include "harness/runner/credentials.hpp"
 #include "harness/scenario/scenario.hpp"
@@ -18,6 +19,9 @@ class SutAdmin {
   // Throw HarnessError when the SUT refuses or does not answer.
   virtual void share(const std::string& camera, const std::string& account) = 0;
   virtual void revoke(const std::string& camera, const std::string& account) = 0;
+  // Deletes what provision() created, where the SUT can; returns what went wrong, for the
+  // report's notes (the verdict is made by then). Never throws.
+  virtual std::vector<std::string> clean_up() noexcept { return {}; }
 };
 
 }  // namespace camleak::runner

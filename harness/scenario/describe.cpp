@@ -57,6 +57,8 @@ std::string describe(const Scenario& s) {
     out += "sut external: rtsp " + e.rtsp_url + ", http " + e.http_url + ", admin " + e.admin_url +
            (e.restart.empty() ? ", no restart command" : ", restart: " + e.restart) + "\n";
   }
+  out += "adapter " + s.sut.adapter.name +
+         (s.sut.adapter.file.empty() ? " (compiled in)" : " (" + s.sut.adapter.file + ")") + "\n";
   out += "fleet: " + std::to_string(s.fleet.accounts.size()) + " accounts, " +
          std::to_string(s.fleet.cameras.size()) + " cameras, " +
          std::to_string(s.fleet.hubs.size()) + " hubs\n";

@@ -1,5 +1,7 @@
 // The `sut` section: the reference relay with its switches, or an external relay by URL.
 #include <algorithm>
+#include <filesystem>
+#include <tuple>
 
 #include "harness/core/host_port.hpp"
 #include "harness/scenario/sections.hpp"
@@ -71,15 +73,15 @@ void read_builtin(Context& ctx, MapReader& map, BuiltinSut& b) {
   }
 }
 
-void read_external(Context& ctx, MapReader& map, ExternalSut& e) {
-  if (auto n = map.require("rtsp_url")) {
-    if (auto s = read_url(ctx, *n, map.path("rtsp_url"), "rtsp")) e.rtsp_url = *s;
-  }
-  if (auto n = map.require("http_url")) {
-    if (auto s = read_url(ctx, *n, map.path("http_url"), "http")) e.http_url = *s;
-  }
-  if (auto n = map.require("admin_url")) {
-    if (auto s = read_url(ctx, *n, map.path("admin_url"), "http")) e.admin_url = *s;
+// With an adapter the URLs are optional: its own templates may name every address, and a
+// placeholder of a URL not given is reported when the run starts.
+void read_external(Context& ctx, MapReader& map, ExternalSut& e, bool has_adapter) {
+  for (auto [key, scheme, field] : {std::tuple{"rtsp_url", "rtsp", &e.rtsp_url},
+                                    std::tuple{"http_url", "http", &e.http_url},
+                                    std::tuple{"admin_url", "http", &e.admin_url}}) {
+    const auto n = has_adapter ? map.get(key) : map.require(key);
+    if (!n) continue;
+    if (auto s = read_url(ctx, *n, map.path(key), scheme)) *field = *s;
   }
   for (auto [key, field] : {std::pair{"start", &e.start}, std::pair{"restart", &e.restart},
                             std::pair{"stop", &e.stop}}) {
@@ -103,6 +105,27 @@ void read_external(Context& ctx, MapReader& map, ExternalSut& e) {
     }
     ready.finish();
     e.ready = probe;
+  }
+}
+
+// `adapter: contract` or a file, relative to the scenario's directory; its own problems are
+// reported at their place in the adapter file.
+void read_adapter(Context& ctx, const YAML::Node& node, const std::string& path, Adapter& out) {
+  const auto name = read_string(ctx, node, path);
+  if (!name) return;
+  if (name->empty()) {
+    ctx.error(node, path, "name an adapter file, or `contract`");
+    return;
+  }
+  try {
+    out = resolve_adapter(*name, std::filesystem::path(ctx.file()).parent_path().string());
+  } catch (const InputError& e) {
+    for (const auto& d : e.diagnostics()) {
+      if (d.line == 0)  // the file itself is the problem: say so where the scenario names it
+        ctx.error(node, path, d.file + ": " + d.message);
+      else
+        ctx.add(d);
+    }
   }
 }
 
@@ -138,11 +161,12 @@ void read_sut(Context& ctx, const YAML::Node& node, Sut& sut) {
       sut.kind = *k == 0 ? Sut::Kind::builtin : Sut::Kind::external;
     }
   }
+  if (auto n = map.get("adapter")) read_adapter(ctx, *n, map.path("adapter"), sut.adapter);
   if (sut.kind == Sut::Kind::builtin) {
     read_builtin(ctx, map, sut.builtin);
     reject_other_kind(ctx, map, kExternalKeys, "external", "builtin");
   } else {
-    read_external(ctx, map, sut.external);
+    read_external(ctx, map, sut.external, map.has("adapter"));
     reject_other_kind(ctx, map, kBuiltinKeys, "builtin", "external");
   }
   map.finish();

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "harness/core/clock.hpp"
+#include "harness/scenario/adapter_loader.hpp"
 #include "harness/core/defect.hpp"
 #include "harness/impair/chain.hpp"
 
@@ -51,6 +52,9 @@ struct Sut {
   Kind kind = Kind::builtin;
   BuiltinSut builtin;    // meaningful when kind == builtin
   ExternalSut external;  // meaningful when kind == external
+  // How each contract action is done on this SUT: `sut.adapter` (a file, or "contract"), the
+  // compiled-in contract when not given.
+  Adapter adapter = contract_adapter();
   bool can_restart() const { return kind == Kind::builtin || !external.restart.empty(); }
 };
 

@@ -21,6 +21,8 @@ class Context {
 
   void error(const YAML::Node& at, std::string_view path, std::string message);
   void error(const YAML::Mark& at, std::string_view path, std::string message);
+  // A diagnostic of another file (an adapter the scenario names), kept as it is.
+  void add(Diagnostic diagnostic) { diagnostics_.push_back(std::move(diagnostic)); }
   size_t error_count() const { return diagnostics_.size(); }
   // Every diagnostic, ordered by position in the file.
   std::vector<Diagnostic> take();

@@ -9,6 +9,7 @@
 #                                                        no LEAK, SPLICE or FORGED verdict, OK
 #                                                        verdicts (frames were really checked)
 #                                                        and every check passed
+# CAMLEAK_ADAPTER=FILE runs it through that adapter (`camleak run --adapter FILE`).
 set -uo pipefail
 camleak=$1 scenario=$2 mode=$3 seed=${4:-}
 case $mode in
@@ -20,6 +21,7 @@ trap 'rm -rf "$report"' EXIT
 args=(run --quiet --report "$report" "$scenario")
 [ -n "$seed" ] && args+=(--seed "$seed")
 [ "$mode" = clean ] && args+=(--no-defects)
+[ -n "${CAMLEAK_ADAPTER:-}" ] && args+=(--adapter "$CAMLEAK_ADAPTER")
 "$camleak" "${args[@]}"
 code=$?
 [ -f "$report/report.json" ] || { echo "FAIL: no report.json (exit $code)"; exit 1; }

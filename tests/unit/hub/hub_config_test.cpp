@@ -58,7 +58,23 @@ TEST(HubConfig, UrlsFollowTheSutContract) {
   EXPECT_EQ(play_url(c, "cam-9"), "rtsp://127.0.0.1:8554/cameras/cam-9");
   c.rtsp_host = "::1";
   EXPECT_EQ(play_url(c, "cam-9"), "rtsp://[::1]:8554/cameras/cam-9");
-  EXPECT_EQ(snapshot_target("cam-9"), "/cameras/cam-9/snapshot");
+  const HttpTarget snapshot = snapshot_request(c, "cam-9");
+  EXPECT_EQ(snapshot.target, "/cameras/cam-9/snapshot");
+  ASSERT_EQ(snapshot.headers.size(), 1u);
+  EXPECT_EQ(snapshot.headers[0].second, "Bearer " + c.token);
+}
+
+TEST(HubConfig, AnAdaptersLayoutReplacesTheContracts) {
+  HubConfig c = good();
+  c.scheme = "rtsps";
+  c.play_target = [](const std::string& camera) { return "/live/" + camera + "?q=1"; };
+  c.snapshot_request = [](const std::string& camera) {
+    return HttpTarget{"/v2/" + camera + ".jpg?access_token=t", {}};
+  };
+  EXPECT_EQ(play_url(c, "cam-9"), "rtsps://127.0.0.1:8554/live/cam-9?q=1");
+  const HttpTarget snapshot = snapshot_request(c, "cam-9");
+  EXPECT_EQ(snapshot.target, "/v2/cam-9.jpg?access_token=t");
+  EXPECT_TRUE(snapshot.headers.empty());
 }
 
 }  // namespace

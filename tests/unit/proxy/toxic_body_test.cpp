@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "harness/proxy/yaml_json.hpp"
+#include "harness/core/yaml_json.hpp"
 
 namespace camleak::proxy {
 namespace {

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <string_view>
 
+#include "harness/scenario/adapter_loader.hpp"
 #include "harness/scenario/profiles.hpp"
 #include "tests/unit/scenario/test_util.hpp"
 
@@ -104,6 +105,8 @@ std::vector<YamlBlock> yaml_blocks(const std::string& relative) {
 // line is a `# fragment` comment, visible in the README. It is validated inside a minimal
 // scenario that supplies the required top-level keys it lacks.
 constexpr std::string_view kFragmentMarker = "# fragment";
+// A block that is an adapter file (scenarios/README.md, Adapters) starts with `# adapter`.
+constexpr std::string_view kAdapterMarker = "# adapter";
 
 std::string as_scenario(const std::string& fragment) {
   const auto has_key = [&](const std::string& key) {
@@ -120,10 +123,20 @@ std::string as_scenario(const std::string& fragment) {
 // marked fragment that validates inside a minimal scenario: a documented example that
 // `camleak validate` refuses (README once said `mode: all_at_once`) fails here.
 TEST(ScenarioDocs, EveryYamlBlockInTheReadmesValidates) {
-  size_t whole = 0, fragments = 0;
+  size_t whole = 0, fragments = 0, adapters = 0;
   for (const char* readme : {"README.md", "scenarios/README.md"}) {
     for (const auto& block : yaml_blocks(readme)) {
       SCOPED_TRACE(block.where);
+      if (block.text.starts_with(kAdapterMarker)) {
+        try {
+          load_adapter_text(block.text, block.where + " (```yaml adapter block)",
+                            [](const std::string&) { return std::optional<std::string>("x"); });
+        } catch (const InputError& e) {
+          ADD_FAILURE() << e.what();
+        }
+        ++adapters;
+        continue;
+      }
       const bool fragment = block.text.starts_with(kFragmentMarker);
       const std::string text = fragment ? as_scenario(block.text) : block.text;
       try {
@@ -138,6 +151,7 @@ TEST(ScenarioDocs, EveryYamlBlockInTheReadmesValidates) {
   // means the extraction broke, not that the docs lost their examples.
   EXPECT_GE(whole, 1u);
   EXPECT_GE(fragments, 1u);
+  EXPECT_GE(adapters, 1u);
 }
 
 TEST(ScenarioDocs, YamlBlocksAreFoundWhereverTheyAreAndFragmentsWrapped) {
@@ -165,6 +179,14 @@ TEST(ScenarioDocs, EveryShippedScenarioValidates) {
     const auto ext = entry.path().extension();
     if (!entry.is_regular_file() || (ext != ".yaml" && ext != ".yml")) continue;
     SCOPED_TRACE(entry.path().string());
+    const std::string folder = entry.path().parent_path().filename().string();
+    const std::string name = entry.path().filename().string();
+    if (folder == "adapters") {
+      EXPECT_NO_THROW(load_adapter_file(entry.path().string()));
+      continue;
+    }
+    // The certification plan and DUT declarations have readers of their own (certify tests).
+    if (folder == "certification" && (name == "plan.yaml" || name.starts_with("dut-"))) continue;
     EXPECT_NO_THROW(load_scenario_file(entry.path().string()));
     ++count;
   }

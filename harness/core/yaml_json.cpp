@@ -1,6 +1,6 @@
-#include "harness/proxy/yaml_json.hpp"
+#include "harness/core/yaml_json.hpp"
 
-namespace camleak::proxy {
+namespace camleak {
 namespace json = boost::json;
 namespace {
 
@@ -67,4 +67,4 @@ YamlAsJson yaml_as_json(const YAML::Node& node) {
   return out;
 }
 
-}  // namespace camleak::proxy
+}  // namespace camleak

@@ -9,7 +9,7 @@
 #include <map>
 #include <string>
 
-namespace camleak::proxy {
+namespace camleak {
 
 struct YamlAsJson {
   boost::json::value value;
@@ -23,4 +23,4 @@ struct YamlAsJson {
 
 YamlAsJson yaml_as_json(const YAML::Node& node);
 
-}  // namespace camleak::proxy
+}  // namespace camleak
