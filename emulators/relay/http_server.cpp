@@ -27,32 +27,35 @@ std::string error_body(std::string_view message) {
 
 web::ServerOptions server_options(RelayCore& core, bool capped) {
   const RelayConfig& config = core.config();
-  return {.header_limit = config.limits.max_header_bytes,
-          .body_limit = config.limits.max_body_bytes,
-          .deadline = config.timeouts.http_idle,
-          .refusal =
-              [](unsigned status, const std::string& message) {
-                return relay_response(status, error_body(message), "application/json");
-              },
-          .admit =
-              [&core, capped] {
-                if (capped && core.connection_limit_reached()) {
-                  ++core.counters.http_connections_refused;
-                  return false;
-                }
-                ++core.counters.http_connections_accepted;
-                if (capped) ++core.http_connections;
-                return true;
-              },
-          .closed =
-              [&core, capped] {
-                if (capped) --core.http_connections;
-              },
-          .requested =
-              [&core](bool malformed) {
-                ++core.counters.http_requests;
-                if (malformed) ++core.counters.http_bad_requests;
-              }};
+  return {
+      .header_limit = config.limits.max_header_bytes,
+      .body_limit = config.limits.max_body_bytes,
+      .deadline = config.timeouts.http_idle,
+      .refusal =
+          [](unsigned status, const std::string& message) {
+            return relay_response(status, error_body(message), "application/json");
+          },
+      .admit =
+          [&core, capped] {
+            if (capped && core.connection_limit_reached()) {
+              ++core.counters.http_connections_refused;
+              return false;
+            }
+            ++core.counters.http_connections_accepted;
+            if (capped) ++core.http_connections;
+            return true;
+          },
+      .closed =
+          [&core, capped] {
+            if (capped) --core.http_connections;
+          },
+      .requested =
+          [&core](bool malformed) {
+            ++core.counters.http_requests;
+            if (malformed) ++core.counters.http_bad_requests;
+          },
+      .tls = core.tls,
+      .handshake_failed = [&core](const std::string&) { ++core.counters.tls_handshake_failures; }};
 }
 
 }  // namespace

@@ -23,6 +23,10 @@
 #include "emulators/relay/viewer_slots.hpp"
 #include "harness/core/clock.hpp"
 
+namespace boost::asio::ssl {
+class context;
+}
+
 namespace camleak::relay {
 
 class RtspConnection;
@@ -51,6 +55,8 @@ class RelayCore {
   std::set<std::string> seen_cameras;
   std::map<uint64_t, std::shared_ptr<RtspConnection>> connections;
   size_t http_connections = 0;
+  // config().tls loaded, shared by every port's connections; null: plain RTSP and HTTP.
+  std::shared_ptr<boost::asio::ssl::context> tls;
   uint64_t next_connection_id = 1;
 
   // The channel of a camera, created on first use.

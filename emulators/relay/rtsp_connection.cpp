@@ -61,7 +61,8 @@ std::optional<std::string> camera_from_uri(std::string_view uri) {
 
 RtspConnection::RtspConnection(RelayCore& core, tcp::socket socket, uint64_t id)
     : core_(core),
-      socket_(std::move(socket)),
+      stream_(std::move(socket)),
+      socket_(stream_.next_layer()),
       id_(id),
       read_buf_(kReadChunk),
       parser_([&] {
@@ -83,14 +84,32 @@ void RtspConnection::start() {
   boost::system::error_code ec;
   socket_.set_option(tcp::no_delay(true), ec);
   transport_.set_receiver(weak_from_this());
+  if (core_.tls) return handshake();
   read_more();
+}
+
+// A handshake that never completes is closed by housekeeping like a connection that never
+// sends a request (kFirstRequestTimeout).
+void RtspConnection::handshake() {
+  stream_.start_tls(*core_.tls)
+      .async_handshake(asio::ssl::stream_base::server,
+                       [self = shared_from_this()](const boost::system::error_code& ec) {
+                         if (self->closed_) return;
+                         if (ec) {
+                           ++self->core_.counters.tls_handshake_failures;
+                           self->close(CloseReason::peer_closed);
+                           return;
+                         }
+                         self->last_activity_ = self->core_.now();
+                         self->read_more();
+                       });
 }
 
 // ---------------------------------------------------------------- input
 
 void RtspConnection::read_more() {
   if (closed_) return;
-  socket_.async_read_some(
+  stream_.async_read_some(
       asio::buffer(read_buf_),
       [self = shared_from_this()](const boost::system::error_code& ec, size_t n) {
         if (self->closed_) return;
@@ -572,7 +591,7 @@ void RtspConnection::flush() {
   out_pending_.clear();
   writing_ = true;
   write_started_ = core_.now();
-  asio::async_write(socket_, asio::buffer(out_writing_),
+  asio::async_write(stream_, asio::buffer(out_writing_),
                     [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
                       self->writing_ = false;
                       self->out_writing_.clear();
