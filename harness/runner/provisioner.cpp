@@ -18,10 +18,12 @@ void check_answer(const HttpCall& call, const HttpResponse& response) {
 
 }  // namespace
 
-Provisioner::Provisioner(HttpUrl admin, const std::atomic<bool>* interrupted, Micros timeout)
-    : client_(std::move(admin),
-              HttpClientOptions{
-                  .timeout = timeout, .connections = kConnections, .interrupted = interrupted}) {}
+Provisioner::Provisioner(HttpUrl admin, const std::atomic<bool>* interrupted, Micros timeout,
+                         std::shared_ptr<boost::asio::ssl::context> tls)
+    : client_(std::move(admin), HttpClientOptions{.timeout = timeout,
+                                                  .connections = kConnections,
+                                                  .interrupted = interrupted,
+                                                  .tls = std::move(tls)}) {}
 
 void Provisioner::send_all(const std::string& what, const std::vector<HttpCall>& calls) {
   size_t answered = 0;

@@ -25,9 +25,11 @@ class Provisioner final : public SutAdmin {
 
   // `interrupted` (may be null; set from a signal handler) is checked between requests and
   // every 50 ms during one; once set, the call in progress throws HarnessError("interrupted
-  // while provisioning ..."). Each request must be answered within `timeout`.
+  // while provisioning ..."). Each request must be answered within `timeout`. `tls`: the client
+  // context for an https:// admin URL (HttpClientOptions::tls).
   explicit Provisioner(HttpUrl admin, const std::atomic<bool>* interrupted = nullptr,
-                       Micros timeout = std::chrono::seconds(5));
+                       Micros timeout = std::chrono::seconds(5),
+                       std::shared_ptr<boost::asio::ssl::context> tls = nullptr);
 
   // Every account, then every camera, then the shares that hold at time 0. Throws HarnessError
   // naming the request that the SUT refused.
