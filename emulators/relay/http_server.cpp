@@ -27,35 +27,41 @@ std::string error_body(std::string_view message) {
 
 web::ServerOptions server_options(RelayCore& core, bool capped) {
   const RelayConfig& config = core.config();
-  return {
-      .header_limit = config.limits.max_header_bytes,
-      .body_limit = config.limits.max_body_bytes,
-      .deadline = config.timeouts.http_idle,
-      .refusal =
-          [](unsigned status, const std::string& message) {
-            return relay_response(status, error_body(message), "application/json");
-          },
-      .admit =
-          [&core, capped] {
-            if (capped && core.connection_limit_reached()) {
-              ++core.counters.http_connections_refused;
-              return false;
-            }
-            ++core.counters.http_connections_accepted;
-            if (capped) ++core.http_connections;
-            return true;
-          },
-      .closed =
-          [&core, capped] {
-            if (capped) --core.http_connections;
-          },
-      .requested =
-          [&core](bool malformed) {
-            ++core.counters.http_requests;
-            if (malformed) ++core.counters.http_bad_requests;
-          },
-      .tls = core.tls,
-      .handshake_failed = [&core](const std::string&) { ++core.counters.tls_handshake_failures; }};
+  return {.header_limit = config.limits.max_header_bytes,
+          .body_limit = config.limits.max_body_bytes,
+          .deadline = config.timeouts.http_idle,
+          .refusal =
+              [](unsigned status, const std::string& message) {
+                return relay_response(status, error_body(message), "application/json");
+              },
+          .admit =
+              [&core, capped] {
+                if (capped && core.connection_limit_reached()) {
+                  ++core.counters.http_connections_refused;
+                  return false;
+                }
+                ++core.counters.http_connections_accepted;
+                if (capped) ++core.http_connections;
+                return true;
+              },
+          .closed =
+              [&core, capped] {
+                if (capped) --core.http_connections;
+              },
+          .requested =
+              [&core](bool malformed) {
+                ++core.counters.http_requests;
+                if (malformed) ++core.counters.http_bad_requests;
+              }};
+}
+
+// The relay's TLS context (null: plain HTTP), its failed handshakes counted.
+web::ServerOptions with_tls(web::ServerOptions options, RelayCore& core) {
+  options.tls = core.tls;
+  options.handshake_failed = [&core](const std::string&) {
+    ++core.counters.tls_handshake_failures;
+  };
+  return options;
 }
 
 }  // namespace
@@ -75,7 +81,7 @@ HttpResponse json_error(const HttpRequest& request, unsigned status, std::string
 
 HttpServer::HttpServer(RelayCore& core, const ListenAddress& address, Handler handler,
                        std::string name, bool capped)
-    : server_(core.executor(), server_options(core, capped), std::move(handler)) {
+    : server_(core.executor(), with_tls(server_options(core, capped), core), std::move(handler)) {
   boost::system::error_code ec;
   const auto ip = boost::asio::ip::make_address(address.host, ec);
   if (ec) {

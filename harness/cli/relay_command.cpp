@@ -21,7 +21,7 @@ void add_relay_command(CLI::App& app, CommandResult& result) {
       app.add_subcommand("relay", "Run the reference relay (the built-in system under test)");
   auto config_path = std::make_shared<std::string>();
   cmd->add_option("-c,--config", *config_path,
-                  "relay YAML: listen, state_file, defects, timeouts, snapshot, limits")
+                  "relay YAML: listen, state_file, defects, timeouts, snapshot, limits, tls")
       ->required();
   auto tls_cert = std::make_shared<std::string>();
   auto tls_key = std::make_shared<std::string>();
