@@ -107,9 +107,10 @@ void Camera::dial() {
   ++dials_;
   rtsp::RtspClientOptions options;
   options.url = url_;
-  rtsp::use_credentials(options,
-                        config_.credentials.value_or(rtsp::ClientCredentials{
-                            .user = config_.name, .password = config_.secret}));
+  rtsp::use_credentials(options, config_.credentials.value_or(rtsp::ClientCredentials{
+                                     .user = config_.name, .password = config_.secret}));
+  options.tls = config_.tls;
+  options.tls_server_name = config_.tls_server_name;
   options.transport = config_.transport;
   options.udp_router = config_.udp_router;
   options.connect_timeout = config_.connect_timeout;

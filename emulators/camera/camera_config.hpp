@@ -33,6 +33,10 @@ struct CameraConfig {
   std::string scheme = "rtsp";
   std::string publish_target;
   std::optional<rtsp::ClientCredentials> credentials;
+  // rtsps: the TLS client context, and the name the SUT's certificate carries (the adapter URL's
+  // host: the camera dials the proxy, not the SUT).
+  std::shared_ptr<boost::asio::ssl::context> tls;
+  std::string tls_server_name;
 
   uint32_t pixel_code = 0;  // numeric code drawn into the picture (given by the scenario)
   int width = 320;

@@ -12,6 +12,9 @@
 #include <memory>
 #include <optional>
 
+#include "harness/tls/handshake.hpp"
+#include "harness/tls/stream.hpp"
+
 namespace camleak::emulators {
 
 namespace asio = boost::asio;
@@ -71,14 +74,30 @@ class HttpGet : public std::enable_shared_from_this<HttpGet> {
     parser_->body_limit(request_.max_body_bytes);
     parser_->header_limit(static_cast<uint32_t>(request_.max_header_bytes));
 
-    stream_.expires_after(request_.timeout);
-    stream_.async_connect(endpoint, [self = shared_from_this()](const beast::error_code& ec) {
-      if (ec) return self->finish_error(ec, "connect");
-      self->write();
-    });
+    stream_.next_layer().expires_after(request_.timeout);
+    stream_.next_layer().async_connect(endpoint,
+                                       [self = shared_from_this()](const beast::error_code& ec) {
+                                         if (ec) return self->finish_error(ec, "connect");
+                                         if (self->request_.tls) return self->handshake();
+                                         self->write();
+                                       });
   }
 
  private:
+  // Under the deadline the connect started (tcp_stream's expiry covers every step).
+  void handshake() {
+    auto& tls = stream_.start_tls(*request_.tls);
+    const std::string& name = request_.server_name.empty() ? request_.host : request_.server_name;
+    if (!tls::expect_server_name(tls.native_handle(), name)) {
+      return finish_error(asio::error::no_memory, "TLS handshake");
+    }
+    tls.async_handshake(asio::ssl::stream_base::client,
+                        [self = shared_from_this()](const beast::error_code& ec) {
+                          if (ec) return self->finish_error(ec, "TLS handshake");
+                          self->write();
+                        });
+  }
+
   void write() {
     http::async_write(stream_, http_request_,
                       [self = shared_from_this()](const beast::error_code& ec, std::size_t) {
@@ -124,13 +143,17 @@ class HttpGet : public std::enable_shared_from_this<HttpGet> {
     // A Content-Length over the cap fails the header read, but only once the whole header has
     // been parsed: the status is known then too.
     if (!result_.headers_received && parser_ && parser_->is_header_done()) take_header();
-    result_.message = std::string(step) + ": " + ec.message();
+    const std::string_view step_name(step);
+    const bool before_request = step_name == "connect" || step_name == "TLS handshake";
+    result_.message = std::string(step) + ": " +
+                      (stream_.secure() ? tls::describe_failure(ec, stream_.tls()->native_handle())
+                                        : ec.message());
     if (ec == beast::error::timeout) {
       result_.outcome = Outcome::timeout;
     } else if (ec == http::error::body_limit || ec == http::error::header_limit ||
                ec == http::error::buffer_overflow) {
       result_.outcome = Outcome::too_large;
-    } else if (!result_.request_sent && std::string_view(step) == "connect") {
+    } else if (!result_.request_sent && before_request) {
       result_.outcome = Outcome::connect_failed;
     } else if (ec.category() == make_error_code(http::error::end_of_stream).category() &&
                ec != http::error::end_of_stream && ec != http::error::partial_message) {
@@ -143,13 +166,13 @@ class HttpGet : public std::enable_shared_from_this<HttpGet> {
 
   void close_and_report() {
     beast::error_code ignored;
-    stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-    stream_.close();
+    stream_.next_layer().socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    stream_.next_layer().close();
     auto done = std::move(done_);
     done(std::move(result_));
   }
 
-  beast::tcp_stream stream_;
+  tls::MaybeTlsStream<beast::tcp_stream> stream_;
   HttpGetRequest request_;
   std::function<void(HttpGetResult&&)> done_;
   http::request<http::string_body> http_request_;

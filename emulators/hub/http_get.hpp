@@ -7,11 +7,17 @@
 // body (over the cap, never ending, cut, past the deadline), `headers_received`, `status` and
 // `content_type` say what the server answered. An authorization probe is judged on that status
 // (DESIGN.md verdict rules), so a huge or endless body cannot hide a 200.
+//
+// HTTPS when the request carries a TLS context: the handshake follows the connect, under the same
+// deadline, and its failure is connect_failed (the request was never sent, so a probe refused
+// by a certificate check proves nothing either way, like a refused connection).
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,19 +28,23 @@ struct HttpGetRequest {
   std::string host;  // numeric IPv4/IPv6 address
   uint16_t port = 80;
   std::string method = "GET";
-  std::string target;                        // "/cameras/cam-1/snapshot"
-  std::string body;                          // sent as application/json when not empty
-  std::string bearer_token;                  // Authorization: Bearer ... when non-empty
+  std::string target;        // "/cameras/cam-1/snapshot"
+  std::string body;          // sent as application/json when not empty
+  std::string bearer_token;  // Authorization: Bearer ... when non-empty
   std::vector<std::pair<std::string, std::string>> headers;  // more, set after the defaults
-  std::chrono::milliseconds timeout{5'000};  // connect + request + whole response
+  std::chrono::milliseconds timeout{5'000};                  // connect + request + whole response
   std::size_t max_body_bytes = 4u << 20;
   std::size_t max_header_bytes = 16u << 10;
+  // HTTPS with this client context (tls/context.hpp), shared by a hub's requests; null: HTTP.
+  std::shared_ptr<boost::asio::ssl::context> tls;
+  // The name the server's certificate must carry (and the SNI when a DNS name); empty: `host`.
+  std::string server_name;
 };
 
 struct HttpGetResult {
   enum class Outcome {
     response,        // a complete response arrived (any status)
-    connect_failed,  // nothing was sent: the request definitely did not happen
+    connect_failed,  // nothing was sent (connect or TLS handshake failed): it did not happen
     cut,             // connection closed or reset after the request was sent
     timeout,         // deadline passed (request possibly seen by the server)
     too_large,       // header or body over its cap: reading stopped

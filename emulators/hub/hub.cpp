@@ -288,6 +288,8 @@ void Hub::dial(const std::shared_ptr<Play>& play) {
   config_.issue_play(io_, play->camera,
                      [self = shared_from_this(), play, generation, invoked_at](IssuedPlay issued) {
                        if (play->generation != generation || self->stopped_) return;
+                       if (play->probe && issued.status >= 200 && issued.status < 300)
+                         return self->probe_granted_by_issuer(play, invoked_at, issued.status);
                        if (!issued.error)
                          return self->open_play(play, generation,
                                                 play_url_with(self->config_, issued.target));
@@ -305,9 +307,12 @@ void Hub::open_play(const std::shared_ptr<Play>& play, uint64_t generation,
                     const std::string& url) {
   rtsp::RtspClientOptions options;
   options.url = url;
-  rtsp::use_credentials(options,
-                        config_.credentials.value_or(rtsp::ClientCredentials{
-                            .user = config_.account, .password = config_.token}));
+  rtsp::use_credentials(options, config_.credentials.value_or(rtsp::ClientCredentials{
+                                     .user = config_.account, .password = config_.token}));
+  if (config_.scheme == "rtsps") {
+    options.tls = config_.tls;
+    options.tls_server_name = config_.tls_server_name;
+  }
   options.transport = config_.transport;
   options.udp_router = config_.udp_router;
   options.connect_timeout = config_.connect_timeout;
@@ -515,6 +520,25 @@ void Hub::arm_watchdog(const std::shared_ptr<Play>& play) {
   });
 }
 
+void Hub::probe_granted_by_issuer(const std::shared_ptr<Play>& play, Micros invoked_at,
+                                  int status) {
+  Operation op;
+  op.type = OperationType::probe_play;
+  op.camera = play->camera;
+  op.invoked_at = invoked_at;
+  op.completed_at = clock_.now();
+  op.completion = CompletionType::ok;
+  op.status_code = status;
+  op.detail = "the SUT issued a stream URL (status " + std::to_string(status) +
+              ") for a camera this account may not see";
+  shared_->update([](HubCounters& c) {
+    ++c.probes_sent;
+    ++c.probes_granted;
+  });
+  emit(std::move(op));
+  finish_probe(play);
+}
+
 void Hub::finish_probe(const std::shared_ptr<Play>& play) {
   drop_connection(*play);
   play->hold_timer.cancel();
@@ -558,6 +582,10 @@ void Hub::request_snapshot(const std::string& camera, bool probe) {
   HttpTarget target = snapshot_request(config_, camera);
   request.target = std::move(target.target);
   request.headers = std::move(target.headers);
+  if (config_.snapshot_tls) {
+    request.tls = config_.tls;
+    request.server_name = config_.snapshot_server_name;
+  }
   request.timeout = config_.http_timeout;
   request.max_body_bytes = config_.max_snapshot_bytes;
   const Micros invoked_at = clock_.now();

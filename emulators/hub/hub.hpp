@@ -104,6 +104,8 @@ class Hub : public std::enable_shared_from_this<Hub> {
   // Asks for an issued URL first when the config has an issuer; then open_play.
   void dial(const std::shared_ptr<Play>& play);
   void open_play(const std::shared_ptr<Play>& play, uint64_t generation, const std::string& url);
+  // An authorization probe whose stream-URL request the SUT answered 2xx: granted, not played.
+  void probe_granted_by_issuer(const std::shared_ptr<Play>& play, Micros invoked_at, int status);
   void on_play_done(const std::shared_ptr<Play>& play, uint64_t generation, Micros invoked_at,
                     const rtsp::ClientError& error, const std::string& session_id);
   void on_play_lost(const std::shared_ptr<Play>& play, bool stall);

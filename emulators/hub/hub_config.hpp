@@ -7,8 +7,8 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "emulators/camera/backoff.hpp"
@@ -29,6 +29,10 @@ struct HttpTarget {
 struct IssuedPlay {
   std::string target;
   std::optional<rtsp::ClientError> error;
+  // The API's HTTP status (0: no answer). For an authorization probe any 2xx is the SUT saying
+  // yes (DESIGN.md verdict rules: a 2xx is a violation whatever its body), even when the URL in
+  // it is unusable.
+  int status = 0;
 };
 using PlayIssuer = std::function<void(boost::asio::io_context& io, const std::string& camera,
                                       std::function<void(IssuedPlay)> done)>;
@@ -54,6 +58,12 @@ struct HubConfig {
   std::function<HttpTarget(const std::string& camera)> snapshot_request;
   // Set: every play attempt first asks it for a fresh URL (play_target is then not used).
   PlayIssuer issue_play;
+  // TLS (rtsps:// live URLs, https:// snapshots): the client context and the names the SUT's
+  // certificates carry (the adapter URLs' hosts: the hub dials its proxy links).
+  std::shared_ptr<boost::asio::ssl::context> tls;
+  std::string tls_server_name;
+  bool snapshot_tls = false;
+  std::string snapshot_server_name;
 
   std::vector<std::string> cameras;  // watched live: one RTSP play session each
 

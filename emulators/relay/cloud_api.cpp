@@ -90,12 +90,9 @@ AdminOutcome route(RelayCore& core, const HttpRequest& request) {
 
 HttpResponse issue_stream(RelayCore& core, const HttpRequest& request, const std::string& device) {
   if (request.method() != http::verb::post) return json_error(request, 405, "use POST");
-  const std::string_view authorization = request[http::field::authorization];
-  std::string token;
-  if (authorization.size() > 7 && rtsp::iequals(authorization.substr(0, 7), "Bearer "))
-    token = std::string(rtsp::trim(authorization.substr(7)));
-  const auto accounts = token.empty() ? std::vector<std::string>{}
-                                      : core.provisioning.accounts_with_token(token);
+  const std::string token = bearer_token(request);
+  const auto accounts =
+      token.empty() ? std::vector<std::string>{} : core.provisioning.accounts_with_token(token);
   if (accounts.empty()) {
     ++core.counters.auth_failures;
     return json_error(request, 401, "a valid Authorization: Bearer token is required");
@@ -110,15 +107,15 @@ HttpResponse issue_stream(RelayCore& core, const HttpRequest& request, const std
     if (!core.provisioning.can_view(account, device)) continue;
     const std::string ticket = new_ticket();
     core.tickets.issue(ticket, account, device, core.now());
-    const std::string url = "rtsp://" +
-                            format_host_port(core.config().rtsp.host, core.rtsp_port()) +
-                            "/live/" + device + "/" + ticket;
-    return ok(request,
-              {{"stream",
-                {{"url", url},
-                 {"expires_in",
-                  std::chrono::duration_cast<std::chrono::seconds>(TicketBook::kLifetime)
-                      .count()}}}});
+    const std::string url = std::string(core.tls ? "rtsps://" : "rtsp://") +
+                            format_host_port(core.config().rtsp.host, core.rtsp_port()) + "/live/" +
+                            device + "/" + ticket;
+    return ok(
+        request,
+        {{"stream",
+          {{"url", url},
+           {"expires_in",
+            std::chrono::duration_cast<std::chrono::seconds>(TicketBook::kLifetime).count()}}}});
   }
   ++core.counters.auth_failures;
   return json_error(request, 403, "this account may not watch the device");
@@ -135,7 +132,8 @@ HttpResponse handle_cloud_http_request(RelayCore& core, const HttpRequest& reque
   if (parts.size() == 4 && parts[0] == "v2" && parts[1] == "devices") {
     const std::string device(parts[2]);
     if (parts[3] == "snapshot.jpg")
-      return serve_snapshot(core, request, device, query_parameter(request.target(), "access_token"));
+      return serve_snapshot(core, request, device,
+                            query_parameter(request.target(), "access_token"));
     if (parts[3] == "stream") return issue_stream(core, request, device);
   }
   return json_error(request, 404, "no such endpoint");

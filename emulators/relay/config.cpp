@@ -13,6 +13,7 @@
 #include "harness/core/errors.hpp"
 #include "harness/core/suggest.hpp"
 #include "harness/core/units.hpp"
+#include "harness/tls/context.hpp"
 
 namespace camleak::relay {
 
@@ -275,6 +276,32 @@ RelayConfig parse_relay_config(std::string_view yaml_text, const std::string& fi
             r.integer(v, f, c, 1, 100'000);
             l.max_gop_frames = static_cast<size_t>(c);
           }}});
+  };
+  top["tls"] = [&](const YAML::Node& n, const std::string& p) {
+    tls::TlsServerSettings settings;
+    const size_t problems = r.diagnostics().size();
+    r.map(n, p,
+          {{"cert",
+            [&](const YAML::Node& v, const std::string& f) { r.scalar(v, f, settings.cert_file); }},
+           {"key",
+            [&](const YAML::Node& v, const std::string& f) { r.scalar(v, f, settings.key_file); }},
+           {"client_ca", [&](const YAML::Node& v, const std::string& f) {
+              r.scalar(v, f, settings.client_ca_file);
+            }}});
+    if (r.diagnostics().size() != problems) return;
+    if (settings.cert_file.empty())
+      return r.error(n, p + ".cert", "a certificate file is required");
+    // Loaded once here so a bad file is reported at its line, not when the relay starts.
+    try {
+      tls::make_server_context(settings);
+    } catch (const InputError& e) {
+      for (const Diagnostic& d : e.diagnostics()) {
+        const YAML::Node key = n[d.field.substr(d.field.rfind('.') + 1)];
+        r.error(key ? key : n, d.field, (d.file.empty() ? "" : "`" + d.file + "`: ") + d.message);
+      }
+      return;
+    }
+    config.tls = std::move(settings);
   };
   r.map(root, "", top);
   if (!r.diagnostics().empty()) throw InputError(std::move(r.diagnostics()));

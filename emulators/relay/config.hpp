@@ -6,12 +6,14 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "emulators/relay/defects.hpp"
 #include "emulators/relay/layout.hpp"
 #include "harness/core/host_port.hpp"
+#include "harness/tls/settings.hpp"
 
 namespace camleak::relay {
 
@@ -67,6 +69,9 @@ struct RelayConfig {
   Layout layout = Layout::contract;
   std::string admin_key;
   uint64_t seed = 0;  // 0: session ids and nonces from the OS random source
+  // Set: the RTSP port speaks RTSPS and the snapshot and admin ports HTTPS, all with this
+  // certificate (and client certificates required when client_ca_file is set). Unset: plain.
+  std::optional<tls::TlsServerSettings> tls;
 };
 
 // Throws InputError (file:line:col: field: message) for syntax errors, unknown keys (with a

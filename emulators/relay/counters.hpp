@@ -52,7 +52,8 @@ namespace camleak::relay {
   X(mapping_lookups)            /* storm-mapping-mixup path: async lookups issued */           \
   X(mapping_authoritative)      /* first-time camera connections resolved directly */          \
   X(session_resumes_honoured)   /* SETUP resume hints accepted */                              \
-  X(session_resumes_ignored)    /* SETUP resume hints refused (fresh session instead) */
+  X(session_resumes_ignored)    /* SETUP resume hints refused (fresh session instead) */       \
+  X(tls_handshake_failures)     /* RTSP and HTTP(S) connections closed: TLS handshake failed */
 
 struct RelayCounters {
 #define CAMLEAK_RELAY_COUNTER_FIELD(name) uint64_t name = 0;

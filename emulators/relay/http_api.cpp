@@ -101,11 +101,7 @@ HttpResponse handle_snapshot_request(RelayCore& core, const HttpRequest& request
   if (parts.size() != 3 || parts[0] != "cameras" || parts[2] != "snapshot") {
     return json_error(request, 404, "no such endpoint");
   }
-  const std::string_view authorization = request[http::field::authorization];
-  std::string token;
-  if (authorization.size() > 7 && rtsp::iequals(authorization.substr(0, 7), "Bearer "))
-    token = std::string(rtsp::trim(authorization.substr(7)));
-  return serve_snapshot(core, request, std::string(parts[1]), token);
+  return serve_snapshot(core, request, std::string(parts[1]), bearer_token(request));
 }
 
 HttpResponse serve_snapshot(RelayCore& core, const HttpRequest& request, const std::string& camera,
@@ -115,8 +111,8 @@ HttpResponse serve_snapshot(RelayCore& core, const HttpRequest& request, const s
   }
   const auto unauthorized = [&] {
     ++core.counters.auth_failures;
-    HttpResponse response = json_error(
-        request, 401, "a valid token with rights to this camera is required");
+    HttpResponse response =
+        json_error(request, 401, "a valid token with rights to this camera is required");
     response.set(http::field::www_authenticate, "Bearer realm=\"" + core.config().realm + "\"");
     return response;
   };

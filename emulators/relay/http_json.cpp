@@ -1,21 +1,20 @@
 #include "emulators/relay/http_json.hpp"
 
+#include "emulators/relay/layout.hpp"
 #include "emulators/relay/relay_core.hpp"
+#include "emulators/rtsp/message.hpp"
 #include "harness/core/json_text.hpp"
 
 namespace camleak::relay {
 
 std::vector<std::string_view> split_path(std::string_view target) {
-  if (const size_t q = target.find('?'); q != std::string_view::npos) target = target.substr(0, q);
-  std::vector<std::string_view> parts;
-  size_t start = 0;
-  while (start < target.size()) {
-    size_t slash = target.find('/', start);
-    if (slash == std::string_view::npos) slash = target.size();
-    if (slash > start) parts.push_back(target.substr(start, slash - start));
-    start = slash + 1;
-  }
-  return parts;
+  return path_segments(target.substr(0, target.find('?')));
+}
+
+std::string bearer_token(const HttpRequest& request) {
+  const std::string_view authorization = request[boost::beast::http::field::authorization];
+  if (authorization.size() <= 7 || !rtsp::iequals(authorization.substr(0, 7), "Bearer ")) return "";
+  return std::string(rtsp::trim(authorization.substr(7)));
 }
 
 std::string query_parameter(std::string_view target, std::string_view name) {

@@ -16,6 +16,8 @@ class RelayCore;
 
 // "/a/b?x" -> {"a", "b"}.
 std::vector<std::string_view> split_path(std::string_view target);
+// The token of an `Authorization: Bearer ...` header, "" when there is none.
+std::string bearer_token(const HttpRequest& request);
 // The value of `name` in the target's query ("" when absent; no percent-decoding: the relay's
 // names and secrets are [A-Za-z0-9._-]).
 std::string query_parameter(std::string_view target, std::string_view name);

@@ -55,6 +55,15 @@ web::ServerOptions server_options(RelayCore& core, bool capped) {
               }};
 }
 
+// The relay's TLS context (null: plain HTTP), its failed handshakes counted.
+web::ServerOptions with_tls(web::ServerOptions options, RelayCore& core) {
+  options.tls = core.tls;
+  options.handshake_failed = [&core](const std::string&) {
+    ++core.counters.tls_handshake_failures;
+  };
+  return options;
+}
+
 }  // namespace
 
 HttpResponse make_response(const HttpRequest& request, unsigned status, std::string body,
@@ -72,7 +81,7 @@ HttpResponse json_error(const HttpRequest& request, unsigned status, std::string
 
 HttpServer::HttpServer(RelayCore& core, const ListenAddress& address, Handler handler,
                        std::string name, bool capped)
-    : server_(core.executor(), server_options(core, capped), std::move(handler)) {
+    : server_(core.executor(), with_tls(server_options(core, capped), core), std::move(handler)) {
   boost::system::error_code ec;
   const auto ip = boost::asio::ip::make_address(address.host, ec);
   if (ec) {

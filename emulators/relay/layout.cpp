@@ -4,10 +4,8 @@
 #include "emulators/rtsp/url.hpp"
 
 namespace camleak::relay {
-namespace {
 
-// "/a/b/c" -> {"a", "b", "c"}
-std::vector<std::string_view> segments(std::string_view path) {
+std::vector<std::string_view> path_segments(std::string_view path) {
   std::vector<std::string_view> out;
   size_t start = 0;
   while (start < path.size()) {
@@ -18,8 +16,6 @@ std::vector<std::string_view> segments(std::string_view path) {
   }
   return out;
 }
-
-}  // namespace
 
 std::string_view to_string(Layout layout) {
   return layout == Layout::cloud ? "cloud" : "contract";
@@ -41,7 +37,7 @@ std::optional<StreamPath> stream_path(Layout layout, std::string_view uri) {
     path = std::string(uri);
   }
   if (const size_t q = path.find('?'); q != std::string::npos) path.resize(q);
-  const auto parts = segments(path);
+  const auto parts = path_segments(path);
   if (parts.size() < 2) return std::nullopt;
   StreamPath out;
   out.camera = std::string(parts[1]);

@@ -4,7 +4,8 @@
 // a layout other than its own (scenarios/adapters/reference-cloud.yaml drives it):
 //   admin (admin port, X-Api-Key when set):  POST /v2/users {user_id, password},
 //     POST /v2/devices {device_id, owner_id, stream_key}, POST /v2/devices/{c}/grants {user_id},
-//     DELETE /v2/devices/{c}/grants/{u}, DELETE /v2/devices/{c}, DELETE /v2/users/{u}
+//     DELETE /v2/devices/{c}/grants/{u} (no deletion of users or devices: like the contract,
+//     the relay forgets everything when it stops)
 //   ingest: RTSP ANNOUNCE/RECORD to /ingest/{camera}, Digest only (camera:stream_key)
 //   live:   POST /v2/devices/{c}/stream with Authorization: Bearer {token} (HTTP port) issues
 //           {"stream": {"url": "rtsp://host:port/live/{c}/{ticket}", "expires_in": 60}};
@@ -14,10 +15,14 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace camleak::relay {
 
 enum class Layout { contract, cloud };
+
+// "/a/b/c" -> {"a", "b", "c"} (empty segments dropped).
+std::vector<std::string_view> path_segments(std::string_view path);
 std::string_view to_string(Layout layout);
 std::optional<Layout> parse_layout(std::string_view text);
 

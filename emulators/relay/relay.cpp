@@ -15,6 +15,7 @@
 #include "emulators/relay/relay_core.hpp"
 #include "emulators/relay/rtsp_connection.hpp"
 #include "harness/core/errors.hpp"
+#include "harness/tls/context.hpp"
 
 namespace camleak::relay {
 
@@ -102,6 +103,7 @@ void Relay::start_impl() {
   auto running = std::make_unique<Running>(strand_);
   running->core = std::make_unique<RelayCore>(config_, strand_, clock_, std::move(state));
   RelayCore& core = *running->core;
+  if (config_.tls) core.tls = tls::make_server_context(*config_.tls);
 
   // Ports bound by an earlier start are bound again, so clients reconnect to the same URLs.
   const auto with_port = [](ListenAddress a, uint16_t bound) {
@@ -213,16 +215,18 @@ std::string Relay::rtsp_url(std::string_view camera, std::string_view user,
                             std::string_view password) const {
   std::string creds;
   if (!user.empty()) creds = std::string(user) + ":" + std::string(password) + "@";
-  return "rtsp://" + creds + host_for_url(config_.rtsp) + ":" + std::to_string(ports_.rtsp) +
-         "/cameras/" + std::string(camera);
+  return (config_.tls ? "rtsps://" : "rtsp://") + creds + host_for_url(config_.rtsp) + ":" +
+         std::to_string(ports_.rtsp) + "/cameras/" + std::string(camera);
 }
 
 std::string Relay::http_base() const {
-  return "http://" + host_for_url(config_.http) + ":" + std::to_string(ports_.http);
+  return (config_.tls ? "https://" : "http://") + host_for_url(config_.http) + ":" +
+         std::to_string(ports_.http);
 }
 
 std::string Relay::admin_base() const {
-  return "http://" + host_for_url(config_.admin) + ":" + std::to_string(ports_.admin);
+  return (config_.tls ? "https://" : "http://") + host_for_url(config_.admin) + ":" +
+         std::to_string(ports_.admin);
 }
 
 RelayCounters Relay::counters() const {

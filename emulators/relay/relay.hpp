@@ -47,7 +47,8 @@ class Relay {
   Relay(const Relay&) = delete;
   Relay& operator=(const Relay&) = delete;
 
-  // Loads the state file (InputError when it is corrupt), binds the three ports (HarnessError
+  // Loads the state file (InputError when it is corrupt) and the TLS files (InputError naming
+  // the file), binds the three ports (HarnessError
   // when one is taken) and starts serving. A restart binds the ports bound the first time.
   void start();
   // Persists state, closes every connection and listener. Idempotent.
@@ -59,11 +60,11 @@ class Relay {
 
   RelayPorts ports() const { return ports_; }
   const RelayConfig& config() const { return config_; }
-  // rtsp://HOST:PORT/cameras/{camera}, with credentials when given.
+  // rtsp://HOST:PORT/cameras/{camera} (rtsps:// with TLS), with credentials when given.
   std::string rtsp_url(std::string_view camera, std::string_view user = {},
                        std::string_view password = {}) const;
-  std::string http_base() const;   // http://HOST:PORT
-  std::string admin_base() const;  // http://HOST:PORT
+  std::string http_base() const;   // http://HOST:PORT (https:// with TLS)
+  std::string admin_base() const;  // http://HOST:PORT (https:// with TLS)
 
   RelayCounters counters() const;
   boost::json::object stats() const;

@@ -16,13 +16,17 @@
 #include "emulators/relay/group_commit.hpp"
 #include "emulators/relay/mapping_cache.hpp"
 #include "emulators/relay/provisioning.hpp"
-#include "emulators/relay/tickets.hpp"
 #include "emulators/relay/session_table.hpp"
 #include "emulators/relay/snapshot_service.hpp"
 #include "emulators/relay/state_change.hpp"
 #include "emulators/relay/state_file.hpp"
+#include "emulators/relay/tickets.hpp"
 #include "emulators/relay/viewer_slots.hpp"
 #include "harness/core/clock.hpp"
+
+namespace boost::asio::ssl {
+class context;
+}
 
 namespace camleak::relay {
 
@@ -56,6 +60,8 @@ class RelayCore {
   std::set<std::string> seen_cameras;
   std::map<uint64_t, std::shared_ptr<RtspConnection>> connections;
   size_t http_connections = 0;
+  // config().tls loaded, shared by every port's connections; null: plain RTSP and HTTP.
+  std::shared_ptr<boost::asio::ssl::context> tls;
   uint64_t next_connection_id = 1;
 
   // The channel of a camera, created on first use.

@@ -41,15 +41,10 @@ Rng& connection_rng() {
 
 }  // namespace
 
-std::optional<std::string> camera_from_uri(std::string_view uri) {
-  const auto path = stream_path(Layout::contract, uri);
-  if (!path) return std::nullopt;
-  return path->camera;
-}
-
 RtspConnection::RtspConnection(RelayCore& core, tcp::socket socket, uint64_t id)
     : core_(core),
-      socket_(std::move(socket)),
+      stream_(std::move(socket)),
+      socket_(stream_.next_layer()),
       id_(id),
       read_buf_(kReadChunk),
       parser_([&] {
@@ -71,14 +66,32 @@ void RtspConnection::start() {
   boost::system::error_code ec;
   socket_.set_option(tcp::no_delay(true), ec);
   transport_.set_receiver(weak_from_this());
+  if (core_.tls) return handshake();
   read_more();
+}
+
+// A handshake that never completes is closed by housekeeping like a connection that never
+// sends a request (kFirstRequestTimeout).
+void RtspConnection::handshake() {
+  stream_.start_tls(*core_.tls)
+      .async_handshake(asio::ssl::stream_base::server,
+                       [self = shared_from_this()](const boost::system::error_code& ec) {
+                         if (self->closed_) return;
+                         if (ec) {
+                           ++self->core_.counters.tls_handshake_failures;
+                           self->close(CloseReason::peer_closed);
+                           return;
+                         }
+                         self->last_activity_ = self->core_.now();
+                         self->read_more();
+                       });
 }
 
 // ---------------------------------------------------------------- input
 
 void RtspConnection::read_more() {
   if (closed_) return;
-  socket_.async_read_some(
+  stream_.async_read_some(
       asio::buffer(read_buf_),
       [self = shared_from_this()](const boost::system::error_code& ec, size_t n) {
         if (self->closed_) return;
@@ -196,8 +209,7 @@ std::optional<RtspConnection::Principal> RtspConnection::authenticate(const rtsp
     principal = redeem_ticket(request);
   } else if (header.size() > 6 && rtsp::iequals(header.substr(0, 6), "Basic ")) {
     // The cloud layout takes Digest only: a cloud that refuses passwords in the clear.
-    const auto basic =
-        cloud ? std::nullopt : rtsp::parse_basic_authorization(header);
+    const auto basic = cloud ? std::nullopt : rtsp::parse_basic_authorization(header);
     if (basic) {
       const std::string* secret = secret_of(basic->user);
       if (secret != nullptr && secrets_equal(*secret, basic->password)) {
@@ -229,12 +241,13 @@ std::optional<RtspConnection::Principal> RtspConnection::redeem_ticket(
   // A ticket starts a session; the requests of the session it started go on with it after
   // it would have expired for a new one (revocation is enforced on the grant, not the ticket).
   std::string account;
-  if (path->ticket == redeemed_ticket_) {
+  if (path->ticket == redeemed_ticket_ && path->camera == redeemed_camera_) {
     account = redeemed_account_;
   } else if (auto holder = core_.tickets.redeem(path->ticket, path->camera, core_.now())) {
     account = std::move(*holder);
     redeemed_ticket_ = path->ticket;
     redeemed_account_ = account;
+    redeemed_camera_ = path->camera;
   } else {
     return std::nullopt;
   }
@@ -268,7 +281,7 @@ void RtspConnection::on_options(const rtsp::Request& request) {
 }
 
 std::optional<std::string> RtspConnection::camera_for(const rtsp::Request& request,
-                                                       StreamPath::Role role) {
+                                                      StreamPath::Role role) {
   const auto path = stream_path(core_.config().layout, request.uri);
   if (!path || !path->allows(role)) {
     ++core_.counters.not_found;
@@ -570,8 +583,9 @@ void RtspConnection::reply_unauthorized(const rtsp::Request& request) {
       .scheme = rtsp::AuthScheme::digest, .realm = core_.config().realm, .nonce = nonce};
   response.headers.add("WWW-Authenticate", rtsp::format_challenge(digest));
   if (core_.config().layout != Layout::cloud)
-    response.headers.add("WWW-Authenticate",
-                         rtsp::format_challenge(rtsp::AuthChallenge{.realm = core_.config().realm}));
+    response.headers.add(
+        "WWW-Authenticate",
+        rtsp::format_challenge(rtsp::AuthChallenge{.realm = core_.config().realm}));
   reply(request, std::move(response));
 }
 
@@ -593,7 +607,7 @@ void RtspConnection::flush() {
   out_pending_.clear();
   writing_ = true;
   write_started_ = core_.now();
-  asio::async_write(socket_, asio::buffer(out_writing_),
+  asio::async_write(stream_, asio::buffer(out_writing_),
                     [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
                       self->writing_ = false;
                       self->out_writing_.clear();

@@ -12,6 +12,11 @@
 // Bounded by construction: the stream parser caps headers, bodies and interleaved frames, the
 // roles bound their media (publisher.hpp, viewer.hpp), and timeouts close idle, silent or
 // never-reading peers.
+//
+// With the relay's TLS context (RelayCore::tls) the connection is RTSPS: the TLS handshake comes
+// first, bounded by the same first-request timeout, and a failed one is counted
+// (tls_handshake_failures) and closes the connection. Requests, replies and interleaved RTP then
+// travel inside TLS; UDP RTP stays plain.
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/json/object.hpp>
 #include <deque>
@@ -29,13 +34,11 @@
 #include "emulators/rtsp/message.hpp"
 #include "emulators/rtsp/stream_parser.hpp"
 #include "harness/core/clock.hpp"
+#include "harness/tls/stream.hpp"
 
 namespace camleak::relay {
 
 class RelayCore;
-
-// "/cameras/{camera}[/...]" of an RTSP request URI (absolute or path); nullopt otherwise.
-std::optional<std::string> camera_from_uri(std::string_view uri);
 
 class RtspConnection : public std::enable_shared_from_this<RtspConnection>,
                        public MediaReceiver,
@@ -79,6 +82,7 @@ class RtspConnection : public std::enable_shared_from_this<RtspConnection>,
   ViewerSession* viewer() { return std::get_if<ViewerSession>(&role_); }
 
   // input
+  void handshake();
   void read_more();
   void process_input();
   void handle_request(rtsp::Request&& request);
@@ -124,7 +128,8 @@ class RtspConnection : public std::enable_shared_from_this<RtspConnection>,
   void flush() override;
 
   RelayCore& core_;
-  boost::asio::ip::tcp::socket socket_;
+  tls::MaybeTlsStream<boost::asio::ip::tcp::socket> stream_;  // reads and writes, TLS or not
+  boost::asio::ip::tcp::socket& socket_;  // stream_'s TCP layer: options, addresses, close
   uint64_t id_;
   std::string peer_;
   bool closed_ = false;
@@ -143,6 +148,7 @@ class RtspConnection : public std::enable_shared_from_this<RtspConnection>,
   std::deque<std::string> nonces_;  // Digest nonces issued on this connection
   std::string redeemed_ticket_;     // cloud layout: the ticket this connection's session holds
   std::string redeemed_account_;
+  std::string redeemed_camera_;
 
   MediaTransport transport_;
   bool setup_done_ = false;

@@ -3,6 +3,14 @@
 namespace camleak::relay {
 
 void TicketBook::issue(std::string ticket, std::string account, std::string camera, Micros now) {
+  // Expired ones go first, so a client asking in a loop only pushes out tickets past their
+  // lifetime until the book is full of live ones.
+  while (!order_.empty()) {
+    const auto it = tickets_.find(order_.front());
+    if (it != tickets_.end() && now - it->second.issued <= kLifetime) break;
+    if (it != tickets_.end()) tickets_.erase(it);
+    order_.pop_front();
+  }
   while (tickets_.size() >= kMaxTickets && !order_.empty()) {
     tickets_.erase(order_.front());
     order_.pop_front();

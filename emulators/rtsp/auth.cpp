@@ -283,6 +283,8 @@ bool ClientAuthenticator::on_unauthorized(const std::vector<std::string_view>& w
   if (!has_credentials()) return false;
   auto chosen = choose_challenge(www_authenticate);
   if (!chosen) return false;
+  // Digest only: a server that offers just Basic would get the password in the clear.
+  if (digest_only_ && chosen->scheme != AuthScheme::digest) return false;
   bool retry;
   if (chosen->stale) {
     retry = true;  // the nonce expired, the credentials were fine

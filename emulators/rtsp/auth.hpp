@@ -81,6 +81,8 @@ class ClientAuthenticator {
   bool has_credentials() const { return !user_.empty() || !password_.empty(); }
   // Send Basic before any challenge (saves a round trip against the SUT contract's Basic).
   void set_preemptive_basic(bool on) { preemptive_basic_ = on; }
+  // Answer Digest challenges only (never send the password as Basic).
+  void set_digest_only(bool on) { digest_only_ = on; }
 
   // Authorization header value for the next request, or nullopt to send none.
   std::optional<std::string> authorization(std::string_view method, std::string_view uri);
@@ -93,6 +95,7 @@ class ClientAuthenticator {
   std::string password_;
   Rng rng_;
   bool preemptive_basic_ = true;
+  bool digest_only_ = false;
   std::optional<AuthChallenge> challenge_;
   uint32_t nc_ = 0;
   uint32_t challenges_answered_ = 0;

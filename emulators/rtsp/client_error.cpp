@@ -12,6 +12,8 @@ std::string_view to_string(ClientErrorKind kind) {
       return "resolve";
     case ClientErrorKind::connect:
       return "connect";
+    case ClientErrorKind::tls:
+      return "tls";
     case ClientErrorKind::timeout:
       return "timeout";
     case ClientErrorKind::status:

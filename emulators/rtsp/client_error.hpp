@@ -12,6 +12,7 @@ enum class ClientErrorKind {
   bad_input,          // the URL, SDP or options could not be used: nothing was sent
   resolve,            // host name did not resolve
   connect,            // TCP connect refused / unreachable
+  tls,                // the TLS handshake failed (certificate, name, protocol): nothing was sent
   timeout,            // connect or a request got no answer within its timeout
   status,             // the server answered with a non-2xx status (see `status`)
   unauthorized,       // 401 (or 403) after answering any challenge we could

@@ -5,6 +5,8 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
+#include "harness/tls/handshake.hpp"
+
 namespace camleak::rtsp {
 
 namespace asio = boost::asio;
@@ -35,8 +37,7 @@ bool has_control_char(std::string_view s) {
 
 // A control value that only means something relative to a base URL.
 bool is_relative_control(std::string_view control) {
-  return !control.empty() && control != "*" &&
-         !(control.size() >= 7 && iequals(control.substr(0, 7), "rtsp://"));
+  return !control.empty() && control != "*" && !is_absolute_rtsp_url(control);
 }
 
 }  // namespace
@@ -52,10 +53,11 @@ RtspClient::RtspClient(Passkey, asio::io_context& io, RtspClientOptions options)
       auth_(!options_.user.empty() ? options_.user : (url_ ? url_->user : std::string()),
             !options_.user.empty() ? options_.password : (url_ ? url_->password : std::string()),
             options_.seed),
-      socket_(io),
+      stream_(io),
       connect_timer_(io),
       keepalive_timer_(io) {
   auth_.set_preemptive_basic(options_.preemptive_basic);
+  auth_.set_digest_only(options_.digest_only);
   parser_.limits().require_response_cseq = false;  // match_response pairs them (ffmpeg does)
   if (url_) base_url_ = url_->without_credentials();
   info_.request_url = base_url_;
@@ -96,6 +98,11 @@ void RtspClient::start_flow(bool publish, std::string sdp, SessionCompletion don
     parse_rtsp_url(options_.url, &error);
     state_ = State::closed;
     return reject(make_error(ClientErrorKind::bad_input, error));
+  }
+  if (url_->secure && !options_.tls) {
+    state_ = State::closed;
+    return reject(make_error(ClientErrorKind::bad_input,
+                             base_url_ + ": an rtsps:// URL needs a TLS context (options.tls)"));
   }
   if (publish) {
     auto track = parse_h264_sdp(sdp, &error);
@@ -173,10 +180,10 @@ void RtspClient::connect(Completion done) {
   boost::system::error_code ec;
   auto address = asio::ip::make_address(url_->host, ec);
   if (!ec) {
-    socket_.async_connect(tcp::endpoint(address, url_->port),
-                          [self, done = std::move(done)](const boost::system::error_code& e) {
-                            self->on_connected(e, done);
-                          });
+    socket().async_connect(tcp::endpoint(address, url_->port),
+                           [self, done = std::move(done)](const boost::system::error_code& e) {
+                             self->on_connected(e, done);
+                           });
     return;
   }
   // Only host names take this path (Asio resolves on a helper thread of its own).
@@ -190,7 +197,7 @@ void RtspClient::connect(Completion done) {
           return self->fail(make_error(ClientErrorKind::resolve,
                                        "resolve " + self->url_->host + ": " + e.message()));
         }
-        asio::async_connect(self->socket_, results,
+        asio::async_connect(self->socket(), results,
                             [self, done](const boost::system::error_code& e2,
                                          const tcp::endpoint&) { self->on_connected(e2, done); });
       });
@@ -198,13 +205,41 @@ void RtspClient::connect(Completion done) {
 
 void RtspClient::on_connected(const boost::system::error_code& ec, Completion done) {
   if (state_ != State::connecting) return;  // closed or timed out meanwhile: already reported
-  connect_timer_.cancel();
   if (ec) {
+    connect_timer_.cancel();
     return done(
         make_error(ClientErrorKind::connect, "connect to " + base_url_ + ": " + ec.message()));
   }
   boost::system::error_code ignored;
-  socket_.set_option(tcp::no_delay(true), ignored);
+  socket().set_option(tcp::no_delay(true), ignored);
+  if (!options_.tls) {
+    connect_timer_.cancel();
+    return start_session(std::move(done));
+  }
+  // The handshake is part of connecting: the connect timer keeps running until it is done.
+  auto& tls = stream_.start_tls(*options_.tls);
+  if (!tls::expect_server_name(tls.native_handle(), options_.tls_server_name.empty()
+                                                        ? url_->host
+                                                        : options_.tls_server_name)) {
+    connect_timer_.cancel();
+    return done(make_error(ClientErrorKind::local,
+                           "TLS to " + base_url_ + ": cannot set the expected server name"));
+  }
+  auto self = shared_from_this();
+  tls.async_handshake(asio::ssl::stream_base::client, [self, done = std::move(done)](
+                                                          const boost::system::error_code& e) {
+    if (self->state_ != State::connecting) return;
+    self->connect_timer_.cancel();
+    if (e) {
+      return done(make_error(ClientErrorKind::tls,
+                             "TLS handshake with " + self->base_url_ + ": " +
+                                 tls::describe_failure(e, self->stream_.tls()->native_handle())));
+    }
+    self->start_session(done);
+  });
+}
+
+void RtspClient::start_session(Completion done) {
   read_buf_.resize(kTcpReadBuffer);
   start_read();
   done(ClientError{});
@@ -212,12 +247,12 @@ void RtspClient::on_connected(const boost::system::error_code& ec, Completion do
 
 void RtspClient::start_read() {
   auto self = shared_from_this();
-  socket_.async_read_some(
+  stream_.async_read_some(
       asio::buffer(read_buf_), [self](const boost::system::error_code& ec, size_t n) {
         if (self->state_ == State::closed) return;
         if (ec) {
-          std::string m = ec == asio::error::eof ? "server closed the connection"
-                                                 : "connection error: " + ec.message();
+          std::string m = tls::is_end_of_stream(ec) ? "server closed the connection"
+                                                    : "connection error: " + ec.message();
           return self->fail(make_error(ClientErrorKind::connection_closed, m, true));
         }
         self->parser_.feed(std::span<const uint8_t>(self->read_buf_.data(), n));
@@ -253,7 +288,7 @@ void RtspClient::flush_writes() {
   std::swap(out_pending_, out_writing_);
   writing_ = true;
   auto self = shared_from_this();
-  asio::async_write(socket_, asio::buffer(out_writing_),
+  asio::async_write(stream_, asio::buffer(out_writing_),
                     [self](const boost::system::error_code& ec, size_t) {
                       self->writing_ = false;
                       self->out_writing_.clear();
@@ -283,8 +318,10 @@ void RtspClient::shutdown_sockets() {
   boost::system::error_code ignored;
   connect_timer_.cancel();
   keepalive_timer_.cancel();
-  socket_.shutdown(tcp::socket::shutdown_both, ignored);
-  socket_.close(ignored);
+  // No TLS close_notify: the socket goes at once, as a camera losing power would (and a
+  // close_notify would need the write queue, which this abandons).
+  socket().shutdown(tcp::socket::shutdown_both, ignored);
+  socket().close(ignored);
   if (udp_rtp_) udp_rtp_->close(ignored);
   if (udp_rtcp_) udp_rtcp_->close(ignored);
   udp_route_.reset();
@@ -665,7 +702,7 @@ ClientError RtspClient::accept_setup(const Response& response, bool publish) {
                         "SETUP " + info_.control_url + ": UDP transport without server_port");
     }
     boost::system::error_code ec;
-    asio::ip::address peer = socket_.remote_endpoint(ec).address();
+    asio::ip::address peer = socket().remote_endpoint(ec).address();
     if (!t->source.empty()) {
       auto src = asio::ip::make_address(t->source, ec);
       if (!ec) peer = src;
@@ -755,7 +792,7 @@ void RtspClient::arm_keepalive() {
 
 ClientError RtspClient::open_udp() {
   boost::system::error_code ec;
-  asio::ip::address local = socket_.local_endpoint(ec).address();
+  asio::ip::address local = socket().local_endpoint(ec).address();
   if (ec) return make_error(ClientErrorKind::local, "UDP: no local address: " + ec.message());
   udp protocol = local.is_v6() ? udp::v6() : udp::v4();
   // RFC 3550 section 11: RTP on an even port, RTCP on the next one. Ephemeral ports come
@@ -841,6 +878,7 @@ void use_credentials(RtspClientOptions& options, const ClientCredentials& creden
   options.password.clear();
   options.bearer_token.clear();
   options.preemptive_basic = credentials.mode == Mode::basic;
+  options.digest_only = credentials.mode == Mode::digest;
   if (credentials.mode == Mode::bearer) {
     options.bearer_token = credentials.password;
   } else if (credentials.mode != Mode::none) {

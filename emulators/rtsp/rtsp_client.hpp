@@ -37,6 +37,12 @@
 // packet. Each such deviation is a conformance note (options.conformance), never a failure.
 // Refused: no H.264 video in the SDP, a Transport the client cannot use, unframeable input.
 //
+// TLS (RTSPS, RFC 7826 section 19.2): an rtsps:// URL, or options.tls set, makes the connection
+// TLS, verified by that context and expecting the URL's host in the server's certificate. The
+// handshake follows the TCP connect under the same connect_timeout; its failure is a ClientError
+// of kind tls with OpenSSL's reason. Interleaved RTP travels inside TLS; RTP over UDP stays
+// plain UDP, as RTSPS with RTP/AVP does.
+//
 // Errors: every completion handler gets a ClientError (kind, RTSP status, indeterminate flag
 // for Jepsen histories). A failed publish/play closes the client; the emulator reconnects
 // with a new client and its own backoff. After publish/play succeeded, the loss of the
@@ -46,6 +52,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <cstdint>
@@ -66,6 +73,7 @@
 #include "emulators/rtsp/sdp.hpp"
 #include "emulators/rtsp/stream_parser.hpp"
 #include "emulators/rtsp/url.hpp"
+#include "harness/tls/stream.hpp"
 
 namespace camleak::rtsp {
 
@@ -100,7 +108,7 @@ struct RtspClientOptions;
 void use_credentials(RtspClientOptions& options, const ClientCredentials& credentials);
 
 struct RtspClientOptions {
-  std::string url;   // rtsp://[user:password@]host[:port]/path
+  std::string url;   // rtsp[s]://[user:password@]host[:port]/path
   std::string user;  // overrides the URL's credentials when non-empty
   std::string password;
   RtpTransport transport = RtpTransport::tcp_interleaved;
@@ -110,10 +118,11 @@ struct RtspClientOptions {
   std::optional<std::chrono::milliseconds> keepalive_interval;
   std::string user_agent = "camleak";
   bool preemptive_basic = true;  // send Basic before any challenge
+  bool digest_only = false;      // answer Digest challenges only (a Basic one is a refusal)
   // Sent as `Authorization: Bearer ...` with every request instead of user and password (a
   // vendor's token scheme); a 401 is then final.
   std::string bearer_token;
-  uint64_t seed = 1;             // Digest cnonce values
+  uint64_t seed = 1;  // Digest cnonce values
   // Outgoing RTP/RTCP queued on the TCP connection beyond this is dropped (and counted),
   // as a real camera's encoder would drop frames on a congested uplink.
   size_t max_send_queue_bytes = 4 * 1024 * 1024;
@@ -125,6 +134,12 @@ struct RtspClientOptions {
   // Where tolerated deviations from the RFCs are noted (shared by a device's clients); none:
   // tolerated all the same, but not recorded.
   std::shared_ptr<Conformance> conformance;
+  // The TLS client context (tls/context.hpp): required by an rtsps:// URL, and makes an rtsp://
+  // URL's connection TLS too when set. Shared by every client of a device.
+  std::shared_ptr<boost::asio::ssl::context> tls;
+  // The name the server's certificate must carry; empty: the URL's host. Set when the URL points
+  // at something in between (the harness's proxy) rather than at the server itself.
+  std::string tls_server_name;
 };
 
 // What the session negotiated; passed to the publish/play completion.
@@ -214,6 +229,8 @@ class RtspClient : public std::enable_shared_from_this<RtspClient> {
   void start_flow(bool publish, std::string sdp, SessionCompletion done);
   void connect(Completion done);
   void on_connected(const boost::system::error_code& ec, Completion done);
+  void start_session(Completion done);
+  boost::asio::ip::tcp::socket& socket() { return stream_.next_layer(); }
   void send_request(Request request, ResponseHandler done);
   void transmit(uint32_t cseq);
   void handle_response(Response&& response);
@@ -260,7 +277,7 @@ class RtspClient : public std::enable_shared_from_this<RtspClient> {
   ClientAuthenticator auth_;
   State state_ = State::idle;
 
-  boost::asio::ip::tcp::socket socket_;
+  tls::MaybeTlsStream<boost::asio::ip::tcp::socket> stream_;  // TLS when the session is secure
   boost::asio::steady_timer connect_timer_;
   boost::asio::steady_timer keepalive_timer_;
   std::vector<uint8_t> read_buf_;

@@ -32,7 +32,7 @@ std::optional<std::string> percent_decode(std::string_view s) {
 
 std::string RtspUrl::without_credentials() const {
   std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-  return "rtsp://" + h + ":" + std::to_string(port) + path;
+  return (secure ? "rtsps://" : "rtsp://") + h + ":" + std::to_string(port) + path;
 }
 
 std::optional<RtspUrl> parse_rtsp_url(std::string_view url, std::string* error) {
@@ -41,10 +41,16 @@ std::optional<RtspUrl> parse_rtsp_url(std::string_view url, std::string* error) 
     return std::nullopt;
   };
   std::string_view rest = url;
-  if (rest.size() < 7 || !iequals(rest.substr(0, 7), "rtsp://"))
-    return fail("scheme must be rtsp://");
-  rest.remove_prefix(7);
   RtspUrl out;
+  if (rest.size() >= 8 && iequals(rest.substr(0, 8), "rtsps://")) {
+    out.secure = true;
+    out.port = 322;
+    rest.remove_prefix(8);
+  } else if (rest.size() >= 7 && iequals(rest.substr(0, 7), "rtsp://")) {
+    rest.remove_prefix(7);
+  } else {
+    return fail("scheme must be rtsp:// or rtsps://");
+  }
   size_t slash = rest.find('/');
   std::string_view authority = rest.substr(0, slash);
   out.path = slash == std::string_view::npos ? "/" : std::string(rest.substr(slash));
@@ -71,12 +77,21 @@ std::optional<RtspUrl> parse_rtsp_url(std::string_view url, std::string* error) 
   return out;
 }
 
+bool is_absolute_rtsp_url(std::string_view url) {
+  return (url.size() >= 7 && iequals(url.substr(0, 7), "rtsp://")) ||
+         (url.size() >= 8 && iequals(url.substr(0, 8), "rtsps://"));
+}
+
 std::string resolve_control_url(std::string_view base, std::string_view control) {
   if (control.empty() || control == "*") return std::string(base);
-  if (control.size() >= 7 && iequals(control.substr(0, 7), "rtsp://")) return std::string(control);
-  std::string out(base);
+  if (is_absolute_rtsp_url(control)) return std::string(control);
+  // A query on the base (a token some servers take there) stays at the end: the control goes
+  // into the path, not after "?token=...".
+  const size_t q = base.find('?');
+  std::string out(base.substr(0, q));
   if (!out.empty() && out.back() != '/') out.push_back('/');
   out.append(control.front() == '/' ? control.substr(1) : control);
+  if (q != std::string_view::npos) out.append(base.substr(q));
   return out;
 }
 

@@ -6,11 +6,13 @@
 #include <map>
 #include <sstream>
 
+#include "harness/certify/certification_report.hpp"
 #include "harness/certify/directory_signing.hpp"
 #include "harness/core/errors.hpp"
 #include "harness/core/json_text.hpp"
 #include "harness/core/units.hpp"
 #include "harness/runner/run.hpp"
+#include "harness/scenario/capabilities.hpp"
 #include "harness/scenario/loader.hpp"
 
 namespace camleak::certify {
@@ -28,56 +30,61 @@ std::string read_file(const fs::path& path) {
   return text.str();
 }
 
-void write_atomically(const fs::path& path, const std::string& text) {
-  const fs::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out << text;
-    if (!out) throw HarnessError("cannot write " + tmp.string());
-  }
-  fs::rename(tmp, path);
-}
-
 using Done = std::map<std::pair<std::string, uint64_t>, SeedRun>;
 
-// What an earlier, interrupted certification into the same directory finished.
-Done load_progress(const fs::path& out, const Plan& plan, const std::string& dut_sha256) {
+// What a certification's results depend on: a finished seed is reused only when all of it is the
+// same (plan and its scenarios, DUT declaration and its adapter, camleak's build).
+json::object fingerprint(const Plan& plan, const std::vector<std::string>& scenario_sha256,
+                         const CertificationRecord& record) {
+  json::object scenarios;
+  for (size_t i = 0; i < plan.tests.size(); ++i) scenarios[plan.tests[i].id] = scenario_sha256[i];
+  const std::string& adapter = record.dut.sut.adapter.file;
+  return json::object{{"plan", plan.name},
+                      {"version", plan.version},
+                      {"plan_sha256", sha256_of_file(plan.file)},
+                      {"dut_sha256", record.dut_sha256},
+                      {"adapter_sha256", adapter.empty() ? "" : sha256_of_file(adapter)},
+                      {"camleak_build", record.camleak_version + " " + record.camleak_build},
+                      {"scenarios", scenarios}};
+}
+
+// What an earlier, interrupted certification into the same directory finished. Seeds whose run
+// failed on the harness's side (exit 2 or 3) say nothing of the DUT: they run again.
+Done load_progress(const fs::path& out, const json::object& expected) {
   Done done;
   const fs::path file = out / kProgressFile;
   std::error_code ec;
   if (!fs::exists(file, ec)) return done;
-  json::value v;
   try {
-    v = json::parse(read_file(file));
+    const json::value v = json::parse(read_file(file));
+    const auto& o = v.as_object();
+    if (o.at("fingerprint").as_object() != expected)
+      throw InputError(Diagnostic{
+          .file = file.string(),
+          .message = "this directory holds a certification of another plan, scenario, DUT "
+                     "declaration, adapter or camleak build; give a new --out directory"});
+    for (const auto& r : o.at("runs").as_array()) {
+      const auto& run = r.as_object();
+      SeedRun seed = seed_run_from_json(run.at("run"));
+      if (seed.exit_code >= 2) continue;
+      done[{std::string(run.at("test").as_string()), seed.seed}] = std::move(seed);
+    }
+  } catch (const InputError&) {
+    throw;
   } catch (const std::exception& e) {
-    throw InputError(Diagnostic{.file = file.string(),
-                                .message = std::string("not a camleak progress file: ") + e.what()});
-  }
-  const auto& o = v.as_object();
-  if (o.at("plan").as_string() != plan.name || o.at("version").as_string() != plan.version ||
-      o.at("dut_sha256").as_string() != dut_sha256)
     throw InputError(Diagnostic{
-        .file = file.string(),
-        .message = "this directory holds a certification of another plan version or DUT "
-                   "declaration; give a new --out directory"});
-  for (const auto& r : o.at("runs").as_array()) {
-    const auto& run = r.as_object();
-    SeedRun seed = seed_run_from_json(run.at("run"));
-    done[{std::string(run.at("test").as_string()), seed.seed}] = std::move(seed);
+        .file = file.string(), .message = std::string("not a camleak progress file: ") + e.what()});
   }
   return done;
 }
 
-void save_progress(const fs::path& out, const Plan& plan, const std::string& dut_sha256,
-                   const Done& done) {
+void save_progress(const fs::path& out, const json::object& fingerprint, const Done& done) {
   json::array runs;
-  for (const auto& [key, run] : done) runs.push_back(json::object{{"test", key.first}, {"run", to_json(run)}});
-  write_atomically(out / kProgressFile,
-                   json_text(json::object{{"plan", plan.name},
-                                          {"version", plan.version},
-                                          {"dut_sha256", dut_sha256},
-                                          {"runs", runs}}) +
-                       "\n");
+  for (const auto& [key, run] : done)
+    runs.push_back(json::object{{"test", key.first}, {"run", to_json(run)}});
+  write_file_atomically(
+      out / kProgressFile,
+      json_text(json::object{{"fingerprint", fingerprint}, {"runs", runs}}) + "\n");
 }
 
 }  // namespace
@@ -118,15 +125,22 @@ CertificationRecord run_certification(const Plan& plan, const Dut& dut,
 
   const fs::path out(options.out_dir);
   fs::create_directories(out);
-  Done done = load_progress(out, plan, record.dut_sha256);
+  std::vector<std::string> scenario_sha256;
+  for (const auto& t : plan.tests) scenario_sha256.push_back(sha256_of_file(t.scenario));
+  const json::object print = fingerprint(plan, scenario_sha256, record);
+  Done done = load_progress(out, print);
 
   // Time left: the scenario durations still to run (starting and provisioning come on top).
   Micros left{0};
   size_t total_runs = 0;
   for (size_t i = 0; i < plan.tests.size(); ++i) {
-    TestResult r{.test = plan.tests[i], .status = "", .reason = not_applicable(scenarios[i], dut),
-                 .scenario_sha256 = sha256_of_file(plan.tests[i].scenario), .seeds = {}};
+    TestResult r{.test = plan.tests[i],
+                 .status = "",
+                 .reason = not_applicable(scenarios[i], dut),
+                 .scenario_sha256 = scenario_sha256[i],
+                 .seeds = {}};
     if (!r.reason.empty()) r.status = "not_applicable";
+    for (const auto& need : scenario::needed_capabilities(scenarios[i])) r.needs.push_back(need);
     for (uint64_t seed : plan.tests[i].seeds) {
       if (!r.reason.empty()) continue;
       ++total_runs;
@@ -155,12 +169,12 @@ CertificationRecord run_certification(const Plan& plan, const Dut& dut,
         record.interrupted = true;
         break;
       }
-      progress.line("certify", "[" + std::to_string(index) + "/" + std::to_string(total_runs) +
-                                   "] " + r.test.id + " " + r.test.title + ", seed " +
-                                   std::to_string(seed) + " (at least " +
-                                   units::format_duration(std::chrono::duration_cast<
-                                                          std::chrono::seconds>(left)) +
-                                   " of scenarios left)");
+      progress.line(
+          "certify",
+          "[" + std::to_string(index) + "/" + std::to_string(total_runs) + "] " + r.test.id + " " +
+              r.test.title + ", seed " + std::to_string(seed) + " (at least " +
+              units::format_duration(std::chrono::duration_cast<std::chrono::seconds>(left)) +
+              " of scenarios left)");
       runner::RunOptions run;
       run.seed = seed;
       run.report_dir = (out / relative).string();
@@ -179,27 +193,35 @@ CertificationRecord run_certification(const Plan& plan, const Dut& dut,
         break;
       }
       SeedRun seed_run = seed_run_of(seed, outcome.record, outcome.exit_code, relative);
-      progress.line("certify", "  " + r.test.id + " seed " + std::to_string(seed) + ": " +
-                                   seed_run.verdict);
-      done[{r.test.id, seed}] = seed_run;
-      r.seeds.push_back(std::move(seed_run));
-      save_progress(out, plan, record.dut_sha256, done);
+      progress.line("certify",
+                    "  " + r.test.id + " seed " + std::to_string(seed) + ": " + seed_run.verdict);
+      r.seeds.push_back(seed_run);
+      if (seed_run.exit_code < 2) {
+        done[{r.test.id, seed}] = seed_run;
+        save_progress(out, print, done);
+      }
     }
     if (record.interrupted) break;
   }
 
-  bool any_applicable = false, any_failed = false, any_error = false;
+  bool any_applicable = false, any_failed = false, any_error = false, any_bad_input = false;
   for (auto& r : record.tests) {
     if (r.status == "not_applicable") continue;
     any_applicable = true;
     r.status = r.seeds.size() < r.test.seeds.size() ? "not_run" : test_status(r.seeds);
     any_failed = any_failed || r.status == "fail";
-    any_error = any_error || r.status == "error";
+    for (const auto& s : r.seeds) {
+      any_error = any_error || s.exit_code >= 3;
+      any_bad_input = any_bad_input || s.exit_code == 2;
+    }
   }
-  record.exit_code = record.interrupted || any_error ? static_cast<int>(ExitCode::harness_failed)
-                     : !any_applicable               ? static_cast<int>(ExitCode::bad_input)
-                     : any_failed                    ? static_cast<int>(ExitCode::check_failed)
-                                                     : 0;
+  // One rule, as for a run: the harness failing (or Ctrl-C) is 3; bad input found while starting
+  // a run (an adapter URL the DUT's sut does not give) is 2; nothing applicable proved nothing:
+  // 2; else a failed test is 1.
+  record.exit_code = record.interrupted || any_error    ? static_cast<int>(ExitCode::harness_failed)
+                     : any_bad_input || !any_applicable ? static_cast<int>(ExitCode::bad_input)
+                     : any_failed                       ? static_cast<int>(ExitCode::check_failed)
+                                                        : 0;
   record.finished = std::chrono::system_clock::now();
   return record;
 }

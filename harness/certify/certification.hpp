@@ -25,6 +25,7 @@ struct TestResult {
   std::string status;
   std::string reason;
   std::string scenario_sha256;
+  std::vector<std::string> needs;  // the capabilities its scenario needs
   std::vector<SeedRun> seeds;
 };
 

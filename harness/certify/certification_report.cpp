@@ -25,16 +25,6 @@ std::string figure(const std::optional<double>& v, const char* unit, int precisi
   return out.str();
 }
 
-void write_file(const fs::path& path, const std::string& text) {
-  const fs::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out << text;
-    if (!out) throw HarnessError("cannot write " + tmp.string());
-  }
-  fs::rename(tmp, path);
-}
-
 // The worst figures of a test over its seeds.
 RunFigures worst_of(const std::vector<SeedRun>& seeds) {
   RunFigures w;
@@ -48,9 +38,12 @@ RunFigures worst_of(const std::vector<SeedRun>& seeds) {
     w.splices += f.splices;
     w.forgeries += f.forgeries;
     w.stale += f.stale;
+    w.unverifiable += f.unverifiable;
     w.probes += f.probes;
     w.probes_refused += f.probes_refused;
     w.probe_violations += f.probe_violations;
+    w.probes_unknown += f.probes_unknown;
+    w.sut_calls_refused += f.sut_calls_refused;
     max(w.worst_first_frame_ms, f.worst_first_frame_ms);
     max(w.worst_stall_ms, f.worst_stall_ms);
     max(w.worst_revoke_latency_ms, f.worst_revoke_latency_ms);
@@ -83,7 +76,8 @@ json::value certification_json(const CertificationRecord& r) {
     sources.push_back(json::object{{"id", s.id}, {"title", s.title}, {"url", s.url}});
   for (const auto& n : r.plan.not_covered) not_covered.push_back(json::value(n));
   for (const auto& t : r.tests) {
-    json::array seeds, planned;
+    json::array seeds, planned, needs;
+    for (const auto& n : t.needs) needs.push_back(json::value(n));
     for (const auto& s : t.seeds) seeds.push_back(to_json(s));
     for (uint64_t seed : t.test.seeds) planned.push_back(seed);
     if (t.status == "not_applicable")
@@ -95,6 +89,7 @@ json::value certification_json(const CertificationRecord& r) {
                                  {"scenario", t.test.scenario},
                                  {"scenario_sha256", t.scenario_sha256},
                                  {"seeds", planned},
+                                 {"needs", needs},
                                  {"status", t.status},
                                  {"reason", t.reason},
                                  {"worst", to_json(worst_of(t.seeds))},
@@ -131,11 +126,12 @@ std::string certification_junit(const CertificationRecord& r) {
     errors += t.status == "error" || t.status == "not_run";
     skipped += t.status == "not_applicable";
   }
+  const bool nothing_certified = r.exit_code == 2 && errors == 0 && failures == 0;
   std::ostringstream out;
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite name=\""
-      << xml_escape(r.plan.name + " " + r.plan.version) << "\" tests=\"" << r.tests.size()
-      << "\" failures=\"" << failures << "\" errors=\"" << errors << "\" skipped=\"" << skipped
-      << "\">\n";
+      << xml_escape(r.plan.name + " " + r.plan.version) << "\" tests=\""
+      << r.tests.size() + nothing_certified << "\" failures=\"" << failures << "\" errors=\""
+      << errors + nothing_certified << "\" skipped=\"" << skipped << "\">\n";
   for (const auto& t : r.tests) {
     out << "    <testcase classname=\"" << xml_escape(r.plan.name) << "\" name=\""
         << xml_escape(t.test.id + " " + t.test.title) << "\">\n";
@@ -148,10 +144,15 @@ std::string certification_junit(const CertificationRecord& r) {
       out << "      <failure message=\"" << xml_escape(t.test.pass) << "\">" << xml_escape(detail)
           << "</failure>\n";
     else if (t.status == "error" || t.status == "not_run")
-      out << "      <error message=\"" << (t.status == "not_run" ? "not run: interrupted" : "harness error")
-          << "\">" << xml_escape(detail) << "</error>\n";
+      out << "      <error message=\""
+          << (t.status == "not_run" ? "not run: interrupted" : "harness error") << "\">"
+          << xml_escape(detail) << "</error>\n";
     out << "    </testcase>\n";
   }
+  if (nothing_certified)
+    out << "    <testcase classname=\"" << xml_escape(r.plan.name)
+        << "\" name=\"certification\">\n      <error message=\"nothing was certified: no test "
+           "was applicable or a run could not start (exit 2)\"/>\n    </testcase>\n";
   out << "  </testsuite>\n</testsuites>\n";
   return out.str();
 }
@@ -181,7 +182,13 @@ std::string certification_html(const CertificationRecord& r) {
     out << "<tr><td><b>" << xml_escape(t.test.id) << "</b> " << xml_escape(t.test.title)
         << "<br><small>" << xml_escape(t.test.purpose) << "<br>Pass: " << xml_escape(t.test.pass)
         << "<br>scenario " << xml_escape(fs::path(t.test.scenario).filename().string())
-        << " sha256 " << xml_escape(t.scenario_sha256.substr(0, 16)) << "…</small></td>"
+        << " sha256 " << xml_escape(t.scenario_sha256.substr(0, 16)) << "…, needs "
+        << xml_escape([&] {
+             std::string list;
+             for (const auto& n : t.needs) list += (list.empty() ? "" : ", ") + n;
+             return list;
+           }())
+        << "</small></td>"
         << "<td class=\"" << t.status << "\">" << xml_escape(t.status)
         << (t.reason.empty() ? "" : "<br><small>" + xml_escape(t.reason) + "</small>") << "</td>";
     if (t.status == "not_applicable") {
@@ -191,7 +198,8 @@ std::string certification_html(const CertificationRecord& r) {
     out << "<td>" << w.frames_checked << "</td><td>" << w.leaks << "</td><td>"
         << figure(w.worst_first_frame_ms, " ms") << "</td><td>" << figure(w.worst_stall_ms, " ms")
         << "</td><td>" << figure(w.worst_delivered_ratio, "", 3) << "</td><td>" << w.probes_refused
-        << "/" << w.probes << "</td><td>" << figure(w.worst_revoke_latency_ms, " ms") << "</td><td>";
+        << "/" << w.probes << "</td><td>" << figure(w.worst_revoke_latency_ms, " ms")
+        << "</td><td>";
     for (const auto& s : t.seeds) {
       out << "<a href=\"" << xml_escape(s.report_dir) << "/report.html\">seed " << s.seed << " "
           << s.verdict << "</a><br>";
@@ -214,11 +222,21 @@ std::string certification_html(const CertificationRecord& r) {
   return out.str();
 }
 
+void write_file_atomically(const fs::path& path, const std::string& text) {
+  const fs::path tmp = path.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    out << text;
+    if (!out) throw HarnessError("cannot write " + tmp.string());
+  }
+  fs::rename(tmp, path);
+}
+
 void write_certification(const CertificationRecord& record, const std::string& dir) {
   const fs::path out(dir);
-  write_file(out / "certification.json", json_text(certification_json(record)) + "\n");
-  write_file(out / "certification.html", certification_html(record));
-  write_file(out / "junit.xml", certification_junit(record));
+  write_file_atomically(out / "certification.json", json_text(certification_json(record)) + "\n");
+  write_file_atomically(out / "certification.html", certification_html(record));
+  write_file_atomically(out / "junit.xml", certification_junit(record));
 }
 
 }  // namespace camleak::certify

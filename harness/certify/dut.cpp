@@ -12,16 +12,6 @@ namespace {
 
 namespace detail = scenario::detail;
 
-void required_text(detail::Context& ctx, detail::MapReader& map, std::string_view key,
-                   std::string& out) {
-  if (auto n = map.require(key)) {
-    if (auto v = detail::read_string(ctx, *n, map.path(key))) {
-      if (v->empty()) ctx.error(*n, map.path(key), "must not be empty");
-      out = *v;
-    }
-  }
-}
-
 }  // namespace
 
 Dut load_dut(const std::string& path) {
@@ -43,10 +33,10 @@ Dut load_dut(const std::string& path) {
   detail::MapReader top(ctx, root, "");
   if (auto n = top.require("dut")) {
     detail::MapReader map(ctx, *n, "dut");
-    required_text(ctx, map, "vendor", dut.vendor);
-    required_text(ctx, map, "product", dut.product);
-    required_text(ctx, map, "version", dut.version);
-    required_text(ctx, map, "contact", dut.contact);
+    detail::read_required_text(ctx, map, "vendor", dut.vendor);
+    detail::read_required_text(ctx, map, "product", dut.product);
+    detail::read_required_text(ctx, map, "version", dut.version);
+    detail::read_required_text(ctx, map, "contact", dut.contact);
     map.finish();
   }
   if (auto n = top.require("capabilities")) {

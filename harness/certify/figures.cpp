@@ -9,7 +9,9 @@ namespace {
 namespace json = boost::json;
 using oracle::VerdictKind;
 
-double ms(Micros t) { return static_cast<double>(t.count()) / 1000.0; }
+double ms(Micros t) {
+  return static_cast<double>(t.count()) / 1000.0;
+}
 
 void worst(std::optional<double>& slot, double value, bool higher_is_worse = true) {
   if (!slot || (higher_is_worse ? value > *slot : value < *slot)) slot = value;
@@ -101,7 +103,9 @@ SeedRun seed_run_of(uint64_t seed, const reports::RunRecord& record, int exit_co
                     std::string report_dir) {
   SeedRun run{.seed = seed,
               .exit_code = exit_code,
-              .verdict = exit_code == 0 ? "PASS" : exit_code == 1 ? "FAIL" : "ERROR",
+              .verdict = exit_code == 0   ? "PASS"
+                         : exit_code == 1 ? "FAIL"
+                                          : "ERROR",
               .report_dir = std::move(report_dir),
               .problems = {},
               .figures = figures_of(record)};
@@ -114,12 +118,9 @@ SeedRun seed_run_of(uint64_t seed, const reports::RunRecord& record, int exit_co
 json::value to_json(const SeedRun& run) {
   json::array problems;
   for (const auto& p : run.problems) problems.push_back(json::value(p));
-  return json::object{{"seed", run.seed},
-                      {"exit_code", run.exit_code},
-                      {"verdict", run.verdict},
-                      {"report", run.report_dir},
-                      {"problems", problems},
-                      {"figures", to_json(run.figures)}};
+  return json::object{{"seed", run.seed},       {"exit_code", run.exit_code},
+                      {"verdict", run.verdict}, {"report", run.report_dir},
+                      {"problems", problems},   {"figures", to_json(run.figures)}};
 }
 
 SeedRun seed_run_from_json(const json::value& value) {

@@ -29,9 +29,9 @@ RunFigures figures_from_json(const boost::json::value& json);
 // One seed of one test.
 struct SeedRun {
   uint64_t seed = 0;
-  int exit_code = 0;                // the run's: 0 pass, 1 a check failed, 2, 3
-  std::string verdict;              // PASS, FAIL, ERROR
-  std::string report_dir;           // relative to the certification directory
+  int exit_code = 0;                  // the run's: 0 pass, 1 a check failed, 2, 3
+  std::string verdict;                // PASS, FAIL, ERROR
+  std::string report_dir;             // relative to the certification directory
   std::vector<std::string> problems;  // failed checks and harness errors, one line each
   RunFigures figures;
 };

@@ -18,7 +18,7 @@ namespace detail = scenario::detail;
 
 // Sequence items as (node, path) pairs; a non-sequence is reported.
 std::vector<std::pair<YAML::Node, std::string>> items(Context& ctx, const YAML::Node& node,
-                                                       const std::string& path) {
+                                                      const std::string& path) {
   std::vector<std::pair<YAML::Node, std::string>> out;
   if (!node.IsSequence()) {
     ctx.error(node, path, "expected a list");
@@ -26,15 +26,6 @@ std::vector<std::pair<YAML::Node, std::string>> items(Context& ctx, const YAML::
   }
   for (size_t i = 0; i < node.size(); ++i) out.emplace_back(node[i], detail::index_path(path, i));
   return out;
-}
-
-void required_text(Context& ctx, MapReader& map, std::string_view key, std::string& out) {
-  if (auto n = map.require(key)) {
-    if (auto v = detail::read_string(ctx, *n, map.path(key))) {
-      if (v->empty()) ctx.error(*n, map.path(key), "must not be empty");
-      out = *v;
-    }
-  }
 }
 
 // CL-AREA-NNN: "CL-", upper-case letters, "-", three digits.
@@ -57,13 +48,14 @@ PlanTest read_test(Context& ctx, const YAML::Node& node, const std::string& path
   if (auto n = map.require("id")) {
     if (auto v = detail::read_string(ctx, *n, map.path("id"))) {
       if (!is_test_id(*v))
-        ctx.error(*n, map.path("id"), "a test ID is CL-AREA-NNN (e.g. CL-ISO-001), got \"" + *v + "\"");
+        ctx.error(*n, map.path("id"),
+                  "a test ID is CL-AREA-NNN (e.g. CL-ISO-001), got \"" + *v + "\"");
       t.id = *v;
     }
   }
-  required_text(ctx, map, "title", t.title);
-  required_text(ctx, map, "purpose", t.purpose);
-  required_text(ctx, map, "pass", t.pass);
+  detail::read_required_text(ctx, map, "title", t.title);
+  detail::read_required_text(ctx, map, "purpose", t.purpose);
+  detail::read_required_text(ctx, map, "pass", t.pass);
   if (auto n = map.require("scenario")) {
     if (auto v = detail::read_string(ctx, *n, map.path("scenario"))) {
       const fs::path p = fs::path(*v).is_relative() ? base / *v : fs::path(*v);
@@ -82,7 +74,8 @@ PlanTest read_test(Context& ctx, const YAML::Node& node, const std::string& path
         t.seeds.push_back(static_cast<uint64_t>(*v));
       }
     }
-    if (t.seeds.empty() && n->IsSequence()) ctx.error(*n, map.path("seeds"), "give at least one seed");
+    if (t.seeds.empty() && n->IsSequence())
+      ctx.error(*n, map.path("seeds"), "give at least one seed");
   }
   map.finish();
   return t;
@@ -109,16 +102,16 @@ Plan load_plan(const std::string& path) {
   Plan plan;
   plan.file = file.string();
   MapReader top(ctx, root, "");
-  required_text(ctx, top, "plan", plan.name);
-  required_text(ctx, top, "version", plan.version);
+  detail::read_required_text(ctx, top, "plan", plan.name);
+  detail::read_required_text(ctx, top, "version", plan.version);
   top.read_into("description", plan.description, detail::read_string);
   if (auto n = top.get("sources")) {
     for (const auto& [item, item_path] : items(ctx, *n, "sources")) {
       MapReader map(ctx, item, item_path);
       PlanSource s;
-      required_text(ctx, map, "id", s.id);
-      required_text(ctx, map, "title", s.title);
-      required_text(ctx, map, "url", s.url);
+      detail::read_required_text(ctx, map, "id", s.id);
+      detail::read_required_text(ctx, map, "title", s.title);
+      detail::read_required_text(ctx, map, "url", s.url);
       map.finish();
       plan.sources.push_back(std::move(s));
     }
@@ -131,7 +124,8 @@ Plan load_plan(const std::string& path) {
         ctx.error(item["id"], item_path + ".id", "test ID " + t.id + " is used twice");
       plan.tests.push_back(std::move(t));
     }
-    if (plan.tests.empty() && n->IsSequence()) ctx.error(*n, "tests", "a plan needs at least one test");
+    if (plan.tests.empty() && n->IsSequence())
+      ctx.error(*n, "tests", "a plan needs at least one test");
   }
   if (auto n = top.get("not_covered")) {
     if (auto list = detail::read_string_list(ctx, *n, "not_covered")) plan.not_covered = *list;

@@ -7,6 +7,7 @@
 #include "harness/certify/certification.hpp"
 #include "harness/certify/certification_report.hpp"
 #include "harness/certify/directory_signing.hpp"
+#include "harness/certify/signing.hpp"
 #include "harness/cli/commands.hpp"
 
 #ifndef CAMLEAK_VERSION
@@ -40,8 +41,9 @@ void add_certify_command(CLI::App& app, CommandResult& result) {
   };
   auto args = std::make_shared<Args>();
   auto* cmd = app.add_subcommand(
-      "certify", "Run a certification plan against a declared device under test and write a "
-                 "signed certification record");
+      "certify",
+      "Run a certification plan against a declared device under test and write a "
+      "signed certification record");
   cmd->add_option("--dut", args->dut, "The DUT declaration (dut.yaml)")->required();
   cmd->add_option("--plan", args->plan, "Plan directory or file")->capture_default_str();
   cmd->add_option("--out", args->out,
@@ -55,23 +57,23 @@ void add_certify_command(CLI::App& app, CommandResult& result) {
     std::signal(SIGPIPE, SIG_IGN);
     const certify::Plan plan = certify::load_plan(args->plan);
     const certify::Dut dut = certify::load_dut(args->dut);
-    runner::Progress progress(
-        runner::choose_progress_style(args->quiet, false, stdout), stdout);
-    const certify::CertificationRecord record = certify::run_certification(
-        plan, dut,
-        certify::CertifyOptions{.out_dir = args->out,
-                                .camleak_version = CAMLEAK_VERSION,
-                                .camleak_build = CAMLEAK_BUILD,
-                                .interrupted = &g_certify_interrupted},
-        progress);
+    // The key is checked before hours of runs, not after them.
+    if (!args->key.empty()) certify::PrivateKey::load_pem_file(args->key);
+    runner::Progress progress(runner::choose_progress_style(args->quiet, false, stdout), stdout);
+    const certify::CertificationRecord record =
+        certify::run_certification(plan, dut,
+                                   certify::CertifyOptions{.out_dir = args->out,
+                                                           .camleak_version = CAMLEAK_VERSION,
+                                                           .camleak_build = CAMLEAK_BUILD,
+                                                           .interrupted = &g_certify_interrupted},
+                                   progress);
     certify::write_certification(record, args->out);
     progress.line("verdict", "CERTIFICATION " + certify::certification_outcome(record) + ": " +
                                  args->out + "/certification.html");
     if (!args->key.empty()) {
       const certify::SignResult signed_record = certify::sign_directory(args->out, args->key);
-      progress.line("signed", "signed " + std::to_string(signed_record.files) +
-                                  " files (key " + signed_record.fingerprint + "): " + args->out +
-                                  "/MANIFEST.sig");
+      progress.line("signed", "signed " + std::to_string(signed_record.files) + " files (key " +
+                                  signed_record.fingerprint + "): " + args->out + "/MANIFEST.sig");
     }
     progress.finish();
     result.exit_code = record.exit_code;

@@ -1,7 +1,6 @@
 #include "harness/core/host_port.hpp"
 
 #include <cctype>
-
 #include <charconv>
 
 namespace camleak {

@@ -8,9 +8,9 @@
 
 #include "harness/core/errors.hpp"
 #include "harness/core/suggest.hpp"
+#include "harness/core/yaml_json.hpp"
 #include "harness/proxy/endpoint.hpp"
 #include "harness/proxy/toxic_body.hpp"
-#include "harness/core/yaml_json.hpp"
 
 namespace camleak::proxy {
 namespace {

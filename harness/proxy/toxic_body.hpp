@@ -1,8 +1,8 @@
 #pragma once
 // A toxic (stage) as the Toxiproxy API's JSON body and the link file's YAML write it: name,
 // type, stream, toxicity, attributes, and our targeting and window. One reader for both: the
-// link file converts its YAML to a JSON value first (core/yaml_json.hpp), so the two accept the same
-// values and word their problems alike; each caller only maps a problem's field to where it is
+// link file converts its YAML to a JSON value first (core/yaml_json.hpp), so the two accept the
+// same values and word their problems alike; each caller only maps a problem's field to where it is
 // (an API message, a file:line:col).
 //
 //   targeting {"mode": "all" | "indices" | "fraction" | "first_n" | "nth", "indices": [..],

@@ -48,6 +48,18 @@ TemplateValues::TemplateValues(const scenario::Adapter& adapter, const SutEndpoi
   fixed_["http_port"] = endpoints.http_port ? std::to_string(endpoints.http_port) : "";
   // An external SUT without admin_url has no admin address (HttpUrl's port defaults to 80).
   fixed_["admin_port"] = endpoints.admin.host.empty() ? "" : std::to_string(endpoints.admin.port);
+  // scheme://host:port[/path] of each URL the SUT was given (the contract adapter's addresses).
+  const auto base = [](bool secure, const char* plain, const std::string& h, uint16_t port,
+                       const std::string& path) {
+    if (h.empty() || port == 0) return std::string();
+    return std::string(plain) + (secure ? "s" : "") + "://" + format_host_port(h, port) + path;
+  };
+  fixed_["rtsp_base"] =
+      base(endpoints.rtsp_secure, "rtsp", endpoints.rtsp_host, endpoints.rtsp_port, "");
+  fixed_["http_base"] =
+      base(endpoints.http_secure, "http", endpoints.http_host, endpoints.http_port, "");
+  fixed_["admin_base"] = base(endpoints.admin.secure, "http", endpoints.admin.host,
+                              endpoints.admin.port, endpoints.admin.path);
   fixed_["run"] = run_id;
   for (const auto& [name, value] : adapter.variables) fixed_[name] = value;
 }
@@ -95,7 +107,15 @@ AdapterHttpRequest expand_request(const scenario::HttpTemplate& t, const Templat
   AdapterHttpRequest out;
   out.method = t.method;
   out.url = parse_expanded(values.url(t.url), field + ".url", {"http", "https"});
-  for (const auto& [name, value] : t.headers) out.headers.emplace_back(name, values.text(value));
+  for (const auto& [name, value] : t.headers) {
+    std::string text = values.text(value);
+    // A line break in a header value would split the request (an environment variable, a
+    // token): refused, never sent.
+    if (text.find_first_of("\r\n") != std::string::npos)
+      throw InputError(Diagnostic{.field = field + ".headers." + name,
+                                  .message = "expands to a value with a line break"});
+    out.headers.emplace_back(name, std::move(text));
+  }
   if (t.body) out.body = values.json(*t.body);
   return out;
 }

@@ -41,7 +41,7 @@ struct AdapterHttpRequest {
   std::string method;
   UrlParts url;
   std::vector<std::pair<std::string, std::string>> headers;
-  std::string body;  // JSON text, "" for none
+  std::string body;          // JSON text, "" for none
   std::string text() const;  // "PUT http://127.0.0.1:9/admin/..." for messages
 };
 // Throws InputError naming the field when the expanded URL is not a usable http(s) URL.
@@ -60,7 +60,8 @@ struct StreamTarget {
 StreamTarget expand_stream(const scenario::StreamEndpoint& endpoint, const TemplateValues& values,
                            const std::string& field);
 // `url` with the endpoint's query credentials appended (for issued URLs).
-std::string with_query(std::string target, const std::vector<std::pair<std::string, std::string>>& pairs);
+std::string with_query(std::string target,
+                       const std::vector<std::pair<std::string, std::string>>& pairs);
 
 // Where a device link's proxy sends its traffic: the endpoint's address for this device.
 std::string upstream_of(const StreamTarget& target);

@@ -3,12 +3,16 @@
 #include <filesystem>
 
 #include "emulators/relay/relay.hpp"
+#include "harness/tls/settings.hpp"
 
 namespace camleak::runner {
-BuiltinSutDriver::BuiltinSutDriver(const scenario::BuiltinSut& config,
-                                   const std::string& state_dir, const scenario::Adapter& adapter) {
+BuiltinSutDriver::BuiltinSutDriver(const scenario::BuiltinSut& config, const std::string& state_dir,
+                                   const scenario::Adapter& adapter) {
   relay::RelayConfig rc;
   rc.layout = relay::parse_layout(adapter.builtin_relay.layout).value_or(relay::Layout::contract);
+  if (!adapter.builtin_relay.tls_cert.empty())
+    rc.tls = tls::TlsServerSettings{.cert_file = adapter.builtin_relay.tls_cert,
+                                    .key_file = adapter.builtin_relay.tls_key};
   rc.admin_key = adapter.builtin_relay.admin_key.expand([&](std::string_view name) {
     for (const auto& [k, v] : adapter.variables)
       if (k == name) return std::optional<std::string>(v);
@@ -59,7 +63,10 @@ SutEndpoints BuiltinSutDriver::endpoints() const {
   e.rtsp_port = ports.rtsp;
   e.http_host = relay_->config().http.host;
   e.http_port = ports.http;
-  e.admin = HttpUrl{relay_->config().admin.host, ports.admin, ""};
+  const bool secure = relay_->config().tls.has_value();
+  e.rtsp_secure = e.http_secure = secure;
+  e.admin = HttpUrl{
+      .host = relay_->config().admin.host, .port = ports.admin, .path = "", .secure = secure};
   return e;
 }
 

@@ -28,11 +28,11 @@ std::string common_upstream(const scenario::StreamEndpoint& endpoint, const Temp
       upstream = u;
       first = camera;
     } else if (u != upstream) {
-      throw InputError(Diagnostic{
-          .field = field + ".url",
-          .message = "the URLs of " + first + " and " + camera + " for " + hub.name +
-                     " point at two addresses (" + upstream + ", " + u +
-                     "); camleak impairs one address per hub and role"});
+      throw InputError(Diagnostic{.field = field + ".url",
+                                  .message = "the URLs of " + first + " and " + camera + " for " +
+                                             hub.name + " point at two addresses (" + upstream +
+                                             ", " + u +
+                                             "); camleak impairs one address per hub and role"});
     }
   }
   return upstream;
@@ -78,11 +78,11 @@ CameraAccess camera_access(const scenario::Adapter& adapter, const TemplateValue
       values.with({{"camera", camera.name},
                    {"owner", camera.owner},
                    {"secret", credentials.camera_secrets.at(camera.name)},
-                   {"owner_token", owner_token == credentials.account_tokens.end()
-                                       ? ""
-                                       : owner_token->second}}),
+                   {"owner_token",
+                    owner_token == credentials.account_tokens.end() ? "" : owner_token->second}}),
       "publish");
   return {.upstream = upstream_of(t),
+          .host = t.url.host,
           .scheme = t.url.scheme,
           .target = t.url.target,
           .credentials = rtsp_credentials(t)};
@@ -90,7 +90,8 @@ CameraAccess camera_access(const scenario::Adapter& adapter, const TemplateValue
 
 HubAccess hub_access(const scenario::Adapter& adapter, const TemplateValues& values,
                      const scenario::Hub& hub, const std::vector<std::string>& cameras,
-                     const Credentials& credentials) {
+                     const Credentials& credentials,
+                     std::shared_ptr<boost::asio::ssl::context> tls) {
   HubAccess out;
   if (cameras.empty()) return out;
   // Each lambda keeps the hub's own token, not the run's whole table of them.
@@ -99,24 +100,26 @@ HubAccess hub_access(const scenario::Adapter& adapter, const TemplateValues& val
   const StreamTarget first =
       expand_stream(adapter.play, stream_values(values, cameras[0], hub.account, token), "play");
   out.scheme = first.url.scheme;
+  out.host = first.url.host;
   out.credentials = rtsp_credentials(first);
   out.play_target = [&adapter, values, account = hub.account, token](const std::string& camera) {
     return expand_stream(adapter.play, stream_values(values, camera, account, token), "play")
         .url.target;
   };
   if (adapter.play.issued)
-    out.issue_play = make_play_issuer(adapter, values, hub.account, token, first.url);
+    out.issue_play =
+        make_play_issuer(adapter, values, hub.account, token, first.url, std::move(tls));
   if (!adapter.snapshot_present) return out;
   out.snapshot_upstream =
       common_upstream(adapter.snapshot, values, hub, cameras, token, "snapshot");
-  out.snapshot_scheme =
-      expand_stream(adapter.snapshot, stream_values(values, cameras[0], hub.account, token),
-                    "snapshot")
-          .url.scheme;
+  const StreamTarget snapshot = expand_stream(
+      adapter.snapshot, stream_values(values, cameras[0], hub.account, token), "snapshot");
+  out.snapshot_scheme = snapshot.url.scheme;
+  out.snapshot_host = snapshot.url.host;
   out.snapshot_request = [&adapter, values, account = hub.account,
                           token](const std::string& camera) {
-    const StreamTarget t = expand_stream(adapter.snapshot,
-                                         stream_values(values, camera, account, token), "snapshot");
+    const StreamTarget t =
+        expand_stream(adapter.snapshot, stream_values(values, camera, account, token), "snapshot");
     return emulators::HttpTarget{t.url.target, http_auth_headers(t)};
   };
   return out;

@@ -16,6 +16,7 @@ namespace camleak::runner {
 
 struct CameraAccess {
   std::string upstream;  // host:port the camera's uplink forwards to
+  std::string host;      // the SUT's host in the URL (what its TLS certificate names)
   std::string scheme;    // rtsp or rtsps
   std::string target;    // path and query of the publish URL
   rtsp::ClientCredentials credentials;
@@ -25,7 +26,9 @@ struct HubAccess {
   std::string live_upstream;      // host:port of every play URL of the hub
   std::string snapshot_upstream;  // "" when the adapter has no snapshots
   std::string scheme;             // of the play URLs
+  std::string host;               // the SUT's host in them (what its TLS certificate names)
   std::string snapshot_scheme;    // http or https
+  std::string snapshot_host;
   rtsp::ClientCredentials credentials;
   std::function<std::string(const std::string& camera)> play_target;
   std::function<emulators::HttpTarget(const std::string& camera)> snapshot_request;
@@ -37,9 +40,11 @@ struct HubAccess {
 // per role, in front of one address.
 CameraAccess camera_access(const scenario::Adapter& adapter, const TemplateValues& values,
                            const scenario::Camera& camera, const Credentials& credentials);
+// `tls`: the run's client context (adapter_tls.hpp), for issued-URL requests over https.
 HubAccess hub_access(const scenario::Adapter& adapter, const TemplateValues& values,
                      const scenario::Hub& hub, const std::vector<std::string>& cameras,
-                     const Credentials& credentials);
+                     const Credentials& credentials,
+                     std::shared_ptr<boost::asio::ssl::context> tls = nullptr);
 
 // An adapter's `auth` as RTSP client credentials (query credentials are in the URL: none).
 rtsp::ClientCredentials rtsp_credentials(const StreamTarget& target);

@@ -101,11 +101,13 @@ ExternalSutDriver::ExternalSutDriver(scenario::ExternalSut config,
     const HostPort rtsp = rtsp_endpoint(config_.rtsp_url);
     endpoints_.rtsp_host = rtsp.host;
     endpoints_.rtsp_port = rtsp.port;
+    endpoints_.rtsp_secure = config_.rtsp_url.rfind("rtsps://", 0) == 0;
   }
   if (!config_.http_url.empty()) {
     const HttpUrl http = parse_http_url(config_.http_url, "sut.http_url");
     endpoints_.http_host = http.host;
     endpoints_.http_port = http.port;
+    endpoints_.http_secure = http.secure;
   }
   if (!config_.admin_url.empty())
     endpoints_.admin = parse_http_url(config_.admin_url, "sut.admin_url");

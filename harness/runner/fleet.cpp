@@ -78,7 +78,8 @@ std::vector<std::string> address_cameras(const scenario::Scenario& scenario,
 
 Fleet::Fleet(const scenario::Scenario& scenario, uint64_t seed, const Credentials& credentials,
              const DevicePorts& ports, const Clock& clock, FleetHooks hooks,
-             const std::atomic<bool>* interrupted, const TemplateValues* values)
+             const std::atomic<bool>* interrupted, const TemplateValues* values,
+             std::shared_ptr<boost::asio::ssl::context> tls)
     : work_(boost::asio::make_work_guard(io_)), key_(credentials.hmac_key) {
   std::vector<emulators::CameraConfig> camera_configs;
   for (const auto& camera : scenario.fleet.cameras) {
@@ -94,6 +95,10 @@ Fleet::Fleet(const scenario::Scenario& scenario, uint64_t seed, const Credential
       c.scheme = access.scheme;
       c.publish_target = std::move(access.target);
       c.credentials = std::move(access.credentials);
+      if (access.scheme == "rtsps") {
+        c.tls = tls;
+        c.tls_server_name = access.host;
+      }
     }
     c.pixel_code = camera.code;
     c.width = static_cast<int>(camera.width);
@@ -141,7 +146,11 @@ Fleet::Fleet(const scenario::Scenario& scenario, uint64_t seed, const Credential
     if (c.probe_targets.empty()) c.probe_interval = Micros{0};  // nothing it must not see
     if (values != nullptr) {
       HubAccess access = hub_access(scenario.sut.adapter, *values, hub,
-                                    address_cameras(scenario, hub), credentials);
+                                    address_cameras(scenario, hub), credentials, tls);
+      c.tls = tls;
+      c.tls_server_name = access.host;
+      c.snapshot_tls = access.snapshot_scheme == "https";
+      c.snapshot_server_name = access.snapshot_host;
       c.scheme = access.scheme;
       c.credentials = std::move(access.credentials);
       c.play_target = std::move(access.play_target);

@@ -44,7 +44,8 @@ class Fleet final : public DeviceFleet {
   // into each device's URLs and credentials.
   Fleet(const scenario::Scenario& scenario, uint64_t seed, const Credentials& credentials,
         const DevicePorts& ports, const Clock& clock, FleetHooks hooks,
-        const std::atomic<bool>* interrupted = nullptr, const TemplateValues* values = nullptr);
+        const std::atomic<bool>* interrupted = nullptr, const TemplateValues* values = nullptr,
+        std::shared_ptr<boost::asio::ssl::context> tls = nullptr);
   ~Fleet() override;
 
   void start() override;

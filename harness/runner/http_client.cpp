@@ -11,6 +11,8 @@
 #include <optional>
 
 #include "harness/core/host_port.hpp"
+#include "harness/tls/handshake.hpp"
+#include "harness/tls/stream.hpp"
 
 namespace camleak::runner {
 
@@ -19,15 +21,16 @@ namespace http = beast::http;
 namespace asio = boost::asio;
 
 HttpUrl parse_http_url(const std::string& url, const std::string& field) {
-  const std::string scheme = "http://";
-  if (url.rfind(scheme, 0) != 0) {
-    throw InputError(
-        Diagnostic{.field = field, .message = "expected an http:// URL, got \"" + url + "\""});
+  const bool secure = url.rfind("https://", 0) == 0;
+  if (!secure && url.rfind("http://", 0) != 0) {
+    throw InputError(Diagnostic{
+        .field = field, .message = "expected an http:// or https:// URL, got \"" + url + "\""});
   }
-  const std::string rest = url.substr(scheme.size());
+  const std::string rest = url.substr(secure ? 8 : 7);
   const auto slash = rest.find('/');
   const std::string authority = rest.substr(0, slash);
   HttpUrl out;
+  out.secure = secure;
   out.path = slash == std::string::npos ? "" : rest.substr(slash);
   if (!out.path.empty() && out.path.back() == '/') out.path.pop_back();
   const AuthorityParse parsed = parse_authority(authority);
@@ -35,7 +38,7 @@ HttpUrl parse_http_url(const std::string& url, const std::string& field) {
     throw InputError(Diagnostic{.field = field, .message = parsed.error + " in \"" + url + "\""});
   }
   out.host = parsed.authority->host;
-  out.port = parsed.authority->port.value_or(80);
+  out.port = parsed.authority->port.value_or(secure ? 443 : 80);
   if (out.host.empty()) {
     throw InputError(Diagnostic{.field = field, .message = "no host in \"" + url + "\""});
   }
@@ -52,7 +55,7 @@ bool idempotent(const std::string& method) {
 // How a kept-alive connection the server has closed meanwhile fails a request: before any
 // byte of an answer, so the request can be sent again.
 bool closed_by_peer(const beast::error_code& ec) {
-  return ec == http::error::end_of_stream || ec == asio::error::eof ||
+  return ec == http::error::end_of_stream || tls::is_end_of_stream(ec) ||
          ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
          ec == asio::error::connection_aborted;
 }
@@ -64,7 +67,7 @@ constexpr auto kInterruptPoll = std::chrono::milliseconds(50);
 struct HttpClient::Impl {
   struct Connection {
     explicit Connection(asio::io_context& io) : stream(io) {}
-    beast::tcp_stream stream;
+    tls::MaybeTlsStream<beast::tcp_stream> stream;  // a new TLS session per TCP connection
     beast::flat_buffer buffer;
     http::request<http::string_body> request;
     http::response<http::string_body> response;
@@ -72,8 +75,12 @@ struct HttpClient::Impl {
     size_t answered = 0;  // answers read on the current TCP connection
   };
 
-  Impl(HttpUrl b, HttpClientOptions o) : base(std::move(b)), options(o), poll(io) {
+  Impl(HttpUrl b, HttpClientOptions o) : base(std::move(b)), options(std::move(o)), poll(io) {
     if (options.connections == 0) options.connections = 1;
+    if (base.secure && !options.tls) {
+      throw InputError(Diagnostic{.message = "https://" + format_host_port(base.host, base.port) +
+                                             ": an https:// URL needs TLS settings"});
+    }
   }
 
   ~Impl() {
@@ -81,8 +88,8 @@ struct HttpClient::Impl {
   }
 
   std::string where(const HttpCall& call) const {
-    return call.method + " http://" + format_host_port(base.host, base.port) + base.path +
-           call.target;
+    return call.method + (options.tls ? " https://" : " http://") +
+           format_host_port(base.host, base.port) + base.path + call.target;
   }
 
   bool interrupt_requested() const {
@@ -156,25 +163,44 @@ struct HttpClient::Impl {
     c.response = {};
     if (c.open) return write(c, index, resent);
     c.buffer.clear();
-    c.stream.expires_after(options.timeout);
-    c.stream.async_connect(*endpoints,
-                           [this, &c, index, resent](const beast::error_code& ec, const auto&) {
-                             if (stopping) return worker_done();
-                             if (ec) return fail(c, index, ec);
-                             c.open = true;
-                             c.answered = 0;
-                             ++connects;
-                             write(c, index, resent);
-                           });
+    c.stream.next_layer().expires_after(options.timeout);
+    c.stream.next_layer().async_connect(
+        *endpoints, [this, &c, index, resent](const beast::error_code& ec, const auto&) {
+          if (stopping) return worker_done();
+          if (ec) return fail(c, index, ec);
+          ++connects;
+          if (options.tls) return handshake(c, index, resent);
+          opened(c, index, resent);
+        });
+  }
+
+  // Under the connect's deadline (the stream's expiry is still running).
+  void handshake(Connection& c, size_t index, bool resent) {
+    auto& tls = c.stream.start_tls(*options.tls);
+    if (!tls::expect_server_name(tls.native_handle(), base.host)) {
+      return fail(c, index, asio::error::no_memory);
+    }
+    tls.async_handshake(asio::ssl::stream_base::client,
+                        [this, &c, index, resent](const beast::error_code& ec) {
+                          if (stopping) return worker_done();
+                          if (ec) return fail(c, index, ec);
+                          opened(c, index, resent);
+                        });
+  }
+
+  void opened(Connection& c, size_t index, bool resent) {
+    c.open = true;
+    c.answered = 0;
+    write(c, index, resent);
   }
 
   void write(Connection& c, size_t index, bool resent) {
-    c.stream.expires_after(options.timeout);
+    c.stream.next_layer().expires_after(options.timeout);
     http::async_write(
         c.stream, c.request, [this, &c, index, resent](const beast::error_code& ec, size_t) {
           if (stopping) return worker_done();
           if (ec) return resend_or_fail(c, index, resent, ec);
-          c.stream.expires_after(options.timeout);
+          c.stream.next_layer().expires_after(options.timeout);
           http::async_read(c.stream, c.buffer, c.response,
                            [this, &c, index, resent](const beast::error_code& ec2, size_t) {
                              if (stopping) return worker_done();
@@ -210,6 +236,10 @@ struct HttpClient::Impl {
   }
 
   void fail(Connection& c, size_t index, const beast::error_code& ec) {
+    // Read before close(): the TLS session holds the certificate check's verdict.
+    const std::string reason = c.stream.secure()
+                                   ? tls::describe_failure(ec, c.stream.tls()->native_handle())
+                                   : ec.message();
     close(c);
     const std::string why =
         ec == beast::error::timeout
@@ -218,7 +248,7 @@ struct HttpClient::Impl {
                       std::chrono::duration_cast<std::chrono::milliseconds>(options.timeout)
                           .count()) +
                   " ms"
-            : ec.message();
+            : reason;
     failure = std::make_exception_ptr(HarnessError(where((*calls)[index]) + ": " + why));
     stop_all();
     worker_done();
@@ -232,8 +262,8 @@ struct HttpClient::Impl {
   void close(Connection& c) {
     c.open = false;
     beast::error_code ignored;
-    c.stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-    c.stream.close();
+    c.stream.next_layer().socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    c.stream.next_layer().close();
   }
 
   void worker_done() {
@@ -259,7 +289,7 @@ struct HttpClient::Impl {
 };
 
 HttpClient::HttpClient(HttpUrl base, HttpClientOptions options)
-    : impl_(std::make_unique<Impl>(std::move(base), options)) {}
+    : impl_(std::make_unique<Impl>(std::move(base), std::move(options))) {}
 
 HttpClient::~HttpClient() = default;
 
@@ -280,8 +310,9 @@ size_t HttpClient::connects() const {
 }
 
 HttpResponse http_request(const HttpUrl& base, const std::string& method, const std::string& target,
-                          const std::string& body, Micros timeout) {
-  HttpClient client(base, HttpClientOptions{.timeout = timeout});
+                          const std::string& body, Micros timeout,
+                          std::shared_ptr<boost::asio::ssl::context> tls) {
+  HttpClient client(base, HttpClientOptions{.timeout = timeout, .tls = std::move(tls)});
   return client.request(method, target, body);
 }
 

@@ -2,8 +2,10 @@
 // A small blocking HTTP/1.1 client for the run loop's control traffic (SUT provisioning,
 // readiness probes): keep-alive connections reused across requests, every step under a
 // deadline, and an interruption flag that abandons what is in flight. Media traffic never goes
-// through here.
+// through here. HTTPS when the base URL is https:// (or a TLS context is given): each new
+// connection's handshake is part of connecting, under the same deadline.
 #include <atomic>
+#include <boost/asio/ssl/context.hpp>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -16,12 +18,13 @@
 namespace camleak::runner {
 
 struct HttpUrl {
-  std::string host;  // without brackets
-  uint16_t port = 80;
-  std::string path;  // starts with '/'
+  std::string host;     // without brackets
+  uint16_t port = 80;   // 443 for https
+  std::string path;     // starts with '/'
+  bool secure = false;  // https://
 };
 
-// Parses "http://host:port/path" (path optional). Throws InputError naming `field` otherwise.
+// Parses "http[s]://host:port/path" (path optional). Throws InputError naming `field` otherwise.
 HttpUrl parse_http_url(const std::string& url, const std::string& field);
 
 struct HttpResponse {
@@ -43,6 +46,9 @@ struct HttpClientOptions {
   // May be null. Checked between requests and every 50 ms during one: once it is set, what is
   // in flight is abandoned and HttpInterrupted is thrown.
   const std::atomic<bool>* interrupted = nullptr;
+  // The TLS client context (tls/context.hpp): required by an https:// base URL, and makes an
+  // http:// one's connections TLS too when set. The server's certificate must name base.host.
+  std::shared_ptr<boost::asio::ssl::context> tls;
 };
 
 // The client's interruption flag was set.
@@ -57,6 +63,7 @@ class HttpInterrupted : public HarnessError {
 // its method is idempotent. One caller at a time.
 class HttpClient {
  public:
+  // Throws InputError for an https:// base without options.tls.
   explicit HttpClient(HttpUrl base, HttpClientOptions options = {});
   ~HttpClient();
   HttpClient(const HttpClient&) = delete;
@@ -82,6 +89,7 @@ class HttpClient {
 // Sends one request on a connection of its own and reads the whole answer. Throws HarnessError
 // when the server cannot be reached or does not answer within `timeout`.
 HttpResponse http_request(const HttpUrl& base, const std::string& method, const std::string& target,
-                          const std::string& body = {}, Micros timeout = std::chrono::seconds(5));
+                          const std::string& body = {}, Micros timeout = std::chrono::seconds(5),
+                          std::shared_ptr<boost::asio::ssl::context> tls = nullptr);
 
 }  // namespace camleak::runner

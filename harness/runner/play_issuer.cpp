@@ -26,21 +26,29 @@ IssuedTarget issued_target(const std::string& body, const std::string& pointer,
 }
 
 emulators::PlayIssuer make_play_issuer(const scenario::Adapter& adapter, TemplateValues values,
-                                       std::string account, std::string token,
-                                       UrlParts address) {
+                                       std::string account, std::string token, UrlParts address,
+                                       std::shared_ptr<boost::asio::ssl::context> tls) {
   return [&adapter, values = std::move(values), account = std::move(account),
-          token = std::move(token),
-          address = std::move(address)](boost::asio::io_context& io, const std::string& camera,
-                                        std::function<void(emulators::IssuedPlay)> done) {
+          token = std::move(token), address = std::move(address),
+          tls = std::move(tls)](boost::asio::io_context& io, const std::string& camera,
+                                std::function<void(emulators::IssuedPlay)> done) {
     const auto& issued = *adapter.play.issued;
+    // Our side failing is not the SUT's answer: indeterminate, never counted as a refusal.
+    const auto harness_side = [](std::string message) {
+      return emulators::IssuedPlay{"", rtsp::ClientError{.kind = rtsp::ClientErrorKind::bad_input,
+                                                         .indeterminate = true,
+                                                         .message = std::move(message)}};
+    };
     const TemplateValues mine =
         values.with({{"camera", camera}, {"account", account}, {"token", token}});
     AdapterHttpRequest r;
+    std::vector<std::pair<std::string, std::string>> query;
     try {
       r = expand_request(issued.request, mine, "play.issued.request");
+      for (const auto& [name, value] : adapter.play.auth.query)
+        query.emplace_back(name, mine.text(value));
     } catch (const std::exception& e) {
-      return done({"", rtsp::ClientError{.kind = rtsp::ClientErrorKind::bad_input,
-                                         .message = e.what()}});
+      return done(harness_side(e.what()));
     }
     emulators::HttpGetRequest request;
     request.method = r.method;
@@ -50,8 +58,11 @@ emulators::PlayIssuer make_play_issuer(const scenario::Adapter& adapter, Templat
     request.headers = r.headers;
     request.body = r.body;
     request.max_body_bytes = 64 * 1024;  // a URL, not a picture
-    std::vector<std::pair<std::string, std::string>> query;
-    for (const auto& [name, value] : adapter.play.auth.query) query.emplace_back(name, mine.text(value));
+    if (r.url.scheme == "https") {
+      if (!tls) return done(harness_side(r.text() + ": no TLS context"));
+      request.tls = tls;
+      request.server_name = r.url.host;
+    }
     emulators::http_get(
         io, std::move(request),
         [&issued, address, query, done = std::move(done),
@@ -61,28 +72,36 @@ emulators::PlayIssuer make_play_issuer(const scenario::Adapter& adapter, Templat
           if (!result.headers_received) {
             // Nothing answered: indeterminate once the request was on its way.
             const Kind kind = result.outcome == Outcome::timeout ? Kind::timeout
-                              : result.request_sent             ? Kind::connection_closed
-                                                                : Kind::connect;
+                              : result.request_sent              ? Kind::connection_closed
+                                                                 : Kind::connect;
             return done({"", rtsp::ClientError{.kind = kind,
                                                .indeterminate = result.request_sent,
                                                .message = what + ": " + result.message}});
           }
-          if (!issued.request.accepts(result.status)) {
-            const bool refused = result.status == 401 || result.status == 403;
-            return done({"", rtsp::ClientError{.kind = refused ? Kind::unauthorized : Kind::status,
-                                               .status = result.status,
-                                               .message = what + ": status " +
-                                                          std::to_string(result.status)}});
+          const int status = result.status;
+          if (!issued.request.accepts(status)) {
+            const bool refused = status == 401 || status == 403;
+            return done({"",
+                         rtsp::ClientError{.kind = refused ? Kind::unauthorized : Kind::status,
+                                           .status = status,
+                                           .message = what + ": status " + std::to_string(status)},
+                         status});
           }
           if (result.outcome != Outcome::response)
-            return done({"", rtsp::ClientError{.kind = Kind::protocol,
-                                               .message = what + ": " + result.message}});
-          const IssuedTarget t = issued_target(
-              std::string(result.body.begin(), result.body.end()), issued.pointer, address);
+            return done({"",
+                         rtsp::ClientError{.kind = Kind::protocol,
+                                           .status = status,
+                                           .message = what + ": " + result.message},
+                         status});
+          const IssuedTarget t = issued_target(std::string(result.body.begin(), result.body.end()),
+                                               issued.pointer, address);
           if (!t.error.empty())
-            return done({"", rtsp::ClientError{.kind = Kind::protocol,
-                                               .message = what + ": " + t.error}});
-          done({with_query(t.target, query), std::nullopt});
+            return done(
+                {"",
+                 rtsp::ClientError{
+                     .kind = Kind::protocol, .status = status, .message = what + ": " + t.error},
+                 status});
+          done({with_query(t.target, query), std::nullopt, status});
         });
   };
 }

@@ -13,8 +13,8 @@ namespace camleak::runner {
 
 // `address`: scheme and host:port the issued URLs must have (the play URL template's).
 emulators::PlayIssuer make_play_issuer(const scenario::Adapter& adapter, TemplateValues values,
-                                       std::string account, std::string token,
-                                       UrlParts address);
+                                       std::string account, std::string token, UrlParts address,
+                                       std::shared_ptr<boost::asio::ssl::context> tls = nullptr);
 
 // The target of the URL at `pointer` in `body`, checked against `address`; or why not. Pure.
 struct IssuedTarget {

@@ -17,30 +17,36 @@ SutEndpoints admin_only(const HttpUrl& admin) {
 }  // namespace
 
 Provisioner::Provisioner(scenario::Adapter adapter, TemplateValues values,
-                         const std::atomic<bool>* interrupted, Micros timeout)
+                         const std::atomic<bool>* interrupted, Micros timeout,
+                         std::shared_ptr<boost::asio::ssl::context> tls)
     : adapter_(std::move(adapter)),
       values_(std::move(values)),
       interrupted_(interrupted),
-      timeout_(timeout) {}
+      timeout_(timeout),
+      tls_(std::move(tls)) {}
 
-Provisioner::Provisioner(HttpUrl admin, const std::atomic<bool>* interrupted, Micros timeout)
+Provisioner::Provisioner(HttpUrl admin, const std::atomic<bool>* interrupted, Micros timeout,
+                         std::shared_ptr<boost::asio::ssl::context> tls)
     : Provisioner(scenario::contract_adapter(),
                   TemplateValues(scenario::contract_adapter(), admin_only(admin), "run"),
-                  interrupted, timeout) {}
+                  interrupted, timeout, std::move(tls)) {}
 
 Provisioner::~Provisioner() = default;
 
 HttpClient& Provisioner::client_for(const UrlParts& url) {
-  if (url.scheme != "http")
-    throw HarnessError("cannot reach " + url.scheme + "://" + format_host_port(url.host, url.port) +
-                       ": only http:// admin calls are supported in this build");
+  const bool secure = url.scheme == "https";
+  if (secure && !tls_)
+    throw InputError("the adapter " + adapter_.name + " calls https://" +
+                     format_host_port(url.host, url.port) + ", but no TLS settings were given");
   const std::string key = url.scheme + "://" + format_host_port(url.host, url.port);
   auto& client = clients_[key];
   if (!client) {
     client = std::make_unique<HttpClient>(
-        HttpUrl{url.host, url.port, ""},
-        HttpClientOptions{
-            .timeout = timeout_, .connections = kConnections, .interrupted = interrupted_});
+        HttpUrl{.host = url.host, .port = url.port, .path = "", .secure = secure},
+        HttpClientOptions{.timeout = timeout_,
+                          .connections = kConnections,
+                          .interrupted = interrupted_,
+                          .tls = secure ? tls_ : nullptr});
   }
   return *client;
 }
@@ -51,7 +57,8 @@ void Provisioner::run_http(const std::string& what, const std::vector<Call>& cal
   std::map<std::string, UrlParts> servers;
   std::map<std::pair<std::string, size_t>, const scenario::HttpTemplate*> templates;
   for (const auto& call : calls) {
-    const AdapterHttpRequest r = expand_request(call.action->http, call.values, call.field + ".http");
+    const AdapterHttpRequest r =
+        expand_request(call.action->http, call.values, call.field + ".http");
     const std::string key = r.url.scheme + "://" + format_host_port(r.url.host, r.url.port);
     servers[key] = r.url;
     templates[{key, by_server[key].size()}] = &call.action->http;
@@ -63,16 +70,18 @@ void Provisioner::run_http(const std::string& what, const std::vector<Call>& cal
     std::map<const HttpCall*, size_t> index;
     for (size_t i = 0; i < batch.size(); ++i) index[&batch[i]] = i;
     try {
-      client_for(servers[key]).request_all(batch, [&](const HttpCall& call,
-                                                       const HttpResponse& response) {
-        const auto* t = templates.at({key, index.at(&call)});
-        if (!t->accepts(response.status)) {
-          throw HarnessError("the SUT refused " + call.method + " " + key + call.target +
-                             ": status " + std::to_string(response.status) +
-                             (response.body.empty() ? "" : " " + response.body.substr(0, 200)));
-        }
-        ++answered;
-      });
+      client_for(servers[key])
+          .request_all(batch, [&](const HttpCall& call, const HttpResponse& response) {
+            const auto* t = templates.at({key, index.at(&call)});
+            if (!t->accepts(response.status)) {
+              // The path only: a query may carry a token.
+              throw HarnessError("the SUT refused " + call.method + " " + key +
+                                 call.target.substr(0, call.target.find('?')) + ": status " +
+                                 std::to_string(response.status) +
+                                 (response.body.empty() ? "" : " " + response.body.substr(0, 200)));
+            }
+            ++answered;
+          });
     } catch (const HttpInterrupted&) {
       throw HarnessError("interrupted while provisioning " + what + " (" +
                          std::to_string(answered) + " of " + std::to_string(calls.size()) +
@@ -89,7 +98,8 @@ void Provisioner::run_command(const std::string& what, const Call& call) {
   if (status == 0) return;
   if (interrupted_ != nullptr && interrupted_->load())
     throw HarnessError("interrupted while provisioning " + what);
-  throw HarnessError("the SUT refused " + what + ": `" + command + "` " +
+  // The template, not the command line: the expanded one holds tokens and secrets.
+  throw HarnessError("the SUT refused " + what + ": `" + call.action->command.text() + "` " +
                      (status < 0 ? "did not finish within its timeout"
                                  : "exited with status " + std::to_string(status)));
 }
@@ -169,6 +179,10 @@ void Provisioner::revoke(const std::string& camera, const std::string& account) 
 
 std::vector<std::string> Provisioner::clean_up() noexcept {
   std::vector<std::string> problems;
+  // Clean-up runs after Ctrl-C too (the vendor's SUT should not keep the run's accounts), so it
+  // no longer listens to the flag: each request still has its timeout.
+  interrupted_ = nullptr;
+  clients_.clear();
   const auto attempt = [&](const std::string& what, const std::vector<Call>& calls) {
     if (calls.empty()) return;
     try {
@@ -183,24 +197,24 @@ std::vector<std::string> Provisioner::clean_up() noexcept {
     for (const auto& camera : created_cameras_) {
       const std::string owner = owners_[camera];
       const auto token = credentials_.account_tokens.find(owner);
-      calls.push_back({&adapter_.delete_camera,
-                       values_.with({{"camera", camera},
-                                     {"owner", owner},
-                                     {"owner_token", token == credentials_.account_tokens.end()
-                                                         ? ""
-                                                         : token->second},
-                                     {"secret", credentials_.camera_secrets[camera]}}),
-                       "provisioning.delete_camera"});
+      calls.push_back(
+          {&adapter_.delete_camera,
+           values_.with(
+               {{"camera", camera},
+                {"owner", owner},
+                {"owner_token", token == credentials_.account_tokens.end() ? "" : token->second},
+                {"secret", credentials_.camera_secrets[camera]}}),
+           "provisioning.delete_camera"});
     }
     attempt("the deletion of cameras", calls);
   }
   if (adapter_.delete_account.present()) {
     std::vector<Call> calls;
     for (const auto& account : created_accounts_)
-      calls.push_back({&adapter_.delete_account,
-                       values_.with({{"account", account},
-                                     {"token", credentials_.account_tokens[account]}}),
-                       "provisioning.delete_account"});
+      calls.push_back(
+          {&adapter_.delete_account,
+           values_.with({{"account", account}, {"token", credentials_.account_tokens[account]}}),
+           "provisioning.delete_account"});
     attempt("the deletion of accounts", calls);
   }
   created_cameras_.clear();

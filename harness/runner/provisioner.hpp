@@ -30,13 +30,16 @@ class Provisioner final : public SutAdmin {
 
   // `interrupted` (may be null; set from a signal handler) is checked between requests and
   // every 50 ms during one; once set, the call in progress throws HarnessError("interrupted
-  // while provisioning ..."). Each HTTP request must be answered within `timeout`.
+  // while provisioning ..."). Each HTTP request must be answered within `timeout`. `tls`: the
+  // client context for https:// requests (HttpClientOptions::tls); none: http:// only.
   Provisioner(scenario::Adapter adapter, TemplateValues values,
               const std::atomic<bool>* interrupted = nullptr,
-              Micros timeout = std::chrono::seconds(5));
+              Micros timeout = std::chrono::seconds(5),
+              std::shared_ptr<boost::asio::ssl::context> tls = nullptr);
   // The contract adapter against the admin API at `admin`.
   explicit Provisioner(HttpUrl admin, const std::atomic<bool>* interrupted = nullptr,
-                       Micros timeout = std::chrono::seconds(5));
+                       Micros timeout = std::chrono::seconds(5),
+                       std::shared_ptr<boost::asio::ssl::context> tls = nullptr);
   ~Provisioner() override;
 
   // Every account, then every camera, then the shares that hold at time 0. Throws HarnessError
@@ -64,6 +67,7 @@ class Provisioner final : public SutAdmin {
   TemplateValues values_;
   const std::atomic<bool>* interrupted_;
   Micros timeout_;
+  std::shared_ptr<boost::asio::ssl::context> tls_;
   std::map<std::string, std::unique_ptr<HttpClient>> clients_;  // by scheme://host:port
   Credentials credentials_;
   std::map<std::string, std::string> owners_;  // camera -> owner

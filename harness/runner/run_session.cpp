@@ -13,6 +13,7 @@
 #include "harness/core/units.hpp"
 #include "harness/proxy/proxy_thread.hpp"
 #include "harness/proxy/session_routes.hpp"
+#include "harness/runner/adapter_tls.hpp"
 #include "harness/runner/admin_calls.hpp"
 #include "harness/runner/builtin_sut.hpp"
 #include "harness/runner/device_access.hpp"
@@ -28,23 +29,34 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Where a device's link leads: the address of the device's URL for that role under the adapter.
-std::string upstream_for(const scenario::Scenario& scenario, const scenario::Link& link,
-                         const TemplateValues& values, const Credentials& credentials) {
-  const auto& adapter = scenario.sut.adapter;
-  if (link.role == scenario::LinkRole::uplink) {
+// Where each device's links lead: the addresses of the device's URLs under the adapter, worked
+// out once per device (a large fleet has many links).
+class Upstreams {
+ public:
+  Upstreams(const scenario::Scenario& scenario, const TemplateValues& values,
+            const Credentials& credentials) {
+    const auto& adapter = scenario.sut.adapter;
     for (const auto& camera : scenario.fleet.cameras)
-      if (camera.name == link.device)
-        return camera_access(adapter, values, camera, credentials).upstream;
+      uplink_[camera.name] = camera_access(adapter, values, camera, credentials).upstream;
+    for (const auto& hub : scenario.fleet.hubs) {
+      const HubAccess access =
+          hub_access(adapter, values, hub, address_cameras(scenario, hub), credentials);
+      live_[hub.name] = access.live_upstream;
+      snapshot_[hub.name] = access.snapshot_upstream;
+    }
   }
-  for (const auto& hub : scenario.fleet.hubs) {
-    if (hub.name != link.device) continue;
-    const HubAccess access =
-        hub_access(adapter, values, hub, address_cameras(scenario, hub), credentials);
-    return link.role == scenario::LinkRole::live ? access.live_upstream : access.snapshot_upstream;
+  // "" for a link that leads nowhere (a snapshot link under an adapter without snapshots).
+  std::string of(const scenario::Link& link) const {
+    const auto& map = link.role == scenario::LinkRole::uplink ? uplink_
+                      : link.role == scenario::LinkRole::live ? live_
+                                                              : snapshot_;
+    const auto it = map.find(link.device);
+    return it == map.end() ? "" : it->second;
   }
-  return "";
-}
+
+ private:
+  std::map<std::string, std::string> uplink_, live_, snapshot_;
+};
 
 uint16_t port_of(const std::string& host_port) {
   const AuthorityParse parsed = parse_authority(host_port);
@@ -97,12 +109,13 @@ RunParts production_parts() {
                    const std::atomic<bool>& interrupted) -> std::unique_ptr<SutAdmin> {
     const auto& adapter = scenario.sut.adapter;
     return std::make_unique<Provisioner>(
-        adapter, TemplateValues(adapter, endpoints, credentials.run_id), &interrupted);
+        adapter, TemplateValues(adapter, endpoints, credentials.run_id), &interrupted,
+        std::chrono::seconds(5), adapter_client_tls(adapter, endpoints));
   };
   parts.fleet = [](FleetSetup setup) -> std::unique_ptr<DeviceFleet> {
     return std::make_unique<Fleet>(setup.scenario, setup.seed, setup.credentials, setup.ports,
                                    setup.clock, std::move(setup.hooks), setup.interrupted,
-                                   &setup.values);
+                                   &setup.values, setup.tls);
   };
   return parts;
 }
@@ -181,7 +194,8 @@ void RunSession::start_sut() {
 }
 
 void RunSession::provision() {
-  values_ = std::make_unique<TemplateValues>(scenario_.sut.adapter, endpoints_, credentials_.run_id);
+  values_ =
+      std::make_unique<TemplateValues>(scenario_.sut.adapter, endpoints_, credentials_.run_id);
   admin_ = parts_.admin(scenario_, endpoints_, credentials_, interrupted_);
   admin_->provision(scenario_, credentials_);
 }
@@ -195,6 +209,7 @@ void RunSession::build_links() {
       !options_.report_dir.empty() &&
       scenario_.fleet.cameras.size() + scenario_.fleet.hubs.size() <= options_.max_devices_for_pcap;
   routes_ = std::make_shared<proxy::SessionRoutes>(proxy, tap);
+  const Upstreams upstreams(scenario_, *values_, credentials_);
   for (const auto& link : scenario_.links) {
     // A link's RTSP (or HTTP) connection gets its stream stages; with RTP over UDP the
     // datagram stages go to the routes its sessions open.
@@ -203,7 +218,7 @@ void RunSession::build_links() {
       (proxy.registry().is_datagram(spec.type) ? datagram_stages : stream_stages).push_back(spec);
     if (link.transport == impair::Transport::datagram)
       routes_->add_parent(link.name, datagram_stages);
-    const std::string upstream = upstream_for(scenario_, link, *values_, credentials_);
+    const std::string upstream = upstreams.of(link);
     if (upstream.empty()) {
       continue;  // a hub's snapshot link under an adapter without snapshots: never used
     }
@@ -221,10 +236,9 @@ void RunSession::build_links() {
     by_role[link.device] = info.port;
     device_links_[link.device].push_back(link.name);
     const bool snapshot = link.role == scenario::LinkRole::snapshot;
-    captured_links_[link.device].push_back(
-        {.name = link.name,
-         .protocol = snapshot ? "http" : "rtsp",
-         .server_port = port_of(upstream)});
+    captured_links_[link.device].push_back({.name = link.name,
+                                            .protocol = snapshot ? "http" : "rtsp",
+                                            .server_port = port_of(upstream)});
   }
 }
 
@@ -267,7 +281,8 @@ void RunSession::build_fleet() {
                                    .clock = clock_,
                                    .hooks = std::move(hooks),
                                    .interrupted = &interrupted_,
-                                   .values = *values_});
+                                   .values = *values_,
+                                   .tls = adapter_client_tls(scenario_.sut.adapter, endpoints_)});
   player_ = std::make_unique<Player>(timeline_, scenario_.duration, clock_,
                                      PlayerTargets{.proxy = proxy_thread_->proxy(),
                                                    .fleet = *fleet_,

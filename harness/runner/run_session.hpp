@@ -53,7 +53,8 @@ struct FleetSetup {
   const Clock& clock;
   FleetHooks hooks;
   const std::atomic<bool>* interrupted;
-  const TemplateValues& values;  // the adapter's placeholders for this run
+  const TemplateValues& values;                    // the adapter's placeholders for this run
+  std::shared_ptr<boost::asio::ssl::context> tls;  // the adapter's client context, or none
 };
 
 // The parts of a run that reach outside the harness. production_parts(): the scenario's SUT
@@ -63,8 +64,7 @@ struct RunParts {
                                            const std::atomic<bool>& interrupted)>
       sut;
   std::function<std::unique_ptr<SutAdmin>(const scenario::Scenario&, const SutEndpoints&,
-                                          const Credentials&,
-                                          const std::atomic<bool>& interrupted)>
+                                          const Credentials&, const std::atomic<bool>& interrupted)>
       admin;
   std::function<std::unique_ptr<DeviceFleet>(FleetSetup)> fleet;
 };

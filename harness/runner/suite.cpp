@@ -10,8 +10,8 @@
 #include <thread>
 
 #include "harness/core/errors.hpp"
-#include "harness/scenario/capabilities.hpp"
 #include "harness/core/json_text.hpp"
+#include "harness/scenario/capabilities.hpp"
 #include "harness/scenario/loader.hpp"
 #include "reports/run_record.hpp"
 
@@ -143,8 +143,8 @@ int run_suite(const std::vector<std::string>& files, const SuiteOptions& options
     if (const std::string reason = scenario::not_applicable_reason(s); !reason.empty()) {
       std::lock_guard lock(print_mutex);
       progress.line("verdict", s.name + ": NOT APPLICABLE (" + reason + ")");
-      results[i] = SuiteEntry{
-          .file = s.file, .name = s.name, .as_expected = true, .not_applicable = reason};
+      results[i] =
+          SuiteEntry{.file = s.file, .name = s.name, .as_expected = true, .not_applicable = reason};
       return;
     }
     RunOutcome outcome = run_guarded(s, run, progress, interrupted);
@@ -204,8 +204,9 @@ int run_suite(const std::vector<std::string>& files, const SuiteOptions& options
   if (options.expectations)
     code = harness_failed ? 3 : (all_as_expected && !interrupted.load() ? 0 : 1);
   const bool none_applicable =
-      !entries.empty() && std::all_of(entries.begin(), entries.end(),
-                                      [](const SuiteEntry& e) { return !e.not_applicable.empty(); });
+      !entries.empty() && std::all_of(entries.begin(), entries.end(), [](const SuiteEntry& e) {
+        return !e.not_applicable.empty();
+      });
   if (none_applicable) {
     progress.line("verdict", "nothing was run: no scenario is applicable to this SUT");
     code = static_cast<int>(ExitCode::bad_input);
@@ -216,13 +217,12 @@ int run_suite(const std::vector<std::string>& files, const SuiteOptions& options
       met += e.as_expected && e.not_applicable.empty();
       not_applicable += !e.not_applicable.empty();
     }
-    progress.line("verdict", std::string("SUITE ") + (code == 0 ? "PASS" : "FAIL") + ": " +
-                                 std::to_string(met) + "/" +
-                                 std::to_string(scenarios.size() - not_applicable) +
-                                 " scenarios as expected" +
-                                 (not_applicable ? ", " + std::to_string(not_applicable) +
-                                                       " not applicable"
-                                                 : std::string()));
+    progress.line("verdict",
+                  std::string("SUITE ") + (code == 0 ? "PASS" : "FAIL") + ": " +
+                      std::to_string(met) + "/" +
+                      std::to_string(scenarios.size() - not_applicable) + " scenarios as expected" +
+                      (not_applicable ? ", " + std::to_string(not_applicable) + " not applicable"
+                                      : std::string()));
     if (!options.run.report_dir.empty()) {
       boost::json::array list;
       for (const auto& e : entries) {

@@ -12,9 +12,11 @@ namespace camleak::runner {
 struct SutEndpoints {
   std::string rtsp_host;
   uint16_t rtsp_port = 0;
+  bool rtsp_secure = false;  // rtsps://
   std::string http_host;
   uint16_t http_port = 0;
-  HttpUrl admin;
+  bool http_secure = false;  // https://
+  HttpUrl admin;             // admin.secure: https://
 };
 
 class SutDriver {

@@ -7,9 +7,10 @@
 // shipped as scenarios/adapters/contract.yaml and compiled in as the default.
 //
 // Placeholders (text_template.hpp), by where they may appear:
-//   everywhere   {host} {rtsp_port} {http_port} {admin_port} (the SUT's addresses: the built-in
-//                relay's, or those of an external SUT's rtsp_url / http_url / admin_url),
-//                {run} (a random id per run), and every name under `variables`
+//   everywhere   {host} {rtsp_port} {http_port} {admin_port} {rtsp_base} {http_base}
+//                {admin_base} (the SUT's addresses: the built-in relay's, or those of an external
+//                SUT's rtsp_url / http_url / admin_url), {run} (a random id per run), and every
+//                name under `variables` (reference_relay.admin_key: the variables only)
 //   accounts     {account} {token}
 //   cameras      {camera} {owner} {secret} {owner_token}
 //   shares       {camera} {account} {owner} {owner_token} {token}
@@ -33,9 +34,9 @@ namespace camleak::scenario {
 struct AuthTemplate {
   enum class Scheme { none, basic, digest, bearer, query };
   Scheme scheme = Scheme::none;
-  TextTemplate user;      // basic, digest
-  TextTemplate password;  // basic, digest
-  TextTemplate token;     // bearer
+  TextTemplate user;                                        // basic, digest
+  TextTemplate password;                                    // basic, digest
+  TextTemplate token;                                       // bearer
   std::vector<std::pair<std::string, TextTemplate>> query;  // query, in file order
 };
 std::string_view to_string(AuthTemplate::Scheme scheme);
@@ -89,12 +90,14 @@ struct AdapterTls {
 struct BuiltinRelaySettings {
   std::string layout = "contract";
   TextTemplate admin_key;  // the cloud layout's X-Api-Key; empty: none required
+  std::string tls_cert;    // PEM files: the relay serves rtsps:// and https:// on every port
+  std::string tls_key;
 };
 
 // Placeholder names each part of an adapter may use (besides the SUT's addresses, {run} and the
 // variables), by part: "account", "camera", "share", "publish", "stream".
 const std::set<std::string>& placeholders_of(std::string_view part);
-// {host} {rtsp_port} {http_port} {admin_port} {run}.
+// {host} {rtsp_port} {http_port} {admin_port} {rtsp_base} {http_base} {admin_base} {run}.
 const std::set<std::string>& sut_placeholders();
 
 struct Adapter {
@@ -106,9 +109,14 @@ struct Adapter {
   bool snapshot_present = true;  // `snapshot: absent`: the SUT serves no snapshots
   std::set<std::string> transports{"tcp", "udp"};  // RTP transports the relay supports
   AdapterTls tls;
+  // True when any URL of the adapter is rtsps:// or https://: its clients then need `tls`.
+  bool uses_tls() const;
   // `variables`: name -> value, `{env:NAME}` already replaced from the environment.
   std::vector<std::pair<std::string, std::string>> variables;
   BuiltinRelaySettings builtin_relay;
 };
+
+// The SUT placeholders an adapter's templates use (to check an external SUT gives them).
+std::set<std::string> sut_placeholders_used(const Adapter& adapter);
 
 }  // namespace camleak::scenario

@@ -1,5 +1,7 @@
 #include "harness/scenario/capabilities.hpp"
 
+#include <type_traits>
+
 namespace camleak::scenario {
 
 const std::vector<std::string>& capability_names() {
@@ -21,6 +23,14 @@ std::set<std::string> needed_capabilities(const Scenario& scenario) {
     if (std::holds_alternative<ShareAction>(e.body) || std::holds_alternative<RevokeAction>(e.body))
       out.insert("share");
     if (std::holds_alternative<SutRestartAction>(e.body)) out.insert("restart");
+    // A fault on snapshot links needs them to exist.
+    std::visit(
+        [&](const auto& action) {
+          if constexpr (std::is_base_of_v<LinkTarget, std::decay_t<decltype(action)>>) {
+            if (action.role == LinkRole::snapshot) out.insert("snapshot");
+          }
+        },
+        e.body);
   }
   return out;
 }

@@ -23,7 +23,7 @@ const std::vector<std::string> kMethods{"GET", "PUT", "POST", "PATCH", "DELETE"}
 const std::vector<std::string> kLayouts{"contract", "cloud"};
 
 struct Part {
-  std::string name;                 // a key of placeholders_of
+  std::string name;                  // a key of placeholders_of
   std::vector<std::string> allowed;  // every name the part may use, for messages
 };
 
@@ -42,7 +42,8 @@ class AdapterReader {
     top.read_into("description", a.description, detail::read_string);
     if (auto n = top.get("variables")) read_variables(*n, a);
     if (auto n = top.require("provisioning")) read_provisioning(*n, a);
-    if (auto n = top.require("publish")) a.publish = read_endpoint(*n, "publish", {"rtsp", "rtsps"});
+    if (auto n = top.require("publish"))
+      a.publish = read_endpoint(*n, "publish", {"rtsp", "rtsps"});
     if (auto n = top.require("play")) a.play = read_endpoint(*n, "play", {"rtsp", "rtsps"});
     if (auto n = top.get("snapshot")) {
       if (is_absent(*n))
@@ -50,7 +51,8 @@ class AdapterReader {
       else
         a.snapshot = read_endpoint(*n, "snapshot", {"http", "https"});
     } else {
-      ctx_.error(root, "snapshot", "missing required key (write `snapshot: absent` if the SUT has none)");
+      ctx_.error(root, "snapshot",
+                 "missing required key (write `snapshot: absent` if the SUT has none)");
     }
     if (auto n = top.get("transports")) read_transports(*n, a);
     if (auto n = top.get("tls")) read_tls(*n, a.tls);
@@ -69,7 +71,10 @@ class AdapterReader {
     for (const auto& key : map.keys()) {
       const auto value_node = map.get(key);
       const std::string path = map.path(key);
-      if (sut_placeholders().contains(key)) {
+      bool taken = sut_placeholders().contains(key);
+      for (const char* part : {"account", "camera", "share", "publish", "stream"})
+        taken = taken || placeholders_of(part).contains(key);
+      if (taken) {
         ctx_.error(map.key_mark(key), path, "is a placeholder camleak sets itself");
         continue;
       }
@@ -82,8 +87,7 @@ class AdapterReader {
         bool ok = true;
         for (const auto& name : t.names()) {
           if (name.rfind("env:", 0) != 0 || name.size() == 4) {
-            ctx_.error(*value_node, path,
-                       "a variable may only use {env:NAME}, not {" + name + "}");
+            ctx_.error(*value_node, path, "a variable may only use {env:NAME}, not {" + name + "}");
             ok = false;
           } else if (!environment_(name.substr(4))) {
             ctx_.error(*value_node, path,
@@ -119,8 +123,8 @@ class AdapterReader {
         std::string list;
         for (const auto& n : part.allowed) list += (list.empty() ? "{" : ", {") + n + "}";
         ctx_.error(node, path,
-                   "unknown placeholder {" + name + "}" + did_you_mean(name, part.allowed) +
-                       "; " + part.name + " may use " + list);
+                   "unknown placeholder {" + name + "}" + did_you_mean(name, part.allowed) + "; " +
+                       part.name + " may use " + list);
       }
       return t;
     } catch (const std::invalid_argument& e) {
@@ -140,6 +144,9 @@ class AdapterReader {
   void check_scheme(const YAML::Node& node, const std::string& path, const TextTemplate& url,
                     const std::vector<std::string>& schemes) {
     if (url.empty()) return;
+    // A URL that starts with the SUT's own base has its scheme checked once it is expanded.
+    for (const char* base : {"{rtsp_base}", "{http_base}", "{admin_base}"})
+      if (url.text().rfind(base, 0) == 0) return;
     for (const auto& s : schemes)
       if (url.text().rfind(s + "://", 0) == 0 && url.text().size() > s.size() + 3) return;
     std::string list;
@@ -151,7 +158,8 @@ class AdapterReader {
     HttpTemplate h;
     MapReader map(ctx_, node, path);
     if (auto n = map.get("method")) {
-      if (auto i = detail::read_choice(ctx_, *n, map.path("method"), kMethods)) h.method = kMethods[*i];
+      if (auto i = detail::read_choice(ctx_, *n, map.path("method"), kMethods))
+        h.method = kMethods[*i];
     }
     if (auto n = map.require("url")) {
       h.url = read_template(*n, map.path("url"), p);
@@ -161,6 +169,12 @@ class AdapterReader {
       MapReader headers(ctx_, *n, map.path("headers"));
       for (const auto& key : headers.keys()) {
         const auto v = headers.get(key);
+        const bool token =
+            !key.empty() && key.find_first_not_of(
+                                "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                "0123456789!#$%&'*+-.^_`|~") == std::string::npos;
+        if (!token)
+          ctx_.error(headers.key_mark(key), headers.path(key), "is not an HTTP header name");
         h.headers.emplace_back(key, read_template(*v, headers.path(key), p));
       }
     }
@@ -174,7 +188,8 @@ class AdapterReader {
       const size_t count = list.IsSequence() ? list.size() : 1;
       for (size_t i = 0; i < count; ++i) {
         const YAML::Node item = list.IsSequence() ? list[i] : list;
-        if (auto s = detail::read_int(ctx_, item, detail::index_path(map.path("expect"), i), 100, 599))
+        if (auto s =
+                detail::read_int(ctx_, item, detail::index_path(map.path("expect"), i), 100, 599))
           h.expect.push_back(static_cast<int>(*s));
       }
     }
@@ -189,7 +204,6 @@ class AdapterReader {
       const std::string text(v.as_string());
       const std::string rel = path.substr(path.find("body") + 4);
       const std::string field = rel.empty() ? "" : rel.substr(rel[0] == '.' ? 1 : 0);
-      YAML::Node at;
       const YAML::Mark mark = marks.locate(field);
       try {
         const TextTemplate t(text);
@@ -254,7 +268,8 @@ class AdapterReader {
     a.delete_camera = read_action(map, "delete_camera", false);
     a.delete_account = read_action(map, "delete_account", false);
     if (a.share.present() != a.revoke.present())
-      ctx_.error(map.key_mark(a.share.present() ? "share" : "revoke"), "provisioning." + std::string(a.share.present() ? "share" : "revoke"),
+      ctx_.error(map.key_mark(a.share.present() ? "share" : "revoke"),
+                 "provisioning." + std::string(a.share.present() ? "share" : "revoke"),
                  "share and revoke go together: a SUT that can share but not revoke (or the "
                  "reverse) cannot run a scenario that does either");
     map.finish();
@@ -264,8 +279,9 @@ class AdapterReader {
     AuthTemplate auth;
     if (node.IsScalar()) {
       if (node.Scalar() != "none")
-        ctx_.error(node, path, "expected `none` or one of {basic: ...}, {digest: ...}, "
-                                "{bearer: ...}, {query: ...}");
+        ctx_.error(node, path,
+                   "expected `none` or one of {basic: ...}, {digest: ...}, "
+                   "{bearer: ...}, {query: ...}");
       return auth;
     }
     MapReader map(ctx_, node, path);
@@ -311,8 +327,27 @@ class AdapterReader {
       e.url = read_template(*n, map.path("url"), p);
       check_scheme(*n, map.path("url"), e.url, schemes);
     }
+    if (path != "publish" && !e.url.empty()) {
+      // One hub has one link per role in front of one address, and one set of credentials.
+      const std::string& text = e.url.text();
+      const size_t scheme_end = text.find("://");
+      const size_t authority_end =
+          text.find('/', scheme_end == std::string::npos ? 0 : scheme_end + 3);
+      if (text.substr(0, authority_end).find("{camera}") != std::string::npos)
+        ctx_.error(node, map.path("url"),
+                   "the host and port may not depend on {camera}: each hub reaches the SUT "
+                   "through one link per role, in front of one address");
+    }
     if (auto n = map.get("auth")) {
       e.auth = read_auth(*n, map.path("auth"), p);
+      if (path != "publish") {
+        for (const auto* t : {&e.auth.user, &e.auth.password, &e.auth.token})
+          for (const auto& name : t->names())
+            if (name == "camera")
+              ctx_.error(*n, map.path("auth"),
+                         "credentials may not depend on {camera}: a hub logs in once as its "
+                         "account (put per-camera values in the URL)");
+      }
       if (path == "snapshot" && e.auth.scheme == AuthTemplate::Scheme::digest)
         ctx_.error(*n, map.path("auth"),
                    "snapshots take basic, bearer or query credentials (HTTP Digest is not "
@@ -346,8 +381,8 @@ class AdapterReader {
     a.transports.clear();
     for (size_t i = 0; i < list->size(); ++i) {
       const YAML::Node item = node.IsSequence() ? node[i] : node;
-      if (auto c = detail::read_choice(ctx_, item, detail::index_path("transports", i),
-                                       {"tcp", "udp"}))
+      if (auto c =
+              detail::read_choice(ctx_, item, detail::index_path("transports", i), {"tcp", "udp"}))
         a.transports.insert(*c == 0 ? "tcp" : "udp");
     }
     if (a.transports.empty()) ctx_.error(node, "transports", "name at least one of tcp, udp");
@@ -371,12 +406,28 @@ class AdapterReader {
     map.finish();
   }
 
+  // A file path, taken from the adapter file's directory when relative.
+  std::string relative_file(const YAML::Node& node, const std::string& path) {
+    const auto s = detail::read_string(ctx_, node, path);
+    if (!s || s->empty()) return "";
+    const auto base = std::filesystem::path(ctx_.file()).parent_path();
+    return std::filesystem::path(*s).is_relative() && !base.empty() ? (base / *s).string() : *s;
+  }
+
   void read_builtin(const YAML::Node& node, BuiltinRelaySettings& b) {
     MapReader map(ctx_, node, "reference_relay");
     if (auto n = map.get("layout")) {
-      if (auto i = detail::read_choice(ctx_, *n, map.path("layout"), kLayouts)) b.layout = kLayouts[*i];
+      if (auto i = detail::read_choice(ctx_, *n, map.path("layout"), kLayouts))
+        b.layout = kLayouts[*i];
     }
-    if (auto n = map.get("admin_key")) b.admin_key = read_template(*n, map.path("admin_key"), Part{"admin_key", variables_});
+    if (auto n = map.get("admin_key"))
+      b.admin_key = read_template(*n, map.path("admin_key"), Part{"admin_key", variables_});
+    if (auto n = map.get("tls")) {
+      MapReader tls(ctx_, *n, map.path("tls"));
+      if (auto c = tls.require("cert")) b.tls_cert = relative_file(*c, tls.path("cert"));
+      if (auto k = tls.require("key")) b.tls_key = relative_file(*k, tls.path("key"));
+      tls.finish();
+    }
     map.finish();
   }
 
@@ -391,6 +442,18 @@ std::string_view to_string(AuthTemplate::Scheme scheme) {
   return kSchemes[static_cast<size_t>(scheme)];
 }
 
+bool Adapter::uses_tls() const {
+  const auto secure = [](const TextTemplate& url) {
+    return url.text().rfind("rtsps://", 0) == 0 || url.text().rfind("https://", 0) == 0;
+  };
+  for (const auto* a :
+       {&create_account, &create_camera, &share, &revoke, &delete_camera, &delete_account})
+    if (a->kind == AdminAction::Kind::http && secure(a->http.url)) return true;
+  if (secure(publish.url) || secure(play.url) || (snapshot_present && secure(snapshot.url)))
+    return true;
+  return play.issued && secure(play.issued->request.url);
+}
+
 bool HttpTemplate::accepts(int status) const {
   if (expect.empty()) return status >= 200 && status < 300;
   return std::find(expect.begin(), expect.end(), status) != expect.end();
@@ -403,12 +466,37 @@ const std::set<std::string>& placeholders_of(std::string_view part) {
       {"share", {"camera", "account", "owner", "owner_token", "token"}},
       {"publish", {"camera", "owner", "secret"}},
       {"stream", {"camera", "account", "token"}}};
-  return kParts.find(part)->second;
+  static const std::set<std::string> kNone;
+  const auto it = kParts.find(part);
+  return it == kParts.end() ? kNone : it->second;
 }
 
 const std::set<std::string>& sut_placeholders() {
-  static const std::set<std::string> kNames{"host", "rtsp_port", "http_port", "admin_port", "run"};
+  static const std::set<std::string> kNames{"host",      "rtsp_port", "http_port",  "admin_port",
+                                            "rtsp_base", "http_base", "admin_base", "run"};
   return kNames;
+}
+
+std::set<std::string> sut_placeholders_used(const Adapter& a) {
+  std::set<std::string> out;
+  const auto add = [&](const TextTemplate& t) {
+    for (const auto& n : t.names())
+      if (sut_placeholders().contains(n)) out.insert(n);
+  };
+  const auto add_http = [&](const HttpTemplate& h) {
+    add(h.url);
+    for (const auto& [name, value] : h.headers) add(value);
+  };
+  for (const auto* action : {&a.create_account, &a.create_camera, &a.share, &a.revoke,
+                             &a.delete_camera, &a.delete_account}) {
+    if (action->kind == AdminAction::Kind::http) add_http(action->http);
+    if (action->kind == AdminAction::Kind::command) add(action->command);
+  }
+  for (const auto* e : {&a.publish, &a.play, &a.snapshot}) {
+    add(e->url);
+    if (e->issued) add_http(e->issued->request);
+  }
+  return out;
 }
 
 Environment process_environment() {

@@ -17,12 +17,17 @@ const std::vector<std::string_view> kExternalKeys{"rtsp_url", "http_url", "admin
 
 // A URL with the expected scheme and a host[:port] after it (credentials allowed before '@').
 std::optional<std::string> read_url(Context& ctx, const YAML::Node& node, const std::string& path,
-                                    std::string_view scheme) {
+                                    std::string_view scheme, bool secure_too = false) {
   auto s = read_string(ctx, node, path);
   if (!s) return s;
-  const std::string prefix = std::string(scheme) + "://";
+  std::string prefix = std::string(scheme) + "://";
+  if (secure_too && s->rfind(std::string(scheme) + "s://", 0) == 0)
+    prefix = std::string(scheme) + "s://";
   if (s->rfind(prefix, 0) != 0 || s->size() == prefix.size()) {
-    ctx.error(node, path, "expected a URL starting with " + prefix + ", got \"" + *s + "\"");
+    ctx.error(node, path,
+              "expected a URL starting with " + prefix +
+                  (secure_too ? " or " + std::string(scheme) + "s://" : std::string()) +
+                  ", got \"" + *s + "\"");
     return std::nullopt;
   }
   std::string_view authority = std::string_view(*s).substr(prefix.size());
@@ -76,12 +81,12 @@ void read_builtin(Context& ctx, MapReader& map, BuiltinSut& b) {
 // With an adapter the URLs are optional: its own templates may name every address, and a
 // placeholder of a URL not given is reported when the run starts.
 void read_external(Context& ctx, MapReader& map, ExternalSut& e, bool has_adapter) {
-  for (auto [key, scheme, field] : {std::tuple{"rtsp_url", "rtsp", &e.rtsp_url},
-                                    std::tuple{"http_url", "http", &e.http_url},
-                                    std::tuple{"admin_url", "http", &e.admin_url}}) {
+  for (auto [key, scheme, field] :
+       {std::tuple{"rtsp_url", "rtsp", &e.rtsp_url}, std::tuple{"http_url", "http", &e.http_url},
+        std::tuple{"admin_url", "http", &e.admin_url}}) {
     const auto n = has_adapter ? map.get(key) : map.require(key);
     if (!n) continue;
-    if (auto s = read_url(ctx, *n, map.path(key), scheme)) *field = *s;
+    if (auto s = read_url(ctx, *n, map.path(key), scheme, /*secure_too=*/true)) *field = *s;
   }
   for (auto [key, field] : {std::pair{"start", &e.start}, std::pair{"restart", &e.restart},
                             std::pair{"stop", &e.stop}}) {
@@ -129,6 +134,27 @@ void read_adapter(Context& ctx, const YAML::Node& node, const std::string& path,
   }
 }
 
+// Every address the adapter's templates use must be one the external SUT was given, so a
+// scenario that cannot run fails `camleak validate`, not its first run.
+void check_addresses(Context& ctx, const YAML::Node& node, const Sut& sut) {
+  const auto& e = sut.external;
+  const std::pair<std::string, const std::string*> needs[] = {
+      {"rtsp_port", &e.rtsp_url}, {"rtsp_base", &e.rtsp_url},   {"http_port", &e.http_url},
+      {"http_base", &e.http_url}, {"admin_port", &e.admin_url}, {"admin_base", &e.admin_url}};
+  const auto used = sut_placeholders_used(sut.adapter);
+  for (const auto& [name, url] : needs) {
+    if (!used.contains(name) || !url->empty()) continue;
+    const std::string key = name.substr(0, name.find('_')) + "_url";
+    ctx.error(
+        node, "sut." + key,
+        "the adapter `" + sut.adapter.name + "` uses {" + name + "}, so the SUT needs " + key);
+  }
+  if (used.contains("host") && e.rtsp_url.empty() && e.http_url.empty())
+    ctx.error(node, "sut",
+              "the adapter `" + sut.adapter.name +
+                  "` uses {host}, so the SUT needs rtsp_url or http_url");
+}
+
 // Keys that belong to the other kind get a message that says so, not "unknown key".
 void reject_other_kind(Context& ctx, MapReader& map, const std::vector<std::string_view>& keys,
                        std::string_view other, std::string_view mine) {
@@ -168,6 +194,8 @@ void read_sut(Context& ctx, const YAML::Node& node, Sut& sut) {
   } else {
     read_external(ctx, map, sut.external, map.has("adapter"));
     reject_other_kind(ctx, map, kBuiltinKeys, "builtin", "external");
+    // Without an adapter the URLs are required, and their absence already reported.
+    if (map.has("adapter")) check_addresses(ctx, node, sut);
   }
   map.finish();
 }

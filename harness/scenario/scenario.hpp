@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "harness/core/clock.hpp"
-#include "harness/scenario/adapter_loader.hpp"
 #include "harness/core/defect.hpp"
 #include "harness/impair/chain.hpp"
+#include "harness/scenario/adapter_loader.hpp"
 
 namespace camleak::scenario {
 

@@ -50,7 +50,8 @@ TextTemplate::TextTemplate(std::string_view text) : text_(text) {
         ++i;
         continue;
       }
-      throw std::invalid_argument("a lone } at offset " + std::to_string(i) + " (write }} for a brace)");
+      throw std::invalid_argument("a lone } at offset " + std::to_string(i) +
+                                  " (write }} for a brace)");
     }
     if (c != '{') {
       literal += c;
@@ -65,7 +66,8 @@ TextTemplate::TextTemplate(std::string_view text) : text_(text) {
     if (close == std::string_view::npos)
       throw std::invalid_argument("unclosed { at offset " + std::to_string(i));
     const std::string_view name = text.substr(i + 1, close - i - 1);
-    if (name.empty()) throw std::invalid_argument("empty placeholder {} at offset " + std::to_string(i));
+    if (name.empty())
+      throw std::invalid_argument("empty placeholder {} at offset " + std::to_string(i));
     if (name.find('{') != std::string_view::npos)
       throw std::invalid_argument("a { inside the placeholder at offset " + std::to_string(i));
     if (!literal.empty()) pieces_.push_back({std::move(literal), false});

@@ -294,4 +294,13 @@ std::optional<std::vector<std::string>> read_string_list(Context& ctx, const YAM
   return out;
 }
 
+void read_required_text(Context& ctx, MapReader& map, std::string_view key, std::string& out) {
+  if (auto n = map.require(key)) {
+    if (auto v = read_string(ctx, *n, map.path(key))) {
+      if (v->empty()) ctx.error(*n, map.path(key), "must not be empty");
+      out = *v;
+    }
+  }
+}
+
 }  // namespace camleak::scenario::detail

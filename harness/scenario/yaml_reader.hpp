@@ -129,6 +129,8 @@ std::optional<uint64_t> read_rate(Context& ctx, const YAML::Node& node, std::str
 // One of `choices`; returns its index. Unknown values get a did-you-mean suggestion.
 std::optional<size_t> read_choice(Context& ctx, const YAML::Node& node, std::string_view path,
                                   const std::vector<std::string>& choices);
+// The required, non-empty text of `key` into `out` (each problem reported).
+void read_required_text(Context& ctx, MapReader& map, std::string_view key, std::string& out);
 // A sequence of strings, or a single string taken as a one-element list.
 std::optional<std::vector<std::string>> read_string_list(Context& ctx, const YAML::Node& node,
                                                          std::string_view path);

@@ -7,6 +7,9 @@
 #include <optional>
 #include <set>
 
+#include "harness/tls/handshake.hpp"
+#include "harness/tls/stream.hpp"
+
 namespace camleak::web {
 namespace {
 
@@ -17,7 +20,7 @@ using asio::ip::tcp;
 
 // Errors that end a connection without an answer: the peer left, or went quiet.
 bool is_hang_up(const beast::error_code& ec) {
-  return ec == http::error::end_of_stream || ec == asio::error::eof ||
+  return ec == http::error::end_of_stream || tls::is_end_of_stream(ec) ||
          ec == asio::error::connection_reset || ec == beast::error::timeout ||
          ec == asio::error::operation_aborted;
 }
@@ -44,13 +47,30 @@ class Session : public std::enable_shared_from_this<Session> {
   Session(tcp::socket socket, std::shared_ptr<Server::Shared> shared)
       : stream_(std::move(socket)), shared_(std::move(shared)) {}
 
+  void start() {
+    const ServerOptions& o = shared_->options;
+    if (!o.tls) return read();
+    stream_.next_layer().expires_after(o.deadline);
+    stream_.start_tls(*o.tls).async_handshake(
+        asio::ssl::stream_base::server, [self = shared_from_this()](beast::error_code ec) {
+          if (self->closed_) return;
+          if (!ec) return self->read();
+          const ServerOptions& options = self->shared_->options;
+          if (options.handshake_failed) {
+            options.handshake_failed(
+                tls::describe_failure(ec, self->stream_.tls()->native_handle()));
+          }
+          self->close();
+        });
+  }
+
   void read() {
     if (closed_) return;
     const ServerOptions& o = shared_->options;
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(o.header_limit));
     parser_->body_limit(o.body_limit);
-    stream_.expires_after(o.deadline);
+    stream_.next_layer().expires_after(o.deadline);
     http::async_read(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
@@ -61,8 +81,8 @@ class Session : public std::enable_shared_from_this<Session> {
     closed_ = true;
     if (shared_->options.closed) shared_->options.closed();
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream_.close();
+    stream_.next_layer().socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.next_layer().close();
   }
 
  private:
@@ -104,7 +124,7 @@ class Session : public std::enable_shared_from_this<Session> {
     response_->version(version);
     response_->keep_alive(keep_alive);
     response_->prepare_payload();
-    stream_.expires_after(shared_->options.deadline);
+    stream_.next_layer().expires_after(shared_->options.deadline);
     http::async_write(stream_, *response_,
                       [self = shared_from_this(), keep_alive](beast::error_code ec, size_t) {
                         if (self->closed_) return;
@@ -117,11 +137,12 @@ class Session : public std::enable_shared_from_this<Session> {
   // Closing a socket with unread bytes makes the kernel reset the connection, and a client
   // still sending (a body past the limit) would lose the answer. So, as web servers' lingering
   // close does, stop sending and discard what still arrives until the client closes or the
-  // deadline passes.
+  // deadline passes. Over TLS the FIN comes without a close_notify: the answer was framed by
+  // its length, and waiting for the client's close_notify would need this side to read anyway.
   void linger() {
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.expires_after(shared_->options.deadline);
+    stream_.next_layer().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.next_layer().expires_after(shared_->options.deadline);
     discard();
   }
 
@@ -134,7 +155,7 @@ class Session : public std::enable_shared_from_this<Session> {
                             });
   }
 
-  beast::tcp_stream stream_;
+  tls::MaybeTlsStream<beast::tcp_stream> stream_;
   std::shared_ptr<Server::Shared> shared_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
@@ -153,7 +174,7 @@ void Server::Shared::accept(const std::shared_ptr<Shared>& self) {
         auto session = std::make_shared<Session>(std::move(socket), self);
         std::erase_if(self->sessions, [](const auto& w) { return w.expired(); });
         self->sessions.insert(session);
-        session->read();
+        session->start();
       }
     }
     self->accept(self);

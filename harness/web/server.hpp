@@ -5,8 +5,13 @@
 // owner's error format, then a lingering close. The handler answers through its Respond, at once
 // or later (the relay answers a change once it is durable); a connection reads its next request
 // only after the answer is written, so one connection's requests stay in order.
+//
+// With options.tls each connection first completes a TLS handshake within the deadline, then is
+// served the same way inside TLS; a failed handshake (a plain-text client, an untrusted client
+// certificate) is told to options.handshake_failed and closes that connection only.
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <chrono>
@@ -37,6 +42,10 @@ struct ServerOptions {
   std::function<void()> closed;
   // Told of each request read, `malformed` when it could not be.
   std::function<void(bool malformed)> requested;
+  // Serve HTTPS with this context (tls/context.hpp); null: plain HTTP.
+  std::shared_ptr<boost::asio::ssl::context> tls;
+  // Told of each TLS handshake that failed or timed out, with OpenSSL's reason.
+  std::function<void(const std::string& reason)> handshake_failed;
 };
 
 class Server {

@@ -5,6 +5,7 @@
 #include "harness/runner/provisioner.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <boost/asio/io_context.hpp>
@@ -12,6 +13,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <string>
@@ -21,6 +24,7 @@
 #include "emulators/relay/relay.hpp"
 #include "harness/core/errors.hpp"
 #include "harness/runner/credentials.hpp"
+#include "harness/scenario/adapter_loader.hpp"
 #include "harness/scenario/loader.hpp"
 #include "tests/integration/relay/relay_test_support.hpp"
 
@@ -194,7 +198,8 @@ TEST(Provisioner, ARefusalNamesTheRequest) {
   FakeAdmin admin([](size_t n) { return n == 7 ? Reply::refuse : Reply::answer; });
   Provisioner provisioner(admin.url());
   const std::string error = error_of(provisioner, fleet(20));
-  EXPECT_NE(error.find("the SUT refused PUT /admin/accounts/user-"), std::string::npos) << error;
+  EXPECT_NE(error.find("the SUT refused PUT http://"), std::string::npos) << error;
+  EXPECT_NE(error.find("/admin/accounts/user-"), std::string::npos) << error;
   EXPECT_NE(error.find("status 500"), std::string::npos) << error;
 }
 
@@ -214,6 +219,47 @@ TEST(Provisioner, ProvisionsTheReferenceRelayAndSharesAfterItRestarts) {
   EXPECT_EQ(stats.at("provisioning").at("accounts").to_number<int>(), 300);
   EXPECT_EQ(stats.at("provisioning").at("cameras").to_number<int>(), 300);
   EXPECT_EQ(stats.at("provisioning").at("shares").to_number<int>(), 1);
+}
+
+// An adapter of command lines: each action runs once per entity with its values as single shell
+// words, and clean-up deletes what was created (cameras before accounts), after Ctrl-C too.
+TEST(Provisioner, CommandActionsProvisionAndCleanUp) {
+  const std::string log =
+      (std::filesystem::temp_directory_path() / ("camleak-commands-" + std::to_string(::getpid())))
+          .string();
+  std::filesystem::remove(log);
+  const scenario::Adapter adapter = scenario::load_adapter_text(
+      "adapter: shell\nprovisioning:\n"
+      "  create_account: {command: \"echo add-user {account} >> " +
+          log +
+          "\"}\n"
+          "  create_camera: {command: \"echo add-cam {camera} of {owner} >> " +
+          log +
+          "\"}\n"
+          "  delete_camera: {command: \"echo del-cam {camera} >> " +
+          log +
+          "\"}\n"
+          "  delete_account: {command: \"echo del-user {account} >> " +
+          log +
+          "\"}\n"
+          "publish: {url: \"rtsp://{host}:{rtsp_port}/{camera}\"}\n"
+          "play: {url: \"rtsp://{host}:{rtsp_port}/{camera}\"}\nsnapshot: absent\n",
+      "shell.yaml", [](const std::string&) { return std::nullopt; });
+  SutEndpoints endpoints;
+  endpoints.rtsp_host = "127.0.0.1";
+  endpoints.rtsp_port = 1;
+  std::atomic<bool> interrupted{false};
+  Provisioner provisioner(adapter, TemplateValues(adapter, endpoints, "r1"), &interrupted);
+  const auto s = fleet(2);
+  provisioner.provision(s, make_credentials(s.fleet));
+  interrupted.store(true);  // Ctrl-C: clean-up still runs
+  EXPECT_TRUE(provisioner.clean_up().empty());
+  std::ifstream in(log);
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  std::filesystem::remove(log);
+  EXPECT_EQ(text,
+            "add-user user-1\nadd-user user-2\nadd-cam cam-1 of user-1\nadd-cam cam-2 of user-2\n"
+            "del-cam cam-1\ndel-cam cam-2\ndel-user user-1\ndel-user user-2\n");
 }
 
 }  // namespace

@@ -89,6 +89,8 @@ class TestCamera {
              std::string secret, uint32_t code,
              rtsp::RtpTransport transport = rtsp::RtpTransport::tcp_interleaved);
   ~TestCamera();
+  // The client's options, to change before start() (options().tls for an rtsps:// URL).
+  rtsp::RtspClientOptions& options() { return options_; }
   void start();
   void stop();  // TEARDOWN-less close (a camera losing its link)
 
@@ -120,6 +122,8 @@ class TestViewer {
   TestViewer(boost::asio::io_context& io, std::string url, std::string account, std::string token,
              rtsp::RtpTransport transport = rtsp::RtpTransport::tcp_interleaved);
   ~TestViewer();
+  // The client's options, to change before start() (options().tls for an rtsps:// URL).
+  rtsp::RtspClientOptions& options() { return options_; }
   void start();
   void teardown();  // clean goodbye
   void drop();      // vanish without TEARDOWN (a weak link dying)

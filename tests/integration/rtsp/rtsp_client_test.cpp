@@ -14,6 +14,7 @@
 #include "emulators/rtsp/h264_packetizer.hpp"
 #include "emulators/rtsp/sdp.hpp"
 #include "harness/core/rng.hpp"
+#include "harness/tls/context.hpp"
 #include "tests/integration/rtsp/scripted_server.hpp"
 
 namespace camleak::rtsp {
@@ -289,6 +290,34 @@ TEST(RtspClientErrors, ConnectionRefusedAndBadUrl) {
   EXPECT_FALSE(out2.done);  // never called from inside play()
   ASSERT_TRUE(run_until(io, [&] { return out2.done; }));
   EXPECT_EQ(out2.error.kind, ClientErrorKind::bad_input);
+}
+
+// The TLS handshake is part of connecting: a server that accepts TCP and never answers the
+// ClientHello times out under connect_timeout, before any RTSP request was sent.
+TEST(RtspClientErrors, TlsHandshakeUnderTheConnectDeadline) {
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::acceptor silent(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  boost::asio::ip::tcp::socket held(io);
+  silent.async_accept(held, [](const boost::system::error_code&) {});
+  RtspClientOptions opts;
+  opts.url = "rtsps://127.0.0.1:" + std::to_string(silent.local_endpoint().port()) + "/cameras/x";
+  opts.connect_timeout = std::chrono::milliseconds(300);
+  opts.tls = tls::make_client_context({.insecure = true});
+  auto client = RtspClient::create(io, opts);
+  Outcome out;
+  client->play(out.handler());
+  ASSERT_TRUE(run_until(io, [&] { return out.done; }));
+  EXPECT_EQ(out.error.kind, ClientErrorKind::timeout) << out.error.describe();
+  EXPECT_EQ(client->counters().requests_sent, 0u);
+
+  RtspClientOptions no_context;
+  no_context.url = opts.url;
+  auto c2 = RtspClient::create(io, no_context);
+  Outcome out2;
+  c2->play(out2.handler());
+  ASSERT_TRUE(run_until(io, [&] { return out2.done; }));
+  EXPECT_EQ(out2.error.kind, ClientErrorKind::bad_input);
+  EXPECT_NE(out2.error.message.find("TLS context"), std::string::npos) << out2.error.describe();
 }
 
 TEST(RtspClientSession, KeepAliveThenPeerResetIsReportedOnce) {

@@ -7,9 +7,13 @@
 
 #include <atomic>
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/http.hpp>
 #include <future>
 #include <thread>
+
+#include "harness/tls/context.hpp"
+#include "tests/support/test_certificates.hpp"
 
 namespace camleak::web {
 namespace {
@@ -208,6 +212,85 @@ TEST(WebServer, StopClosesOpenConnections) {
   client.read_to_close();
   EXPECT_TRUE(client.closed());
   EXPECT_THROW(Client{server.port()}, boost::system::system_error);  // no longer accepting
+}
+
+// One request over TLS on a connection of its own: the whole answer, or "" when the handshake or
+// the exchange failed (its reason in `error`), within 5 s.
+std::string https_exchange(uint16_t port, asio::ssl::context& context, const std::string& request,
+                           std::string* error) {
+  asio::io_context io;
+  asio::ssl::stream<tcp::socket> stream(io, context);
+  std::string received;
+  std::array<char, 4096> buffer{};
+  std::function<void()> read_more = [&] {
+    stream.async_read_some(asio::buffer(buffer), [&](boost::system::error_code ec, size_t n) {
+      received.append(buffer.data(), n);
+      if (!ec) return read_more();
+    });
+  };
+  stream.next_layer().async_connect(
+      {asio::ip::make_address("127.0.0.1"), port}, [&](boost::system::error_code ec) {
+        if (ec) return void(*error = ec.message());
+        stream.async_handshake(asio::ssl::stream_base::client, [&](boost::system::error_code e) {
+          if (e) return void(*error = e.message());
+          asio::async_write(stream, asio::buffer(request),
+                            [&](boost::system::error_code w, size_t) {
+                              if (w) return void(*error = w.message());
+                              read_more();
+                            });
+        });
+      });
+  io.run_for(5s);
+  return received;
+}
+
+TEST(WebServer, TlsRefusesAPlainTextClientAndServesTheNextTlsClient) {
+  testing::TestCertificates certs;
+  std::atomic<int> failed_handshakes = 0;
+  std::string reason;  // written on the server thread before the plain client sees the close
+  ServerOptions options = plain_options();
+  options.tls = tls::make_server_context(certs.server_settings());
+  options.handshake_failed = [&](const std::string& why) {
+    reason = why;
+    ++failed_handshakes;
+  };
+  Running server(std::move(options), [](const Request& request, Respond respond) {
+    respond(text(200, "secret " + std::string(request.target())));
+  });
+  Client plain(server.port());
+  plain.send("GET /x HTTP/1.1\r\nHost: x\r\n\r\n");
+  const std::string answer = plain.read_to_close();
+  EXPECT_TRUE(plain.closed());
+  EXPECT_EQ(answer.find("secret"), std::string::npos) << answer;
+  EXPECT_EQ(failed_handshakes.load(), 1);
+  EXPECT_FALSE(reason.empty());
+
+  auto client = tls::make_client_context(certs.client_settings());
+  std::string error;
+  const std::string reply = https_exchange(
+      server.port(), *client, "GET /y HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", &error);
+  EXPECT_EQ(reply.rfind("HTTP/1.1 200", 0), 0u) << reply << error;
+  EXPECT_TRUE(reply.ends_with("secret /y")) << reply;
+}
+
+TEST(WebServer, TlsWithAClientCaRefusesClientsWithoutACertificate) {
+  testing::TestCertificates certs;
+  std::atomic<int> failed_handshakes = 0;
+  ServerOptions options = plain_options();
+  options.tls = tls::make_server_context(certs.server_settings(/*require_client_cert=*/true));
+  options.handshake_failed = [&](const std::string&) { ++failed_handshakes; };
+  Running server(std::move(options),
+                 [](const Request&, Respond respond) { respond(text(200, "ok")); });
+  const std::string request = "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  std::string error;
+  auto anonymous = tls::make_client_context(certs.client_settings());
+  EXPECT_EQ(https_exchange(server.port(), *anonymous, request, &error).find("200 OK"),
+            std::string::npos);
+  auto identified = tls::make_client_context(certs.client_settings(/*with_client_cert=*/true));
+  error.clear();
+  const std::string reply = https_exchange(server.port(), *identified, request, &error);
+  EXPECT_EQ(reply.rfind("HTTP/1.1 200", 0), 0u) << reply << error;
+  EXPECT_EQ(failed_handshakes.load(), 1);
 }
 
 }  // namespace

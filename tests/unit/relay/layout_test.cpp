@@ -1,7 +1,8 @@
 // The relay's two URL layouts and the cloud layout's stream tickets.
+#include "emulators/relay/layout.hpp"
+
 #include <gtest/gtest.h>
 
-#include "emulators/relay/layout.hpp"
 #include "emulators/relay/tickets.hpp"
 
 namespace camleak::relay {
@@ -39,6 +40,14 @@ TEST(Tickets, ATicketGrantsOneCameraForItsLifetime) {
   EXPECT_FALSE(book.redeem("t1", "cam-2", Micros{0}));
   EXPECT_FALSE(book.redeem("t1", "cam-1", TicketBook::kLifetime + Micros{1}));
   EXPECT_FALSE(book.redeem("t2", "cam-1", Micros{0}));
+}
+
+TEST(Tickets, ExpiredTicketsGoBeforeLiveOnes) {
+  TicketBook book;
+  book.issue("old", "u", "c", Micros{0});
+  book.issue("new", "u", "c", TicketBook::kLifetime + Micros{5});
+  EXPECT_EQ(book.size(), 1u);
+  EXPECT_TRUE(book.redeem("new", "c", TicketBook::kLifetime + Micros{5}));
 }
 
 TEST(Tickets, TheBookForgetsTheOldestBeyondItsCap) {

@@ -16,6 +16,7 @@
 #include "emulators/relay/state_file.hpp"
 #include "emulators/relay/viewer_slots.hpp"
 #include "harness/core/errors.hpp"
+#include "tests/support/test_certificates.hpp"
 
 namespace camleak::relay {
 namespace {
@@ -87,6 +88,50 @@ TEST(RelayConfig, ErrorsNameFileLineColumnAndField) {
     EXPECT_EQ(e.diagnostics()[0].file, "bad.yaml");
     EXPECT_GT(e.diagnostics()[0].line, 0);
   }
+}
+
+TEST(RelayConfig, TlsCertificateKeyAndClientCa) {
+  const camleak::testing::TestCertificates certs;
+  const auto c =
+      parse_relay_config("tls: {cert: " + certs.server_cert() + ", key: " + certs.server_key() +
+                             ", client_ca: " + certs.ca_cert() + "}\n",
+                         "relay.yaml");
+  ASSERT_TRUE(c.tls.has_value());
+  EXPECT_EQ(c.tls->cert_file, certs.server_cert());
+  EXPECT_EQ(c.tls->key_file, certs.server_key());
+  EXPECT_EQ(c.tls->client_ca_file, certs.ca_cert());
+  EXPECT_FALSE(parse_relay_config("seed: 1\n", "relay.yaml").tls.has_value());
+}
+
+TEST(RelayConfig, TlsProblemsAtTheirLine) {
+  const camleak::testing::TestCertificates certs;
+  const auto diagnostics = [](const std::string& yaml) {
+    try {
+      parse_relay_config(yaml, "relay.yaml");
+    } catch (const InputError& e) {
+      return e.diagnostics();
+    }
+    return std::vector<Diagnostic>{};
+  };
+  const auto missing = diagnostics("seed: 1\ntls:\n  cert: /nonexistent/server.pem\n");
+  ASSERT_EQ(missing.size(), 1u);
+  EXPECT_EQ(missing[0].field, "tls.cert");
+  EXPECT_EQ(missing[0].line, 3);
+  EXPECT_EQ(missing[0].column, 9);
+  EXPECT_NE(missing[0].message.find("/nonexistent/server.pem"), std::string::npos);
+  EXPECT_NE(missing[0].message.find("No such file or directory"), std::string::npos)
+      << missing[0].message;
+  const auto mismatch =
+      diagnostics("tls:\n  cert: " + certs.server_cert() + "\n  key: " + certs.client_key() + "\n");
+  ASSERT_EQ(mismatch.size(), 1u);
+  EXPECT_EQ(mismatch[0].field, "tls.key");
+  EXPECT_EQ(mismatch[0].line, 3);
+  const auto no_cert = diagnostics("tls: {key: x.pem}\n");
+  ASSERT_EQ(no_cert.size(), 1u);
+  EXPECT_EQ(no_cert[0].field, "tls.cert");
+  const auto unknown = diagnostics("tls: {cert: a.pem, ca: b.pem}\n");
+  ASSERT_EQ(unknown.size(), 1u);
+  EXPECT_EQ(unknown[0].field, "tls.ca");
 }
 
 TEST(RelayConfig, ListenAddressForms) {

@@ -166,6 +166,24 @@ TEST(Url, ParsesCredentialsHostPortPath) {
   EXPECT_FALSE(parse_rtsp_url("rtsp:///path", &error));
 }
 
+TEST(Url, RtspsIsTlsOnPort322) {
+  auto u = parse_rtsp_url("RTSPS://user:pw@127.0.0.1/cameras/cam-1");
+  ASSERT_TRUE(u);
+  EXPECT_TRUE(u->secure);
+  EXPECT_EQ(u->port, 322);  // RFC 7826 section 19.2
+  EXPECT_EQ(u->without_credentials(), "rtsps://127.0.0.1:322/cameras/cam-1");
+  auto explicit_port = parse_rtsp_url("rtsps://[::1]:8322/x");
+  ASSERT_TRUE(explicit_port);
+  EXPECT_EQ(explicit_port->port, 8322);
+  EXPECT_EQ(explicit_port->without_credentials(), "rtsps://[::1]:8322/x");
+  auto plain = parse_rtsp_url("rtsp://h/x");
+  ASSERT_TRUE(plain);
+  EXPECT_FALSE(plain->secure);
+  EXPECT_EQ(plain->port, 554);
+  EXPECT_EQ(resolve_control_url("rtsps://h/cam", "rtsps://other/t"), "rtsps://other/t");
+  EXPECT_EQ(resolve_control_url("rtsps://h/cam", "streamid=0"), "rtsps://h/cam/streamid=0");
+}
+
 TEST(Url, ResolvesControlAttributes) {
   EXPECT_EQ(resolve_control_url("rtsp://h/cam", "streamid=0"), "rtsp://h/cam/streamid=0");
   EXPECT_EQ(resolve_control_url("rtsp://h/cam/", "trackID=1"), "rtsp://h/cam/trackID=1");

@@ -133,8 +133,8 @@ RunParts fake_parts(Trace& trace, Fakes fakes) {
                               const std::atomic<bool>&) {
     return std::make_unique<FakeSut>(trace, fakes.sut_start);
   };
-  parts.admin = [&trace, fakes](const scenario::Scenario&, const SutEndpoints&,
-                                const Credentials&, const std::atomic<bool>&) {
+  parts.admin = [&trace, fakes](const scenario::Scenario&, const SutEndpoints&, const Credentials&,
+                                const std::atomic<bool>&) {
     return std::make_unique<FakeAdmin>(trace, fakes.refuse_provisioning, fakes.refuse_shares);
   };
   parts.fleet = [&trace, fakes](FleetSetup setup) {

@@ -36,7 +36,9 @@ snapshot: absent
 TEST(TextTemplate, SplitsPlaceholdersAndEscapesBraces) {
   const TextTemplate t("a{x}b{{c}}{y}");
   EXPECT_EQ(t.names(), (std::vector<std::string>{"x", "y"}));
-  const auto lookup = [](std::string_view n) { return std::optional<std::string>(n == "x" ? "1 2" : "'"); };
+  const auto lookup = [](std::string_view n) {
+    return std::optional<std::string>(n == "x" ? "1 2" : "'");
+  };
   EXPECT_EQ(t.expand(lookup), "a1 2b{c}'");
   EXPECT_EQ(t.expand(lookup, Escape::url_component), "a1%202b{c}%27");
   EXPECT_EQ(t.expand(lookup, Escape::shell_word), "a'1 2'b{c}''\\'''");
@@ -51,9 +53,10 @@ TEST(Adapter, TheShippedContractIsTheDefaultAndOffersEverything) {
   EXPECT_TRUE(a.share.present());
   EXPECT_TRUE(a.revoke.present());
   EXPECT_FALSE(a.delete_camera.present());
-  EXPECT_EQ(a.publish.url.text(), "rtsp://{host}:{rtsp_port}/cameras/{camera}");
+  EXPECT_EQ(a.publish.url.text(), "{rtsp_base}/cameras/{camera}");
   EXPECT_EQ(a.snapshot.auth.scheme, AuthTemplate::Scheme::bearer);
-  const Adapter cloud = load_adapter_file(CAMLEAK_SOURCE_DIR "/scenarios/adapters/reference-cloud.yaml");
+  const Adapter cloud =
+      load_adapter_file(CAMLEAK_SOURCE_DIR "/scenarios/adapters/reference-cloud.yaml");
   EXPECT_EQ(cloud.builtin_relay.layout, "cloud");
   ASSERT_TRUE(cloud.play.issued);
   EXPECT_EQ(cloud.play.issued->pointer, "/stream/url");
@@ -114,10 +117,60 @@ tls: {cert: c.pem}
         "a.yaml:6:16: publish.url: expected a URL starting with rtsp:// or rtsps://",
         "publish.auth.kerberos: unknown scheme",
         "play.issued.pointer: a JSON pointer (RFC 6901) starts with /",
-        "snapshot.auth: snapshots take basic, bearer or query credentials",
-        "transports[1]", "tls: a client certificate needs both `cert` and `key`"}) {
+        "snapshot.auth: snapshots take basic, bearer or query credentials", "transports[1]",
+        "tls: a client certificate needs both `cert` and `key`"}) {
     EXPECT_NE(e.find(expected), std::string::npos) << expected << "\n" << e;
   }
+}
+
+TEST(Adapter, AHubsAddressAndLoginMayNotDependOnTheCamera) {
+  std::string text = kMinimal;
+  text.replace(text.find("rtsp://{host}:{rtsp_port}/out/"), 30, "rtsp://{camera}.cams:554/out/");
+  EXPECT_NE(errors_of(text).find("play.url: the host and port may not depend on {camera}"),
+            std::string::npos)
+      << errors_of(text);
+  text = kMinimal;
+  text.replace(text.find("{account}\", password"), 9, "{camera}");
+  EXPECT_NE(errors_of(text).find("play.auth: credentials may not depend on {camera}"),
+            std::string::npos)
+      << errors_of(text);
+}
+
+TEST(Adapter, VariablesAndHeadersAreChecked) {
+  const std::string e = errors_of(std::string(kMinimal) + R"(variables: {token: x}
+reference_relay: {admin_key: "{run}"}
+)");
+  EXPECT_NE(e.find("variables.token: is a placeholder camleak sets itself"), std::string::npos)
+      << e;
+  EXPECT_NE(e.find("reference_relay.admin_key: unknown placeholder {run}"), std::string::npos) << e;
+  std::string text = kMinimal;
+  const std::string old = "create_camera: {command: \"add-cam {camera} {owner} {secret}\"}";
+  text.replace(text.find(old), old.size(),
+               "create_camera: {http: {url: \"http://x/\", headers: {\"Bad Name\": v}}}");
+  EXPECT_NE(errors_of(text).find("headers.Bad Name: is not an HTTP header name"), std::string::npos)
+      << errors_of(text);
+}
+
+TEST(Adapter, AnExternalSutMustGiveTheAddressesItsAdapterUses) {
+  const std::string e = [] {
+    try {
+      load_scenario_text(R"(name: t
+duration: 5s
+sut: {kind: external, adapter: contract, rtsp_url: "rtsp://127.0.0.1:8554"}
+fleet: {accounts: {count: 1}, cameras_per_account: 1, hubs_per_account: 1}
+)",
+                         "t.yaml");
+    } catch (const InputError& error) {
+      return std::string(error.what());
+    }
+    return std::string();
+  }();
+  EXPECT_NE(e.find("sut.admin_url: the adapter `contract` uses {admin_base}, so the SUT needs "
+                   "admin_url"),
+            std::string::npos)
+      << e;
+  EXPECT_NE(e.find("sut.http_url: the adapter `contract` uses {http_base}"), std::string::npos)
+      << e;
 }
 
 TEST(Adapter, AScenarioNamesItsAdapterRelativeToItself) {
@@ -126,13 +179,15 @@ TEST(Adapter, AScenarioNamesItsAdapterRelativeToItself) {
 duration: 5s
 sut: {adapter: adapters/reference-cloud.yaml}
 fleet: {accounts: {count: 1}, cameras_per_account: 1, hubs_per_account: 1}
-)", dir + "t.yaml");
+)",
+                                        dir + "t.yaml");
   EXPECT_EQ(s.sut.adapter.name, "reference-cloud");
   try {
-    load_scenario_text("name: t\nduration: 5s\nsut: {adapter: nope.yaml}\n"
-                       "fleet: {accounts: {count: 1}, cameras_per_account: 1, "
-                       "hubs_per_account: 1}\n",
-                       dir + "t.yaml");
+    load_scenario_text(
+        "name: t\nduration: 5s\nsut: {adapter: nope.yaml}\n"
+        "fleet: {accounts: {count: 1}, cameras_per_account: 1, "
+        "hubs_per_account: 1}\n",
+        dir + "t.yaml");
     FAIL() << "a missing adapter file must be an error";
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("t.yaml:3:16: sut.adapter:"), std::string::npos)
@@ -150,7 +205,8 @@ fleet:
   hubs_per_account: 1
   hub: {transport: udp}
 shares: [{camera: cam-1, with: user-2, from: 1s}]
-)", "t.yaml");
+)",
+                                  "t.yaml");
   EXPECT_EQ(needed_capabilities(s), (std::set<std::string>{"share", "snapshot", "tcp", "udp"}));
   EXPECT_EQ(not_applicable_reason(s), "");
   s.sut.adapter = load_adapter_text(kMinimal, "a.yaml", kNoEnvironment);
